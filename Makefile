@@ -1,0 +1,50 @@
+# Two commands: `make start` (the workspace) and `make test` (every test).
+# Both work on a fresh machine with Python >= 3.11, git and make.
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8866
+POOL ?= 0
+BIN = $(VENV)/bin
+
+.PHONY: start test install install-test browser lint clean bench screenshot
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+## start: create/upgrade the database and serve the workspace with Voilà on 127.0.0.1
+start: install
+	$(BIN)/abitare serve --port $(PORT) --pool $(POOL)
+
+## browser: make sure a Chromium for the browser tests is on the machine
+browser:
+	@sh scripts/ensure-chromium.sh
+
+lint: install-test
+	$(BIN)/ruff check .
+
+## test: everything (lint, content check, unit, notebooks, browser)
+test: install-test browser lint
+	$(BIN)/abitare check
+	$(BIN)/python -m pytest
+
+bench: install-test
+	$(BIN)/python bench/page_load.py
+
+screenshot: install-test browser
+	$(BIN)/python scripts/screenshot.py docs/home.png
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

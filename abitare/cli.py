@@ -1,0 +1,103 @@
+"""The ``abitare`` command line, for maintainers, authors and staff."""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from abitare.content import inventory
+from abitare.errors import AbitareError
+from abitare.settings import get_settings
+
+app = typer.Typer(help="Spazio di lavoro del corso sulla gestione sociale.", no_args_is_help=True,
+                  add_completion=False)
+db_app = typer.Typer(help="Database: creazione e aggiornamento.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@app.command()
+def check(
+    as_json: Annotated[bool, typer.Option("--json", help="Stampa l'inventario in JSON.")] = False,
+    content_dir: Annotated[Path | None, typer.Option(help="Cartella dei contenuti.")] = None,
+) -> None:
+    """Controlla tutti i contenuti; esce con errore se qualcosa non va."""
+    folder = content_dir or get_settings().content_dir
+    inv = inventory(folder)
+    if as_json:
+        typer.echo(json.dumps(inv, ensure_ascii=False, indent=2))
+    else:
+        for m in inv["modules"]:
+            typer.echo(f"ok  {m['id']}: {m['lessons']} lezioni, {m['questions']} domande, "
+                       f"{m['words']} parole")
+        for e in inv["errors"]:
+            where = f"{e['path']}:{e['line']}" if e["line"] else e["path"]
+            typer.echo(f"ERRORE  {where}: {e['message']}", err=True)
+        n = len(inv["errors"])
+        typer.echo(f"{len(inv['modules'])} moduli validi, {n} errori." if n else
+                   f"{len(inv['modules'])} moduli validi, nessun errore.")
+    if inv["errors"]:
+        raise typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Crea il database o lo porta all'ultima versione dello schema."""
+    from abitare.storage import upgrade
+
+    settings = get_settings()
+    try:
+        upgrade(settings.database_url)
+    except AbitareError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(1) from err
+    typer.echo(f"Database pronto: {_safe_url(settings.database_url)}")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Porta su cui ascoltare.")] = 8866,
+    host: Annotated[str, typer.Option(help="Indirizzo su cui ascoltare.")] = "127.0.0.1",
+    pool: Annotated[int, typer.Option(help="Kernel pre-avviati per pagina (0 = nessuno).")] = 0,
+    cull_idle: Annotated[int, typer.Option(help="Secondi prima di chiudere un kernel inattivo.")] = 900,
+    upgrade_db: Annotated[bool, typer.Option("--upgrade-db/--no-upgrade-db",
+                                             help="Aggiorna il database prima di partire.")] = True,
+) -> None:
+    """Avvia lo spazio di lavoro (Voilà) e stampa l'indirizzo da aprire."""
+    from abitare.serve import ServerOptions, home_url, voila_command, voila_env, wait_for_port
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if upgrade_db:
+        db_upgrade()
+    opts = ServerOptions(host=host, port=port, pool=pool, cull_idle=cull_idle)
+    proc = subprocess.Popen(voila_command(opts), env=voila_env())
+
+    def _stop(signum, _frame):  # type: ignore[no-untyped-def]
+        proc.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, _stop)
+    if wait_for_port(host, port, timeout=120, alive=lambda: proc.poll() is None):
+        typer.echo(f"\n  Spazio di lavoro avviato. Apri nel browser:\n\n    {home_url(opts)}\n\n"
+                   "  (Ctrl+C per fermarlo)\n")
+    try:
+        code = proc.wait()
+    except KeyboardInterrupt:
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait()
+    sys.exit(code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

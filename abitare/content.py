@@ -1,0 +1,358 @@
+"""The course content: schema, loader and inventory.
+
+A course module is a folder ``modules/NN_slug/`` holding ``module.yaml``, lessons
+in Markdown and a quiz in YAML. The module id is ``slug``; ``NN`` orders the
+course. Everything is validated by pydantic models; every problem is reported
+with file, line and an Italian message for the author.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from abitare.errors import ContentError, ContentIssue, UnknownModuleError
+from abitare.validation import validate_located
+from abitare.yamlsafe import load_yaml
+
+__all__ = [
+    "QUIZ_POSITION",
+    "SCHEMA_VERSION",
+    "CourseFile",
+    "Lesson",
+    "Module",
+    "ModuleFile",
+    "Option",
+    "Question",
+    "QuizFile",
+    "Source",
+    "inventory",
+    "load_course",
+    "load_module",
+    "scan",
+]
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+#: Position key of a module's quiz (lessons use their own id).
+QUIZ_POSITION = "verifica"
+
+_FOLDER = re.compile(r"^(?P<order>\d{2})_(?P<slug>[a-z0-9][a-z0-9-]*)$")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+
+Slug = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class _Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Schema):
+    """A source cited at the end of a module."""
+
+    title: Text
+    url: HttpUrl | None = None
+
+
+class Option(_Schema):
+    """One answer option, with the feedback shown when it is chosen."""
+
+    text: Text
+    correct: bool = False
+    feedback: Text
+
+
+class Question(_Schema):
+    """A quiz question. ``single`` and ``true_false`` have exactly one right option."""
+
+    id: Slug
+    type: Literal["single", "multiple", "true_false"] = "single"
+    text: Text
+    options: list[Option] = Field(min_length=2, max_length=8)
+    explanation: Text
+
+    @model_validator(mode="after")
+    def _check_correct(self) -> Question:
+        right = sum(o.correct for o in self.options)
+        if self.type in ("single", "true_false") and right != 1:
+            raise ValueError(
+                f"una domanda di tipo '{self.type}' deve avere esattamente un'opzione "
+                f"con 'correct: true' (ne ha {right})"
+            )
+        if self.type == "multiple" and right < 1:
+            raise ValueError("una domanda 'multiple' deve avere almeno un'opzione corretta")
+        if self.type == "true_false" and len(self.options) != 2:
+            raise ValueError("una domanda 'true_false' deve avere due opzioni (Vero e Falso)")
+        texts = [o.text.casefold() for o in self.options]
+        if len(set(texts)) != len(texts):
+            raise ValueError("due opzioni hanno lo stesso testo")
+        return self
+
+    @property
+    def correct_indexes(self) -> frozenset[int]:
+        return frozenset(i for i, o in enumerate(self.options) if o.correct)
+
+
+class QuizFile(_Schema):
+    """The YAML file of a module's quiz."""
+
+    schema_version: Literal[1]
+    title: Text = "Verifica"
+    questions: list[Question] = Field(min_length=1)
+
+    @field_validator("questions")
+    @classmethod
+    def _unique_ids(cls, questions: list[Question]) -> list[Question]:
+        seen: set[str] = set()
+        for q in questions:
+            if q.id in seen:
+                raise ValueError(f"l'id di domanda '{q.id}' è usato due volte")
+            seen.add(q.id)
+        return questions
+
+
+class CourseFile(_Schema):
+    """``modules/course.yaml``: the course as a whole, shown on the home page."""
+
+    schema_version: Literal[1]
+    title: Text
+    subtitle: Text
+    intro: Text
+    identity_help: Text
+
+
+class ModuleFile(_Schema):
+    """``module.yaml``: what the module is and which files make it."""
+
+    schema_version: Literal[1]
+    title: Text
+    summary: Text
+    estimated_minutes: int = Field(gt=0, le=600)
+    objectives: list[Text] = Field(min_length=1)
+    lessons: list[Text] = Field(min_length=1)
+    quiz: Text | None = None
+    sources: list[Source] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A lesson: its id (the file name without ``.md``), title and Markdown body."""
+
+    id: str
+    title: str
+    markdown: str
+    words: int
+
+
+@dataclass(frozen=True)
+class Module:
+    """A course module ready to be shown."""
+
+    id: str
+    order: int
+    folder: Path
+    title: str
+    summary: str
+    estimated_minutes: int
+    objectives: tuple[str, ...]
+    lessons: tuple[Lesson, ...]
+    quiz: QuizFile | None
+    sources: tuple[Source, ...] = field(default_factory=tuple)
+
+    @property
+    def positions(self) -> tuple[str, ...]:
+        """The places a trainee can be in, in order: lessons, then the quiz."""
+        keys = tuple(lesson.id for lesson in self.lessons)
+        return (*keys, QUIZ_POSITION) if self.quiz else keys
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(self.quiz.questions) if self.quiz else ()
+
+    @property
+    def words(self) -> int:
+        return sum(lesson.words for lesson in self.lessons)
+
+
+def _display(path: Path, content_dir: Path) -> str:
+    try:
+        return str(path.relative_to(content_dir.parent))
+    except ValueError:
+        return str(path)
+
+
+def count_words(text: str) -> int:
+    """Words of running text (Markdown markup and numbers are not words)."""
+    return len(_WORD.findall(text))
+
+
+def _read_lesson(path: Path, display: str) -> Lesson:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise ContentError.single(display, None, "il file non è in UTF-8.") from err
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        if line.startswith("# ") and line[2:].strip():
+            body = "\n".join(lines[number:]).strip()
+            if not body:
+                raise ContentError.single(display, number, "la lezione non ha testo dopo il titolo.")
+            return Lesson(path.stem, line[2:].strip(), body, count_words(body))
+        raise ContentError.single(
+            display, number, "la prima riga della lezione deve essere il titolo: '# Titolo'."
+        )
+    raise ContentError.single(display, None, "il file della lezione è vuoto.")
+
+
+def _inside(folder: Path, relative: str, display: str, line: int | None) -> Path:
+    target = (folder / relative).resolve()
+    if not target.is_relative_to(folder.resolve()):
+        raise ContentError.single(display, line, f"il file '{relative}' è fuori dalla cartella del modulo.")
+    if not target.is_file():
+        raise ContentError.single(display, line, f"il file '{relative}' non esiste.")
+    return target
+
+
+def load_module_dir(folder: Path, content_dir: Path) -> Module:
+    """Load and validate one module folder; all its problems at once."""
+    match = _FOLDER.match(folder.name)
+    if not match:
+        raise ContentError.single(
+            _display(folder, content_dir),
+            None,
+            "il nome della cartella deve essere NN_nome (due cifre, '_', minuscole e trattini),"
+            " ad esempio 01_sistema-abitativo.",
+        )
+    yaml_path = folder / "module.yaml"
+    display = _display(yaml_path, content_dir)
+    if not yaml_path.is_file():
+        raise ContentError.single(display, None, "manca il file module.yaml.")
+    located = load_yaml(yaml_path, display)
+    meta = validate_located(ModuleFile, located)
+
+    issues: list[ContentIssue] = []
+    lessons: list[Lesson] = []
+    for i, name in enumerate(meta.lessons):
+        try:
+            path = _inside(folder, name, display, located.line_for(("lessons", i)))
+            lessons.append(_read_lesson(path, _display(path, content_dir)))
+        except ContentError as err:
+            issues.extend(err.issues)
+    ids = [lesson.id for lesson in lessons]
+    if len(set(ids)) != len(ids) or QUIZ_POSITION in ids:
+        issues.append(ContentIssue(display, located.line_for(("lessons",)),
+                                   f"due lezioni hanno lo stesso nome di file o una si chiama '{QUIZ_POSITION}'."))
+    quiz = None
+    if meta.quiz:
+        try:
+            path = _inside(folder, meta.quiz, display, located.line_for(("quiz",)))
+            quiz = validate_located(QuizFile, load_yaml(path, _display(path, content_dir)))
+        except ContentError as err:
+            issues.extend(err.issues)
+    if issues:
+        raise ContentError(issues)
+    return Module(
+        id=match["slug"],
+        order=int(match["order"]),
+        folder=folder,
+        title=meta.title,
+        summary=meta.summary,
+        estimated_minutes=meta.estimated_minutes,
+        objectives=tuple(meta.objectives),
+        lessons=tuple(lessons),
+        quiz=quiz,
+        sources=tuple(meta.sources),
+    )
+
+
+def _module_folders(content_dir: Path) -> list[Path]:
+    if not content_dir.is_dir():
+        raise ContentError.single(str(content_dir), None, "la cartella dei contenuti non esiste.")
+    return sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def scan(content_dir: Path) -> tuple[list[Module], list[ContentIssue]]:
+    """Every module that loads, and every problem found, in course order."""
+    modules: list[Module] = []
+    issues: list[ContentIssue] = []
+    try:
+        folders = _module_folders(content_dir)
+    except ContentError as err:
+        return [], err.issues
+    for folder in folders:
+        try:
+            modules.append(load_module_dir(folder, content_dir))
+        except ContentError as err:
+            issues.extend(err.issues)
+    seen: dict[str, Module] = {}
+    for module in modules:
+        if module.id in seen:
+            issues.append(ContentIssue(_display(module.folder, content_dir), None,
+                                       f"l'id '{module.id}' è già usato da {seen[module.id].folder.name}."))
+        seen[module.id] = module
+    return sorted(modules, key=lambda m: (m.order, m.id)), issues
+
+
+def load_module(content_dir: Path, module_id: str) -> Module:
+    """Load the module whose id is ``module_id``; only its own folder is read."""
+    for folder in _module_folders(content_dir):
+        match = _FOLDER.match(folder.name)
+        if match and match["slug"] == module_id:
+            return load_module_dir(folder, content_dir)
+    raise UnknownModuleError(module_id)
+
+
+COURSE_FILE = "course.yaml"
+
+
+def load_course(content_dir: Path) -> CourseFile:
+    """The course description (``course.yaml`` at the root of the content)."""
+    path = content_dir / COURSE_FILE
+    display = _display(path, content_dir)
+    if not path.is_file():
+        raise ContentError.single(display, None, f"manca il file {COURSE_FILE}.")
+    return validate_located(CourseFile, load_yaml(path, display))
+
+
+def inventory(content_dir: Path) -> dict[str, Any]:
+    """What ``abitare check --json`` prints: modules, cases, worksheets and errors."""
+    modules, issues = scan(content_dir)
+    if content_dir.is_dir():
+        try:
+            load_course(content_dir)
+        except ContentError as err:
+            issues = [*err.issues, *issues]
+    return {
+        "modules": [
+            {
+                "id": m.id,
+                "title": m.title,
+                "lessons": len(m.lessons),
+                "questions": len(m.questions),
+                "words": m.words,
+            }
+            for m in modules
+        ],
+        "cases": [],
+        "worksheets": [],
+        "errors": [i.as_dict() for i in issues],
+    }

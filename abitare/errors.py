@@ -1,0 +1,83 @@
+"""One hierarchy of errors for the whole library.
+
+Every message is Italian (it reaches authors, trainees and staff) and says what
+failed, where, and how to fix it. Widgets catch only these errors; anything else
+is a bug, logged in full and shown to the user as a short generic message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "AbitareError",
+    "ContentError",
+    "ContentIssue",
+    "DatabaseNotReadyError",
+    "ParticipantCodeError",
+    "StorageError",
+    "UnknownModuleError",
+]
+
+
+class AbitareError(Exception):
+    """Base of every error the project raises on purpose."""
+
+
+@dataclass(frozen=True)
+class ContentIssue:
+    """One problem found in a content file.
+
+    Parameters
+    ----------
+    path
+        The file, relative to the content root when possible.
+    line
+        1-based line number, or ``None`` when the problem concerns the whole file.
+    message
+        What is wrong, in Italian, with the field concerned.
+    """
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"path": self.path, "line": self.line, "message": self.message}
+
+
+class ContentError(AbitareError):
+    """A content file (YAML or Markdown) cannot be used as it is."""
+
+    def __init__(self, issues: list[ContentIssue]) -> None:
+        self.issues = list(issues)
+        super().__init__("\n".join(str(i) for i in self.issues))
+
+    @classmethod
+    def single(cls, path: Path | str, line: int | None, message: str) -> ContentError:
+        return cls([ContentIssue(str(path), line, message)])
+
+
+class StorageError(AbitareError):
+    """The database could not be reached or written."""
+
+
+class DatabaseNotReadyError(StorageError):
+    """The database exists but its schema is missing or out of date."""
+
+
+class ParticipantCodeError(AbitareError):
+    """A participant code is empty, too long or has characters we do not accept."""
+
+
+class UnknownModuleError(AbitareError):
+    """No course module has the id asked for."""
+
+    def __init__(self, module_id: str) -> None:
+        self.module_id = module_id
+        super().__init__(f"Il modulo '{module_id}' non esiste (forse l'indirizzo è incompleto).")

@@ -1,0 +1,88 @@
+"""Who is on the page: a pseudonymous participant code, or the JupyterHub user.
+
+Each Voilà page runs in its own kernel, and the identity travels in the page's
+query string (``?p=<code>``). Voilà puts it in ``QUERY_STRING``; a preheated
+kernel receives it only when a page claims the kernel, so
+:func:`request_query` waits for it, with a few lines instead of importing
+``voila.utils`` (which costs seconds of CPU in every kernel).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import unicodedata
+from collections.abc import Mapping
+from urllib.parse import parse_qs
+
+from abitare.errors import ParticipantCodeError
+
+__all__ = ["HUB_USER_ENV", "display_code", "hub_user", "normalize_code", "request_query"]
+
+log = logging.getLogger(__name__)
+
+HUB_USER_ENV = "JUPYTERHUB_USER"
+MAX_CODE = 40
+_ALLOWED = re.compile(r"^[^\W_][\w .'’-]*$", re.UNICODE)
+
+
+def display_code(raw: str) -> str:
+    """The code as the participant typed it, tidied: NFC, single spaces."""
+    return " ".join(unicodedata.normalize("NFC", raw).split())
+
+
+def normalize_code(raw: str) -> str:
+    """The key under which a participant is stored.
+
+    Case and repeated spaces do not matter ("Mario Rossi" = "mario  rossi"), so a
+    trainee who comes back days later finds their work however they type it.
+    """
+    shown = display_code(raw)
+    if len(shown) < 3:
+        raise ParticipantCodeError("Il codice deve avere almeno 3 caratteri.")
+    if len(shown) > MAX_CODE:
+        raise ParticipantCodeError(f"Il codice può avere al massimo {MAX_CODE} caratteri.")
+    if not _ALLOWED.match(shown):
+        raise ParticipantCodeError(
+            "Il codice può contenere solo lettere, cifre, spazi, punti, apostrofi e trattini,"
+            " e deve iniziare con una lettera o una cifra."
+        )
+    return shown.casefold()
+
+
+def hub_user(environ: Mapping[str, str] | None = None) -> str | None:
+    """The JupyterHub user name when running under a hub, else None."""
+    env = os.environ if environ is None else environ
+    return env.get(HUB_USER_ENV) or None
+
+
+def _wait_for_preheated_request(environ: Mapping[str, str], timeout: float) -> str | None:
+    from websockets.sync.client import connect  # deferred: only preheated kernels need it
+
+    protocol = environ.get("VOILA_WS_PROTOCOL", "ws")
+    host = environ.get("VOILA_APP_IP", "127.0.0.1")
+    port = environ.get("VOILA_APP_PORT", "8866")
+    base = environ.get("VOILA_WS_BASE_URL", environ.get("VOILA_SERVER_URL", "/"))
+    kernel = environ.get("VOILA_KERNEL_ID", "")
+    url = f"{protocol}://{host}:{port}{base}voila/query/{kernel}"
+    try:
+        with connect(url, open_timeout=timeout) as ws:
+            info = json.loads(ws.recv(timeout=None))
+    except (OSError, TimeoutError, ValueError) as err:
+        log.warning("query string of preheated kernel not received from %s: %s", url, err)
+        return None
+    for key, value in info.items():
+        os.environ[key] = value
+    return info.get("QUERY_STRING", "")
+
+
+def request_query(environ: Mapping[str, str] | None = None, *, timeout: float = 10.0) -> dict[str, str]:
+    """The page's query parameters (first value of each), empty outside Voilà."""
+    env = os.environ if environ is None else environ
+    if env.get("VOILA_PREHEAT") == "True" and env.get("VOILA_KERNEL_ID"):
+        raw = _wait_for_preheated_request(env, timeout) or ""
+    else:
+        raw = env.get("QUERY_STRING", "")
+    return {k: v[0] for k, v in parse_qs(raw, keep_blank_values=False).items() if v}

@@ -1,0 +1,168 @@
+"""What each participant has done: who they are, where they are, what they answered.
+
+Every write is one transaction, committed before the call returns, so what a
+trainee did is on disk the moment the page says so.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from abitare.errors import StorageError
+from abitare.identity import display_code, normalize_code
+from abitare.settings import Settings
+from abitare.storage import answers, check_ready, make_engine, participants, progress
+
+__all__ = ["AnswerRecord", "Participant", "ProgressStore", "open_store"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: int
+    code: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    question_id: str
+    choice: tuple[int, ...]
+    correct: bool
+    answered_at: datetime
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ProgressStore:
+    """Reads and writes participants, positions and answers on one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def identify(self, raw_code: str) -> Participant:
+        """The participant with this code, created on first use.
+
+        Raises :class:`~abitare.errors.ParticipantCodeError` for an unusable code.
+        """
+        code = normalize_code(raw_code)
+        shown = display_code(raw_code)
+        now = _now()
+        try:
+            for _attempt in range(2):  # a concurrent first visit may win the insert
+                with self.engine.begin() as conn:
+                    row = conn.execute(
+                        select(participants.c.id, participants.c.display_name).where(
+                            participants.c.code == code
+                        )
+                    ).first()
+                    if row is not None:
+                        conn.execute(
+                            update(participants)
+                            .where(participants.c.id == row.id)
+                            .values(last_seen_at=now)
+                        )
+                        return Participant(row.id, code, row.display_name)
+                    try:
+                        new_id = conn.execute(
+                            insert(participants).values(
+                                code=code, display_name=shown, created_at=now, last_seen_at=now
+                            )
+                        ).inserted_primary_key[0]
+                    except IntegrityError:
+                        conn.rollback()
+                        continue
+                    log.info("new participant %s", new_id)
+                    return Participant(new_id, code, shown)
+        except SQLAlchemyError as err:
+            raise StorageError(f"Non riesco a leggere o scrivere i partecipanti: {err}") from err
+        raise StorageError("Non riesco a registrare il partecipante: riprova.")
+
+    def record_answer(
+        self,
+        participant_id: int,
+        module_id: str,
+        question_id: str,
+        choice: Iterable[int],
+        correct: bool,
+    ) -> AnswerRecord:
+        """Store one answer (every attempt is kept; the latest counts)."""
+        record = AnswerRecord(question_id, tuple(sorted(choice)), bool(correct), _now())
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    insert(answers).values(
+                        participant_id=participant_id,
+                        module_id=module_id,
+                        question_id=question_id,
+                        choice=list(record.choice),
+                        correct=record.correct,
+                        answered_at=record.answered_at,
+                    )
+                )
+        except SQLAlchemyError as err:
+            raise StorageError(f"La risposta non è stata salvata: {err}") from err
+        return record
+
+    def latest_answers(self, participant_id: int, module_id: str) -> dict[str, AnswerRecord]:
+        """The last answer to each question of a module."""
+        stmt = (
+            select(answers.c.question_id, answers.c.choice, answers.c.correct, answers.c.answered_at)
+            .where(answers.c.participant_id == participant_id, answers.c.module_id == module_id)
+            .order_by(answers.c.id)
+        )
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.execute(stmt).all()
+        except SQLAlchemyError as err:
+            raise StorageError(f"Non riesco a leggere le risposte: {err}") from err
+        return {
+            r.question_id: AnswerRecord(r.question_id, tuple(r.choice), bool(r.correct), r.answered_at)
+            for r in rows
+        }
+
+    def set_position(self, participant_id: int, module_id: str, position: str) -> None:
+        """Remember where the participant is in a module."""
+        now = _now()
+        try:
+            with self.engine.begin() as conn:
+                done = conn.execute(
+                    update(progress)
+                    .where(progress.c.participant_id == participant_id,
+                           progress.c.module_id == module_id)
+                    .values(position=position, updated_at=now)
+                ).rowcount
+                if not done:
+                    conn.execute(
+                        insert(progress).values(participant_id=participant_id, module_id=module_id,
+                                                position=position, updated_at=now)
+                    )
+        except SQLAlchemyError as err:
+            raise StorageError(f"Non riesco a salvare la posizione: {err}") from err
+
+    def get_position(self, participant_id: int, module_id: str) -> str | None:
+        """Where the participant was in a module, or None on a first visit."""
+        stmt = select(progress.c.position).where(
+            progress.c.participant_id == participant_id, progress.c.module_id == module_id
+        )
+        try:
+            with self.engine.connect() as conn:
+                return conn.execute(stmt).scalar()
+        except SQLAlchemyError as err:
+            raise StorageError(f"Non riesco a leggere la posizione: {err}") from err
+
+
+def open_store(settings: Settings) -> ProgressStore:
+    """A store on the configured database, after checking its schema is current."""
+    engine = make_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    check_ready(engine)
+    return ProgressStore(engine)

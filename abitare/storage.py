@@ -1,0 +1,159 @@
+"""Database schema, engine and migrations.
+
+SQLite file by default (WAL journal, busy timeout, foreign keys on); any
+SQLAlchemy URL otherwise. The schema is owned by Alembic migrations in
+``abitare/migrations``; the tables below mirror the latest revision and are used
+to build queries (a test checks that the two agree).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    create_engine,
+    event,
+    inspect,
+    text,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from abitare.errors import DatabaseNotReadyError, StorageError
+from abitare.paths import MIGRATIONS_DIR
+
+__all__ = [
+    "SCHEMA_REVISION",
+    "answers",
+    "check_ready",
+    "make_engine",
+    "metadata",
+    "participants",
+    "progress",
+    "upgrade",
+]
+
+log = logging.getLogger(__name__)
+
+#: The Alembic head this code expects; bump it with every new migration.
+SCHEMA_REVISION = "0001"
+
+metadata = MetaData()
+
+participants = Table(
+    "participants",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(80), nullable=False, unique=True),
+    Column("display_name", String(80), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+)
+
+progress = Table(
+    "progress",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("participant_id", Integer, ForeignKey("participants.id", ondelete="CASCADE"), nullable=False),
+    Column("module_id", String(60), nullable=False),
+    Column("position", String(80), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("participant_id", "module_id", name="uq_progress_participant_module"),
+)
+
+answers = Table(
+    "answers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("participant_id", Integer, ForeignKey("participants.id", ondelete="CASCADE"), nullable=False),
+    Column("module_id", String(60), nullable=False),
+    Column("question_id", String(60), nullable=False),
+    Column("choice", JSON, nullable=False),
+    Column("correct", Boolean, nullable=False),
+    Column("answered_at", DateTime(timezone=True), nullable=False),
+    Index("ix_answers_participant_module", "participant_id", "module_id"),
+)
+
+
+def make_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
+    """An engine for ``url``; for SQLite, creates the folder and sets WAL mode."""
+    try:
+        parsed = make_url(url)
+    except SQLAlchemyError as err:
+        raise StorageError(f"Indirizzo del database non valido: {err}") from err
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _alembic_config(url: str):  # type: ignore[no-untyped-def]
+    from alembic.config import Config  # deferred: alembic is only needed to migrate
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Create the database or bring it to ``revision`` with Alembic."""
+    from alembic import command
+
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            cfg = _alembic_config(url)
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+    except SQLAlchemyError as err:
+        raise StorageError(f"Aggiornamento del database non riuscito: {err}") from err
+    finally:
+        engine.dispose()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The Alembic revision stamped in the database, or None if there is none."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def check_ready(engine: Engine) -> None:
+    """Raise :class:`DatabaseNotReadyError` unless the schema is at our revision."""
+    try:
+        found = current_revision(engine)
+    except SQLAlchemyError as err:
+        raise StorageError(f"Il database non è raggiungibile: {err}") from err
+    if found != SCHEMA_REVISION:
+        raise DatabaseNotReadyError(
+            f"Il database è alla versione {found or 'nessuna'}, serve la {SCHEMA_REVISION}: "
+            "esegui 'abitare db upgrade' (lo fa anche 'make start')."
+        )

@@ -1,0 +1,44 @@
+"""The command line, run as a user runs it."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ABITARE = [sys.executable, "-m", "abitare.cli"]
+
+
+def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*ABITARE, *args], capture_output=True, text=True, env=env)
+
+
+def test_check_json_lists_the_shipped_modules():
+    out = run("check", "--json")
+    assert out.returncode == 0, out.stderr
+    inv = json.loads(out.stdout)
+    assert inv["errors"] == [] and inv["cases"] == [] and inv["worksheets"] == []
+    first = inv["modules"][0]
+    assert set(first) == {"id", "title", "lessons", "questions", "words"}
+    assert first["id"] == "sistema-abitativo" and first["lessons"] >= 2 and first["words"] > 800
+
+
+def test_check_fails_on_broken_content_and_names_file_and_line(fixture_content):
+    root: Path = fixture_content("duplicate-key")
+    out = run("check", "--content-dir", str(root))
+    assert out.returncode == 1
+    assert "content/01_prova/module.yaml:4" in out.stderr and "compare due volte" in out.stderr
+    data = json.loads(run("check", "--json", "--content-dir", str(root)).stdout)
+    assert data["errors"][0]["line"] == 4
+
+
+def test_db_upgrade_creates_the_database(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "ABITARE_DATA_DIR": str(tmp_path)}
+    out = run("db", "upgrade", env=env)
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "abitare.sqlite").exists()
+    assert "Database pronto" in out.stdout
+
+
+def test_console_script_is_installed():
+    assert shutil.which("abitare", path=str(Path(sys.executable).parent))

@@ -1,0 +1,93 @@
+"""Content validation: the shipped course is valid, each broken fixture fails precisely."""
+
+from pathlib import Path
+
+import pytest
+
+from abitare.content import inventory, load_module, scan
+from abitare.errors import ContentError, UnknownModuleError
+from tests.conftest import CONTENT_DIR
+
+BROKEN = [
+    # defect,                  file (relative to the content root), line, words in the message
+    ("yaml-syntax-error", "01_prova/quiz.yaml", 6, "sintassi YAML"),
+    ("tab-indentation", "01_prova/module.yaml", 6, "tabulazioni"),
+    ("missing-title", "01_prova/module.yaml", 1, "title: campo obbligatorio mancante"),
+    ("unknown-field", "01_prova/module.yaml", 9, "durata: campo non previsto"),
+    ("duplicate-key", "01_prova/module.yaml", 4, "'title' compare due volte"),
+    ("minutes-not-a-number", "01_prova/module.yaml", 4, "estimated_minutes: deve essere un numero intero"),
+    ("missing-lesson-file", "01_prova/module.yaml", 9, "'lezioni/02-manca.md' non esiste"),
+    ("lesson-outside-folder", "01_prova/module.yaml", 8, "fuori dalla cartella"),
+    ("lesson-without-title", "01_prova/lezioni/01-intro.md", 2, "'# Titolo'"),
+    ("python-tag", "01_prova/quiz.yaml", 3, "etichetta YAML non ammessa"),
+    ("alias-bomb", "01_prova/quiz.yaml", None, "alias bomb"),
+    ("two-correct-in-single", "01_prova/quiz.yaml", 4, "esattamente un'opzione"),
+    ("option-without-feedback", "01_prova/quiz.yaml", 11, "questions[1].options[2].feedback: campo obbligatorio"),
+    ("duplicate-question-id", "01_prova/quiz.yaml", 3, "'prima' è usato due volte"),
+    ("impossible-type", "01_prova/quiz.yaml", 5, "type: valore non ammesso"),
+    ("bad-folder-name", "1-prova", None, "NN_nome"),
+]
+
+
+def test_shipped_content_is_valid():
+    modules, issues = scan(CONTENT_DIR)
+    assert issues == []
+    assert modules, "no course module shipped"
+
+
+def test_first_module_is_the_system_of_housing_services():
+    modules, _ = scan(CONTENT_DIR)
+    first = modules[0]
+    assert first.title == "Il sistema dei servizi abitativi in Lombardia e la carriera abitativa"
+    assert len(first.lessons) >= 2
+    assert all(lesson.words >= 400 for lesson in first.lessons)
+    assert len(first.questions) >= 5
+    assert all(o.feedback for q in first.questions for o in q.options)
+
+
+def test_base_fixture_is_valid(fixture_content):
+    modules, issues = scan(fixture_content())
+    assert issues == [] and [m.id for m in modules] == ["prova"]
+
+
+@pytest.mark.parametrize(("defect", "path", "line", "words"), BROKEN, ids=[b[0] for b in BROKEN])
+def test_broken_content_names_file_line_and_problem(fixture_content, defect, path, line, words):
+    root: Path = fixture_content(defect)
+    _, issues = scan(root)
+    assert issues, f"{defect} was accepted"
+    rendered = [str(i) for i in issues]
+    expected_path = str(Path("content") / path)
+    match = [i for i in issues if i.path == expected_path and words in i.message]
+    assert match, f"expected {expected_path}:{line} '{words}', got {rendered}"
+    if line is not None:
+        assert match[0].line == line, rendered
+
+
+def test_inventory_lists_modules_and_errors(fixture_content):
+    inv = inventory(fixture_content("missing-title"))
+    assert set(inv) == {"modules", "cases", "worksheets", "errors"}
+    assert inv["modules"] == []
+    assert inv["errors"][0]["path"].endswith("module.yaml") and inv["errors"][0]["line"] == 1
+
+
+def test_load_module_reads_one_module(fixture_content):
+    root = fixture_content()
+    module = load_module(root, "prova")
+    assert module.positions == ("01-intro", "verifica")
+    assert module.lessons[0].title == "Introduzione"
+    with pytest.raises(UnknownModuleError):
+        load_module(root, "nessuno")
+
+
+def test_a_broken_module_does_not_hide_the_others(fixture_content):
+    root = fixture_content("bad-folder-name")
+    modules, issues = scan(root)
+    assert [m.id for m in modules] == ["prova"] and len(issues) == 1
+
+
+def test_content_error_lists_every_issue(fixture_content):
+    root = fixture_content()
+    (root / "01_prova" / "quiz.yaml").write_text("schema_version: 2\nquestions: []\n", encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load_module(root, "prova")
+    assert len(info.value.issues) == 2

@@ -1,0 +1,109 @@
+"""Widgets driven headless, as a user's clicks would drive them."""
+
+import logging
+
+from abitare.content import load_course, load_module, scan
+from abitare.errors import StorageError
+from abitare_widgets import HomeApp, ModulePlayer, QuestionView
+from abitare_widgets.safety import GENERIC_MESSAGE
+from tests.conftest import CONTENT_DIR
+
+MODULE_ID = "sistema-abitativo"
+
+
+def _module():
+    return load_module(CONTENT_DIR, MODULE_ID)
+
+
+def test_home_lists_modules_and_links_them_after_identification(store):
+    modules, _ = scan(CONTENT_DIR)
+    home = HomeApp(load_course(CONTENT_DIR), modules, lambda: store)
+    cards = "".join(c.value for c in home.module_list.children)
+    assert "Il sistema dei servizi abitativi" in cards and "modulo.ipynb" not in cards
+    home.code.value = "Anna B"
+    cards = "".join(c.value for c in home.module_list.children)
+    assert f"modulo.ipynb?m={MODULE_ID}&amp;p=Anna+B" in cards
+    assert "Benvenuto/a, Anna B" in home.message.value
+
+
+def test_home_refuses_a_bad_code_in_italian(store):
+    home = HomeApp(load_course(CONTENT_DIR), [], lambda: store)
+    home.enter("<b>")
+    assert "Il codice" in home.message.value and "<b>" not in home.message.value
+
+
+def test_home_under_jupyterhub_uses_the_hub_user(store):
+    home = HomeApp(load_course(CONTENT_DIR), scan(CONTENT_DIR)[0], lambda: store, hub_user="anna.b")
+    assert home.participant is not None and home.participant.display_name == "anna.b"
+
+
+def test_player_resumes_where_the_participant_left(settings, store):
+    module = _module()
+    p = store.identify("ripresa")
+    player = ModulePlayer(module, store, p)
+    assert player.position == module.lessons[0].id
+    player.next.click()
+    assert player.position == module.lessons[1].id
+    again = ModulePlayer(module, store, p)
+    assert again.position == module.lessons[1].id
+    assert again.prev.disabled is False
+
+
+def test_answering_stores_and_shows_feedback(store):
+    module = _module()
+    p = store.identify("quiz-tester")
+    player = ModulePlayer(module, store, p)
+    player.go("verifica")
+    views = [c for c in player._quiz.children if isinstance(c, QuestionView)]
+    question = views[0].question
+    wrong = next(i for i, o in enumerate(question.options) if not o.correct)
+    views[0].select([wrong])
+    views[0].confirm.click()
+    assert "Risposta non corretta" in views[0].feedback.value
+    assert question.options[wrong].feedback.split()[0] in views[0].feedback.value
+    right = sorted(question.correct_indexes)
+    views[0].select(right)
+    views[0].confirm.click()
+    assert "Risposta corretta" in views[0].feedback.value
+    assert "corrette: 1" in player.score.value
+    stored = store.latest_answers(p.id, MODULE_ID)[question.id]
+    assert stored.correct and list(stored.choice) == right
+
+
+def test_a_failing_save_shows_an_italian_message_and_logs_the_bug(store, caplog):
+    module = _module()
+    question = module.questions[0]
+
+    def broken(_q, _choice):
+        raise RuntimeError("disk on fire")
+
+    view = QuestionView(question, 1, broken)
+    view.select([0])
+    with caplog.at_level(logging.ERROR, logger="abitare_widgets"):
+        view.confirm.click()
+    assert GENERIC_MESSAGE.split(".")[0] in view.message.value
+    assert "disk on fire" not in view.message.value and view.feedback.value == ""
+    assert "disk on fire" in caplog.text
+    assert view.selection() == (0,), "the choice must stay to try again"
+
+
+def test_a_storage_error_is_shown_as_it_is(store):
+    def unavailable(_q, _choice):
+        raise StorageError("La risposta non è stata salvata: database non raggiungibile.")
+
+    view = QuestionView(_module().questions[0], 1, unavailable)
+    view.select([0])
+    view.submit()
+    assert "La risposta non è stata salvata" in view.message.value
+
+
+def test_previous_answer_is_restored(store):
+    module = _module()
+    p = store.identify("restore-me")
+    q = module.questions[1]
+    store.record_answer(p.id, MODULE_ID, q.id, sorted(q.correct_indexes), True)
+    player = ModulePlayer(module, store, p)
+    player.go("verifica")
+    view = next(c for c in player._quiz.children if isinstance(c, QuestionView) and c.question is q)
+    assert view.selection() == tuple(sorted(q.correct_indexes))
+    assert "Risposta corretta" in view.feedback.value

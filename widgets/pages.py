@@ -1,0 +1,83 @@
+"""The pages served by Voilà, each one call from its notebook.
+
+A page never raises: whatever goes wrong becomes an Italian message in the page
+and a full record in the server log.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from html import escape
+
+import ipywidgets as w
+
+from abitare.content import load_course, load_module, scan
+from abitare.errors import AbitareError, ContentError
+from abitare.identity import hub_user, request_query
+from abitare.progress import open_store
+from abitare.settings import Settings, get_settings
+from abitare_widgets.home import HomeApp
+from abitare_widgets.player import ModulePlayer, home_link
+from abitare_widgets.safety import GENERIC_MESSAGE, setup_kernel_logging
+
+__all__ = ["home_page", "module_page"]
+
+log = logging.getLogger(__name__)
+
+
+def _notice(text: str, link: str | None = None) -> w.HTML:
+    back = f'<p><a href="{escape(link)}">Torna alla pagina iniziale</a></p>' if link else ""
+    return w.HTML(f'<div role="alert" class="abitare-error">{escape(text)}</div>{back}')
+
+
+def _safely(build: Callable[[], w.Widget], link: str | None = "home.ipynb") -> w.Widget:
+    try:
+        return build()
+    except ContentError as err:
+        log.error("content error while building a page:\n%s", err)
+        return _notice("Questa pagina ha un errore nei contenuti del corso e non può essere "
+                       "mostrata. Avvisa il formatore.", link)
+    except AbitareError as err:
+        log.warning("error while building a page: %s", err)
+        return _notice(str(err), link)
+    except Exception:
+        log.exception("unexpected error while building a page")
+        return _notice(GENERIC_MESSAGE, link)
+
+
+def home_page(settings: Settings | None = None, environ: Mapping[str, str] | None = None) -> w.Widget:
+    """The landing page: the course, the participant's code, the modules."""
+    setup_kernel_logging()
+    cfg = settings or get_settings()
+
+    def build() -> w.Widget:
+        query = request_query(environ)
+        modules, issues = scan(cfg.content_dir)
+        for issue in issues:
+            log.error("content problem: %s", issue)
+        return HomeApp(load_course(cfg.content_dir), modules, lambda: open_store(cfg),
+                       hub_user=hub_user(environ), initial_code=query.get("p"))
+
+    return _safely(build, link=None)
+
+
+def module_page(settings: Settings | None = None, environ: Mapping[str, str] | None = None) -> w.Widget:
+    """One course module, for the participant named in the page address."""
+    setup_kernel_logging()
+    cfg = settings or get_settings()
+
+    def build() -> w.Widget:
+        query = request_query(environ)
+        code = hub_user(environ) or query.get("p")
+        module_id = query.get("m")
+        if not module_id:
+            return _notice("Nessun modulo indicato nell'indirizzo della pagina.", home_link(code))
+        if not code:
+            return _notice("Per seguire il modulo serve il tuo codice partecipante: "
+                           "inseriscilo nella pagina iniziale.", "home.ipynb")
+        module = load_module(cfg.content_dir, module_id)
+        store = open_store(cfg)
+        return ModulePlayer(module, store, store.identify(code))
+
+    return _safely(build)

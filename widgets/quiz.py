@@ -1,0 +1,118 @@
+"""One quiz question: choose, confirm, read the feedback, try again if you like."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+import ipywidgets as w
+
+from abitare.content import Question
+from abitare.progress import AnswerRecord
+from abitare_widgets.safety import ErrorBanner, guarded
+
+__all__ = ["QuestionView", "feedback_html"]
+
+AnswerHandler = Callable[[Question, tuple[int, ...]], AnswerRecord]
+
+
+def feedback_html(question: Question, record: AnswerRecord) -> str:
+    """The feedback for an answer: right or wrong, each chosen option's note, the explanation."""
+    verdict = (
+        '<p class="abitare-ok"><strong>Risposta corretta.</strong></p>'
+        if record.correct
+        else '<p class="abitare-ko"><strong>Risposta non corretta.</strong> '
+        "Leggi la spiegazione e, se vuoi, riprova.</p>"
+    )
+    notes = "".join(
+        f"<li><em>{escape(question.options[i].text)}</em>: {escape(question.options[i].feedback)}</li>"
+        for i in record.choice
+        if 0 <= i < len(question.options)
+    )
+    return (
+        f'<div class="abitare-feedback" role="status">{verdict}<ul>{notes}</ul>'
+        f"<p><strong>Spiegazione.</strong> {escape(question.explanation)}</p></div>"
+    )
+
+
+class QuestionView(w.VBox):
+    """A question with its options, a confirm button and the feedback.
+
+    ``on_answer`` stores the answer and returns the stored record; the feedback
+    appears only once the answer is saved.
+    """
+
+    def __init__(
+        self,
+        question: Question,
+        number: int,
+        on_answer: AnswerHandler,
+        previous: AnswerRecord | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.question = question
+        self.on_answer = on_answer
+        self.record = previous
+        kind = {"single": "una risposta", "true_false": "vero o falso",
+                "multiple": "una o più risposte"}[question.type]
+        self.prompt = w.HTML(
+            f'<p class="abitare-question"><strong>Domanda {number}</strong> ({kind}). '
+            f"{escape(question.text)}</p>"
+        )
+        labels = [o.text for o in question.options]
+        if question.type == "multiple":
+            self.checks = [w.Checkbox(value=False, description=t, indent=False,
+                                      layout=w.Layout(width="auto")) for t in labels]
+            self.selector: w.Widget = w.VBox(self.checks)
+            for c in self.checks:
+                c.observe(self._on_change, "value")
+        else:
+            self.checks = []
+            self.selector = w.RadioButtons(options=[(t, i) for i, t in enumerate(labels)],
+                                           value=None, layout=w.Layout(width="auto"))
+            self.selector.observe(self._on_change, "value")
+        self.confirm = w.Button(description="Conferma la risposta", button_style="primary",
+                                disabled=True, layout=w.Layout(width="auto"))
+        self.confirm.on_click(lambda _b: self.submit())
+        self.feedback = w.HTML()
+        self.message = ErrorBanner()
+        super().__init__([self.prompt, self.selector, self.confirm, self.message, self.feedback],
+                         **kwargs)
+        self.add_class("abitare-question-box")
+        if previous is not None:
+            self.select(previous.choice)
+            self.feedback.value = feedback_html(question, previous)
+            self.confirm.description = "Conferma di nuovo"
+
+    def selection(self) -> tuple[int, ...]:
+        """The option indexes currently chosen."""
+        if self.checks:
+            return tuple(i for i, c in enumerate(self.checks) if c.value)
+        value = self.selector.value  # type: ignore[attr-defined]
+        return () if value is None else (int(value),)
+
+    def select(self, indexes: tuple[int, ...] | list[int]) -> None:
+        """Choose options as a user would (used on restore and by tests)."""
+        if self.checks:
+            for i, c in enumerate(self.checks):
+                c.value = i in indexes
+        else:
+            self.selector.value = indexes[0] if indexes else None  # type: ignore[attr-defined]
+        self.confirm.disabled = not self.selection()
+
+    def _on_change(self, _change: dict[str, Any]) -> None:
+        self.confirm.disabled = not self.selection()
+
+    @guarded
+    def submit(self) -> AnswerRecord | None:
+        """Store the current choice and show the feedback."""
+        choice = self.selection()
+        if not choice:
+            self.message.error("Scegli una risposta prima di confermare.")
+            return None
+        self.message.clear()
+        self.record = self.on_answer(self.question, choice)
+        self.feedback.value = feedback_html(self.question, self.record)
+        self.confirm.description = "Conferma di nuovo"
+        return self.record
