@@ -16,8 +16,9 @@ from abitare.content import inventory
 from abitare.errors import AbitareError
 from abitare.settings import get_settings
 
-app = typer.Typer(help="Spazio di lavoro del corso sulla gestione sociale.", no_args_is_help=True,
-                  add_completion=False)
+app = typer.Typer(
+    help="Spazio di lavoro del corso sulla gestione sociale.", no_args_is_help=True, add_completion=False
+)
 db_app = typer.Typer(help="Database: creazione e aggiornamento.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
@@ -34,14 +35,18 @@ def check(
         typer.echo(json.dumps(inv, ensure_ascii=False, indent=2))
     else:
         for m in inv["modules"]:
-            typer.echo(f"ok  {m['id']}: {m['lessons']} lezioni, {m['questions']} domande, "
-                       f"{m['words']} parole")
+            typer.echo(
+                f"ok  {m['id']}: {m['lessons']} lezioni, {m['questions']} domande, {m['words']} parole"
+            )
         for e in inv["errors"]:
             where = f"{e['path']}:{e['line']}" if e["line"] else e["path"]
             typer.echo(f"ERRORE  {where}: {e['message']}", err=True)
         n = len(inv["errors"])
-        typer.echo(f"{len(inv['modules'])} moduli validi, {n} errori." if n else
-                   f"{len(inv['modules'])} moduli validi, nessun errore.")
+        typer.echo(
+            f"{len(inv['modules'])} moduli validi, {n} errori."
+            if n
+            else f"{len(inv['modules'])} moduli validi, nessun errore."
+        )
     if inv["errors"]:
         raise typer.Exit(1)
 
@@ -72,8 +77,9 @@ def serve(
     host: Annotated[str, typer.Option(help="Indirizzo su cui ascoltare.")] = "127.0.0.1",
     pool: Annotated[int, typer.Option(help="Kernel pre-avviati per pagina (0 = nessuno).")] = 0,
     cull_idle: Annotated[int, typer.Option(help="Secondi prima di chiudere un kernel inattivo.")] = 900,
-    upgrade_db: Annotated[bool, typer.Option("--upgrade-db/--no-upgrade-db",
-                                             help="Aggiorna il database prima di partire.")] = True,
+    upgrade_db: Annotated[
+        bool, typer.Option("--upgrade-db/--no-upgrade-db", help="Aggiorna il database prima di partire.")
+    ] = True,
 ) -> None:
     """Avvia lo spazio di lavoro (Voilà) e stampa l'indirizzo da aprire."""
     from abitare.serve import ServerOptions, home_url, voila_command, voila_env, wait_for_port
@@ -89,8 +95,10 @@ def serve(
 
     signal.signal(signal.SIGTERM, _stop)
     if wait_for_port(host, port, timeout=120, alive=lambda: proc.poll() is None):
-        typer.echo(f"\n  Spazio di lavoro avviato. Apri nel browser:\n\n    {home_url(opts)}\n\n"
-                   "  (Ctrl+C per fermarlo)\n")
+        typer.echo(
+            f"\n  Spazio di lavoro avviato. Apri nel browser:\n\n    {home_url(opts)}\n\n"
+            "  (Ctrl+C per fermarlo)\n"
+        )
     try:
         code = proc.wait()
     except KeyboardInterrupt:

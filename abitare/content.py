@@ -54,9 +54,7 @@ QUIZ_POSITION = "verifica"
 _FOLDER = re.compile(r"^(?P<order>\d{2})_(?P<slug>[a-z0-9][a-z0-9-]*)$")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 
-Slug = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)
-]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
@@ -259,8 +257,13 @@ def load_module_dir(folder: Path, content_dir: Path) -> Module:
             issues.extend(err.issues)
     ids = [lesson.id for lesson in lessons]
     if len(set(ids)) != len(ids) or QUIZ_POSITION in ids:
-        issues.append(ContentIssue(display, located.line_for(("lessons",)),
-                                   f"due lezioni hanno lo stesso nome di file o una si chiama '{QUIZ_POSITION}'."))
+        issues.append(
+            ContentIssue(
+                display,
+                located.line_for(("lessons",)),
+                f"due lezioni hanno lo stesso nome di file o una si chiama '{QUIZ_POSITION}'.",
+            )
+        )
     quiz = None
     if meta.quiz:
         try:
@@ -306,8 +309,13 @@ def scan(content_dir: Path) -> tuple[list[Module], list[ContentIssue]]:
     seen: dict[str, Module] = {}
     for module in modules:
         if module.id in seen:
-            issues.append(ContentIssue(_display(module.folder, content_dir), None,
-                                       f"l'id '{module.id}' è già usato da {seen[module.id].folder.name}."))
+            issues.append(
+                ContentIssue(
+                    _display(module.folder, content_dir),
+                    None,
+                    f"l'id '{module.id}' è già usato da {seen[module.id].folder.name}.",
+                )
+            )
         seen[module.id] = module
     return sorted(modules, key=lambda m: (m.order, m.id)), issues
 

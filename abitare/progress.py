@@ -67,9 +67,7 @@ class ProgressStore:
                     ).first()
                     if row is not None:
                         conn.execute(
-                            update(participants)
-                            .where(participants.c.id == row.id)
-                            .values(last_seen_at=now)
+                            update(participants).where(participants.c.id == row.id).values(last_seen_at=now)
                         )
                         return Participant(row.id, code, row.display_name)
                     try:
@@ -137,14 +135,17 @@ class ProgressStore:
             with self.engine.begin() as conn:
                 done = conn.execute(
                     update(progress)
-                    .where(progress.c.participant_id == participant_id,
-                           progress.c.module_id == module_id)
+                    .where(progress.c.participant_id == participant_id, progress.c.module_id == module_id)
                     .values(position=position, updated_at=now)
                 ).rowcount
                 if not done:
                     conn.execute(
-                        insert(progress).values(participant_id=participant_id, module_id=module_id,
-                                                position=position, updated_at=now)
+                        insert(progress).values(
+                            participant_id=participant_id,
+                            module_id=module_id,
+                            position=position,
+                            updated_at=now,
+                        )
                     )
         except SQLAlchemyError as err:
             raise StorageError(f"Non riesco a salvare la posizione: {err}") from err

@@ -41,7 +41,10 @@ class ServerOptions:
 def voila_command(opts: ServerOptions) -> list[str]:
     """The ``voila`` command line for ``opts``."""
     cmd = [
-        sys.executable, "-m", "voila", str(opts.notebooks_dir),
+        sys.executable,
+        "-m",
+        "voila",
+        str(opts.notebooks_dir),
         "--no-browser",
         f"--Voila.ip={opts.host}",
         f"--port={opts.port}",
@@ -56,8 +59,7 @@ def voila_command(opts: ServerOptions) -> list[str]:
         "--MappingKernelManager.cull_connected=False",
     ]
     if opts.pool > 0:
-        cmd += ["--preheat_kernel=True", f"--pool_size={opts.pool}",
-                "--VoilaKernelManager.fill_delay=0"]
+        cmd += ["--preheat_kernel=True", f"--pool_size={opts.pool}", "--VoilaKernelManager.fill_delay=0"]
     return cmd
 
 

@@ -187,9 +187,7 @@ def load_yaml(path: Path, display: str | None = None) -> Located:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
-        raise ContentError.single(
-            name, None, "il file non è in UTF-8: salvalo con codifica UTF-8."
-        ) from err
+        raise ContentError.single(name, None, "il file non è in UTF-8: salvalo con codifica UTF-8.") from err
     except OSError as err:
         raise ContentError.single(name, None, f"il file non si può leggere ({err.strerror}).") from err
     return parse_yaml(text, name)

@@ -49,23 +49,28 @@ class HomeApp(w.VBox):
             f'<p class="abitare-subtitle">{escape(course.subtitle)}</p>'
             f'<div class="abitare-intro">{render_markdown(course.intro)}</div>'
         )
-        self.code = w.Text(placeholder="ad esempio: SDM-anna-23", description="Il tuo codice",
-                           style={"description_width": "initial"}, continuous_update=False,
-                           layout=w.Layout(width="360px"))
-        self.enter_button = w.Button(description="Entra", button_style="primary",
-                                     layout=w.Layout(width="auto"))
+        self.code = w.Text(
+            placeholder="ad esempio: SDM-anna-23",
+            description="Il tuo codice",
+            style={"description_width": "initial"},
+            continuous_update=False,
+            layout=w.Layout(width="360px"),
+        )
+        self.enter_button = w.Button(
+            description="Entra", button_style="primary", layout=w.Layout(width="auto")
+        )
         self.enter_button.on_click(lambda _b: self.enter())
         self.code.observe(lambda ch: self.enter() if ch["new"].strip() else None, "value")
         help_text = w.HTML(f'<p class="abitare-help">{escape(course.identity_help)}</p>')
         if hub_user:
-            identity: w.Widget = w.HTML(
-                f'<p>Sei collegato come <strong>{escape(hub_user)}</strong>.</p>')
+            identity: w.Widget = w.HTML(f"<p>Sei collegato come <strong>{escape(hub_user)}</strong>.</p>")
         else:
-            identity = w.VBox([w.HTML('<h2>Chi sei</h2>'), help_text,
-                               w.HBox([self.code, self.enter_button])])
+            identity = w.VBox([w.HTML("<h2>Chi sei</h2>"), help_text, w.HBox([self.code, self.enter_button])])
         identity.add_class("abitare-identity")
-        super().__init__([header, identity, self.message,
-                          w.HTML('<h2>I moduli del corso</h2>'), self.module_list], **kwargs)
+        super().__init__(
+            [header, identity, self.message, w.HTML("<h2>I moduli del corso</h2>"), self.module_list],
+            **kwargs,
+        )
         self.add_class("abitare-home")
         self._render_modules()
         start = hub_user or initial_code
@@ -88,8 +93,10 @@ class HomeApp(w.VBox):
         participant = self.store.identify(raw)
         if self.participant is None or self.participant.id != participant.id:
             self.participant = participant
-            self.message.info(f"Benvenuto/a, {participant.display_name}. "
-                              "Scegli un modulo: il tuo lavoro viene salvato man mano.")
+            self.message.info(
+                f"Benvenuto/a, {participant.display_name}. "
+                "Scegli un modulo: il tuo lavoro viene salvato man mano."
+            )
             self._render_modules()
         return participant
 
@@ -105,14 +112,16 @@ class HomeApp(w.VBox):
                 label = "Riprendi il modulo" if position else "Apri il modulo"
                 href = escape(module_link(m.id, self.participant.display_name))
                 action = f'<p><a class="abitare-link-button" href="{href}">{label}</a></p>'
-            cards.append(w.HTML(
-                f'<section class="abitare-card" aria-label="{escape(m.title)}">'
-                f"<h3>Modulo {m.order}. {escape(m.title)}</h3>"
-                f"<p>{escape(m.summary)}</p>"
-                f'<p class="abitare-meta">{len(m.lessons)} lezioni · '
-                f"{len(m.questions)} domande · circa {m.estimated_minutes} minuti</p>"
-                f"{action}</section>"
-            ))
+            cards.append(
+                w.HTML(
+                    f'<section class="abitare-card" aria-label="{escape(m.title)}">'
+                    f"<h3>Modulo {m.order}. {escape(m.title)}</h3>"
+                    f"<p>{escape(m.summary)}</p>"
+                    f'<p class="abitare-meta">{len(m.lessons)} lezioni · '
+                    f"{len(m.questions)} domande · circa {m.estimated_minutes} minuti</p>"
+                    f"{action}</section>"
+                )
+            )
         if not cards:
             cards.append(w.HTML("<p>Non ci sono ancora moduli disponibili.</p>"))
         self.module_list.children = cards

@@ -36,8 +36,11 @@ def _safely(build: Callable[[], w.Widget], link: str | None = "home.ipynb") -> w
         return build()
     except ContentError as err:
         log.error("content error while building a page:\n%s", err)
-        return _notice("Questa pagina ha un errore nei contenuti del corso e non può essere "
-                       "mostrata. Avvisa il formatore.", link)
+        return _notice(
+            "Questa pagina ha un errore nei contenuti del corso e non può essere "
+            "mostrata. Avvisa il formatore.",
+            link,
+        )
     except AbitareError as err:
         log.warning("error while building a page: %s", err)
         return _notice(str(err), link)
@@ -56,8 +59,13 @@ def home_page(settings: Settings | None = None, environ: Mapping[str, str] | Non
         modules, issues = scan(cfg.content_dir)
         for issue in issues:
             log.error("content problem: %s", issue)
-        return HomeApp(load_course(cfg.content_dir), modules, lambda: open_store(cfg),
-                       hub_user=hub_user(environ), initial_code=query.get("p"))
+        return HomeApp(
+            load_course(cfg.content_dir),
+            modules,
+            lambda: open_store(cfg),
+            hub_user=hub_user(environ),
+            initial_code=query.get("p"),
+        )
 
     return _safely(build, link=None)
 
@@ -74,8 +82,10 @@ def module_page(settings: Settings | None = None, environ: Mapping[str, str] | N
         if not module_id:
             return _notice("Nessun modulo indicato nell'indirizzo della pagina.", home_link(code))
         if not code:
-            return _notice("Per seguire il modulo serve il tuo codice partecipante: "
-                           "inseriscilo nella pagina iniziale.", "home.ipynb")
+            return _notice(
+                "Per seguire il modulo serve il tuo codice partecipante: inseriscilo nella pagina iniziale.",
+                "home.ipynb",
+            )
         module = load_module(cfg.content_dir, module_id)
         store = open_store(cfg)
         return ModulePlayer(module, store, store.identify(code))

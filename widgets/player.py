@@ -29,8 +29,7 @@ def home_link(code: str | None) -> str:
 class ModulePlayer(w.VBox):
     """Plays one module for one participant."""
 
-    def __init__(self, module: Module, store: ProgressStore, participant: Participant,
-                 **kwargs: Any) -> None:
+    def __init__(self, module: Module, store: ProgressStore, participant: Participant, **kwargs: Any) -> None:
         self.module = module
         self.store = store
         self.participant = participant
@@ -47,20 +46,24 @@ class ModulePlayer(w.VBox):
             f" · tempo stimato {module.estimated_minutes} minuti</p>"
         )
         self.toc_buttons = {
-            key: w.Button(description=self._label(key), layout=w.Layout(width="100%"),
-                          tooltip=self._label(key))
+            key: w.Button(
+                description=self._label(key), layout=w.Layout(width="100%"), tooltip=self._label(key)
+            )
             for key in module.positions
         }
         for key, button in self.toc_buttons.items():
             button.on_click(lambda _b, k=key: self.go(k))
             button.add_class("abitare-toc-item")
-        toc = w.VBox([w.HTML('<h2 class="abitare-toc-title">Indice</h2>'),
-                      *self.toc_buttons.values()], layout=w.Layout(width="260px", min_width="200px"))
+        toc = w.VBox(
+            [w.HTML('<h2 class="abitare-toc-title">Indice</h2>'), *self.toc_buttons.values()],
+            layout=w.Layout(width="260px", min_width="200px"),
+        )
         toc.add_class("abitare-toc")
         self.body = w.VBox(layout=w.Layout(flex="1 1 auto", width="auto"))
         self.prev = w.Button(description="◀ Precedente", layout=w.Layout(width="auto"))
-        self.next = w.Button(description="Successiva ▶", button_style="primary",
-                             layout=w.Layout(width="auto"))
+        self.next = w.Button(
+            description="Successiva ▶", button_style="primary", layout=w.Layout(width="auto")
+        )
         self.prev.on_click(lambda _b: self.step(-1))
         self.next.on_click(lambda _b: self.step(+1))
         nav = w.HBox([self.prev, self.next], layout=w.Layout(justify_content="space-between"))
@@ -107,10 +110,12 @@ class ModulePlayer(w.VBox):
             self.body.children = [self._quiz_view()]
         else:
             lesson = next(les for les in self.module.lessons if les.id == key)
-            self.body.children = [w.HTML(
-                f'<article class="abitare-lesson"><h2>{escape(lesson.title)}</h2>'
-                f"{render_markdown(lesson.markdown)}</article>"
-            )]
+            self.body.children = [
+                w.HTML(
+                    f'<article class="abitare-lesson"><h2>{escape(lesson.title)}</h2>'
+                    f"{render_markdown(lesson.markdown)}</article>"
+                )
+            ]
 
     def _quiz_view(self) -> w.VBox:
         if self._quiz is None:
@@ -120,17 +125,18 @@ class ModulePlayer(w.VBox):
                 QuestionView(q, n, self._answer, self.answers.get(q.id))
                 for n, q in enumerate(quiz.questions, start=1)
             ]
-            intro = w.HTML(f"<h2>{escape(quiz.title)}</h2><p>Scegli la risposta e premi "
-                           "«Conferma la risposta»: vedrai subito se è corretta e perché. "
-                           "Puoi riprovare quante volte vuoi; conta l'ultima risposta.</p>")
+            intro = w.HTML(
+                f"<h2>{escape(quiz.title)}</h2><p>Scegli la risposta e premi "
+                "«Conferma la risposta»: vedrai subito se è corretta e perché. "
+                "Puoi riprovare quante volte vuoi; conta l'ultima risposta.</p>"
+            )
             self._update_score()
             self._quiz = w.VBox([intro, self.score, *views])
         return self._quiz
 
     def _answer(self, question: Question, choice: tuple[int, ...]) -> AnswerRecord:
         correct = frozenset(choice) == question.correct_indexes
-        record = self.store.record_answer(self.participant.id, self.module.id, question.id,
-                                          choice, correct)
+        record = self.store.record_answer(self.participant.id, self.module.id, question.id, choice, correct)
         self.answers[question.id] = record
         self._update_score()
         return record

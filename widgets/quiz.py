@@ -26,7 +26,7 @@ def feedback_html(question: Question, record: AnswerRecord) -> str:
         "Leggi la spiegazione e, se vuoi, riprova.</p>"
     )
     notes = "".join(
-        f"<li><em>{escape(question.options[i].text)}</em>: {escape(question.options[i].feedback)}</li>"
+        f"<li><em>{escape(question.options[i].text)}</em><br>{escape(question.options[i].feedback)}</li>"
         for i in record.choice
         if 0 <= i < len(question.options)
     )
@@ -54,31 +54,38 @@ class QuestionView(w.VBox):
         self.question = question
         self.on_answer = on_answer
         self.record = previous
-        kind = {"single": "una risposta", "true_false": "vero o falso",
-                "multiple": "una o più risposte"}[question.type]
+        kind = {"single": "una risposta", "true_false": "vero o falso", "multiple": "una o più risposte"}[
+            question.type
+        ]
         self.prompt = w.HTML(
             f'<p class="abitare-question"><strong>Domanda {number}</strong> ({kind}). '
             f"{escape(question.text)}</p>"
         )
         labels = [o.text for o in question.options]
         if question.type == "multiple":
-            self.checks = [w.Checkbox(value=False, description=t, indent=False,
-                                      layout=w.Layout(width="auto")) for t in labels]
+            self.checks = [
+                w.Checkbox(value=False, description=t, indent=False, layout=w.Layout(width="auto"))
+                for t in labels
+            ]
             self.selector: w.Widget = w.VBox(self.checks)
             for c in self.checks:
                 c.observe(self._on_change, "value")
         else:
             self.checks = []
-            self.selector = w.RadioButtons(options=[(t, i) for i, t in enumerate(labels)],
-                                           value=None, layout=w.Layout(width="auto"))
+            self.selector = w.RadioButtons(
+                options=[(t, i) for i, t in enumerate(labels)], value=None, layout=w.Layout(width="auto")
+            )
             self.selector.observe(self._on_change, "value")
-        self.confirm = w.Button(description="Conferma la risposta", button_style="primary",
-                                disabled=True, layout=w.Layout(width="auto"))
+        self.confirm = w.Button(
+            description="Conferma la risposta",
+            button_style="primary",
+            disabled=True,
+            layout=w.Layout(width="auto", align_self="flex-start"),
+        )
         self.confirm.on_click(lambda _b: self.submit())
         self.feedback = w.HTML()
         self.message = ErrorBanner()
-        super().__init__([self.prompt, self.selector, self.confirm, self.message, self.feedback],
-                         **kwargs)
+        super().__init__([self.prompt, self.selector, self.confirm, self.message, self.feedback], **kwargs)
         self.add_class("abitare-question-box")
         if previous is not None:
             self.select(previous.choice)

@@ -22,7 +22,12 @@ BROKEN = [
     ("python-tag", "01_prova/quiz.yaml", 3, "etichetta YAML non ammessa"),
     ("alias-bomb", "01_prova/quiz.yaml", None, "alias bomb"),
     ("two-correct-in-single", "01_prova/quiz.yaml", 4, "esattamente un'opzione"),
-    ("option-without-feedback", "01_prova/quiz.yaml", 11, "questions[1].options[2].feedback: campo obbligatorio"),
+    (
+        "option-without-feedback",
+        "01_prova/quiz.yaml",
+        11,
+        "questions[1].options[2].feedback: campo obbligatorio",
+    ),
     ("duplicate-question-id", "01_prova/quiz.yaml", 3, "'prima' è usato due volte"),
     ("impossible-type", "01_prova/quiz.yaml", 5, "type: valore non ammesso"),
     ("bad-folder-name", "1-prova", None, "NN_nome"),

@@ -6,9 +6,24 @@ import sys
 import abitare
 
 PUBLIC = {
-    "AbitareError", "AnswerRecord", "ContentError", "ContentIssue", "DatabaseNotReadyError",
-    "Lesson", "Module", "Participant", "ParticipantCodeError", "ProgressStore", "Question",
-    "QuizFile", "Settings", "StorageError", "get_settings", "inventory", "load_module", "scan",
+    "AbitareError",
+    "AnswerRecord",
+    "ContentError",
+    "ContentIssue",
+    "DatabaseNotReadyError",
+    "Lesson",
+    "Module",
+    "Participant",
+    "ParticipantCodeError",
+    "ProgressStore",
+    "Question",
+    "QuizFile",
+    "Settings",
+    "StorageError",
+    "get_settings",
+    "inventory",
+    "load_module",
+    "scan",
 }
 
 

@@ -1,0 +1,58 @@
+"""Every Voilà notebook is executed by nbval (lax mode), as a trainee's page would be.
+
+nbval runs in a subprocess so that the kernels get a controlled environment: a
+fresh database and, in the second run, the query string Voilà would pass.
+The pages catch their own errors, so the test also reads the kernels' log.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from abitare.paths import PROJECT_ROOT
+from abitare.progress import open_store
+from abitare.settings import Settings
+from abitare.storage import upgrade
+
+NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
+
+
+def run_nbval(data_dir: Path, query: str | None) -> subprocess.CompletedProcess:
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": str(data_dir),
+        "ABITARE_DATA_DIR": str(data_dir),
+    }
+    if query is not None:
+        env["QUERY_STRING"] = query
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-q", *map(str, NOTEBOOKS)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=PROJECT_ROOT,
+        timeout=300,
+    )
+
+
+def test_there_are_notebooks_and_they_are_committed_without_outputs():
+    assert {p.name for p in NOTEBOOKS} >= {"home.ipynb", "modulo.ipynb"}
+    for path in NOTEBOOKS:
+        assert '"outputs": []' in path.read_text() and '"execution_count": null' in path.read_text()
+
+
+@pytest.mark.parametrize("query", [None, "m=sistema-abitativo&p=nbval-test"], ids=["no-query", "participant"])
+def test_every_notebook_runs(tmp_path, query):
+    settings = Settings(data_dir=tmp_path)
+    upgrade(settings.database_url)
+    out = run_nbval(tmp_path, query)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert f"{len(NOTEBOOKS)} passed" in out.stdout, out.stdout
+    assert "[abitare ERROR" not in out.stderr, out.stderr
+    if query:
+        store = open_store(settings)
+        participant = store.identify("nbval-test")
+        assert store.get_position(participant.id, "sistema-abitativo") is None
+        assert participant.display_name == "nbval-test"

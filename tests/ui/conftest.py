@@ -1,0 +1,123 @@
+"""A real Voilà server (the one `make start` runs) and a real Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from abitare.paths import PROJECT_ROOT
+from abitare.serve import ServerOptions, home_url, wait_for_port
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class VoilaServer:
+    """`abitare serve` in a subprocess, with its own database and log file."""
+
+    def __init__(self, data_dir: Path, log_path: Path) -> None:
+        self.opts = ServerOptions(port=free_port())
+        self.data_dir = data_dir
+        self.log_path = log_path
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def home(self) -> str:
+        return home_url(self.opts)
+
+    @property
+    def base(self) -> str:
+        return f"http://{self.opts.host}:{self.opts.port}"
+
+    def start(self) -> None:
+        env = {**os.environ, "ABITARE_DATA_DIR": str(self.data_dir)}
+        env.pop("ABITARE_DB_URL", None)
+        log = self.log_path.open("a")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "abitare.cli", "serve", "--port", str(self.opts.port)],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        if not wait_for_port(self.opts.host, self.opts.port, 90, alive=lambda: self.proc.poll() is None):
+            raise RuntimeError(f"Voilà did not start:\n{self.log()}")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.proc = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+@pytest.fixture
+def voila(tmp_path: Path) -> Iterator[VoilaServer]:
+    server = VoilaServer(tmp_path / "var", tmp_path / "voila.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+def chromium_path() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.fail(
+        "Chromium non trovato: i test nel browser non possono girare. "
+        "Installa il pacchetto Debian 'chromium' (lo fa 'make test' da root) "
+        "oppure imposta ABITARE_SKIP_BROWSER=1 per escluderli."
+    )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    context.close()
