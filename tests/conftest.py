@@ -41,3 +41,24 @@ def fixture_content(tmp_path: Path):
         return target
 
     return build
+
+
+def pytest_collection_modifyitems(config, items):
+    """ABITARE_SKIP_BROWSER=1 deselects the browser tests, and the run says so."""
+    import os
+
+    if os.environ.get("ABITARE_SKIP_BROWSER") != "1":
+        return
+    browser = [i for i in items if i.get_closest_marker("browser")]
+    if browser:
+        config.hook.pytest_deselected(items=browser)
+        items[:] = [i for i in items if not i.get_closest_marker("browser")]
+        config._abitare_skipped_browser = len(browser)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    n = getattr(config, "_abitare_skipped_browser", 0)
+    if n:
+        terminalreporter.write_line(
+            f"ABITARE_SKIP_BROWSER=1: {n} browser test(s) NOT run. Unset it to run them.", yellow=True
+        )
