@@ -7,7 +7,8 @@ trainee did is on disk the moment the page says so.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -43,6 +44,19 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+_RETRY = "Riprova tra poco; se il problema continua, avvisa il formatore."
+
+
+@contextmanager
+def _database(failure: str) -> Iterator[None]:
+    """Turn a database failure into an Italian StorageError; the details go to the log."""
+    try:
+        yield
+    except SQLAlchemyError as err:
+        log.error("database operation failed: %s", failure, exc_info=err)
+        raise StorageError(f"{failure} {_RETRY}") from err
+
+
 class ProgressStore:
     """Reads and writes participants, positions and answers on one engine."""
 
@@ -57,7 +71,7 @@ class ProgressStore:
         code = normalize_code(raw_code)
         shown = display_code(raw_code)
         now = _now()
-        try:
+        with _database("Non riesco a registrare il tuo codice."):
             for _attempt in range(2):  # a concurrent first visit may win the insert
                 with self.engine.begin() as conn:
                     row = conn.execute(
@@ -81,9 +95,7 @@ class ProgressStore:
                         continue
                     log.info("new participant %s", new_id)
                     return Participant(new_id, code, shown)
-        except SQLAlchemyError as err:
-            raise StorageError(f"Non riesco a leggere o scrivere i partecipanti: {err}") from err
-        raise StorageError("Non riesco a registrare il partecipante: riprova.")
+        raise StorageError(f"Non riesco a registrare il tuo codice. {_RETRY}")
 
     def record_answer(
         self,
@@ -95,20 +107,17 @@ class ProgressStore:
     ) -> AnswerRecord:
         """Store one answer (every attempt is kept; the latest counts)."""
         record = AnswerRecord(question_id, tuple(sorted(choice)), bool(correct), _now())
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(
-                    insert(answers).values(
-                        participant_id=participant_id,
-                        module_id=module_id,
-                        question_id=question_id,
-                        choice=list(record.choice),
-                        correct=record.correct,
-                        answered_at=record.answered_at,
-                    )
+        with _database("La risposta non è stata salvata."), self.engine.begin() as conn:
+            conn.execute(
+                insert(answers).values(
+                    participant_id=participant_id,
+                    module_id=module_id,
+                    question_id=question_id,
+                    choice=list(record.choice),
+                    correct=record.correct,
+                    answered_at=record.answered_at,
                 )
-        except SQLAlchemyError as err:
-            raise StorageError(f"La risposta non è stata salvata: {err}") from err
+            )
         return record
 
     def latest_answers(self, participant_id: int, module_id: str) -> dict[str, AnswerRecord]:
@@ -118,11 +127,8 @@ class ProgressStore:
             .where(answers.c.participant_id == participant_id, answers.c.module_id == module_id)
             .order_by(answers.c.id)
         )
-        try:
-            with self.engine.connect() as conn:
-                rows = conn.execute(stmt).all()
-        except SQLAlchemyError as err:
-            raise StorageError(f"Non riesco a leggere le risposte: {err}") from err
+        with _database("Non riesco a leggere le tue risposte."), self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
         return {
             r.question_id: AnswerRecord(r.question_id, tuple(r.choice), bool(r.correct), r.answered_at)
             for r in rows
@@ -131,35 +137,23 @@ class ProgressStore:
     def set_position(self, participant_id: int, module_id: str, position: str) -> None:
         """Remember where the participant is in a module."""
         now = _now()
-        try:
-            with self.engine.begin() as conn:
-                done = conn.execute(
-                    update(progress)
-                    .where(progress.c.participant_id == participant_id, progress.c.module_id == module_id)
-                    .values(position=position, updated_at=now)
-                ).rowcount
-                if not done:
-                    conn.execute(
-                        insert(progress).values(
-                            participant_id=participant_id,
-                            module_id=module_id,
-                            position=position,
-                            updated_at=now,
-                        )
+        where = (progress.c.participant_id == participant_id, progress.c.module_id == module_id)
+        with _database("Non riesco a salvare il punto in cui sei arrivato."), self.engine.begin() as conn:
+            done = conn.execute(update(progress).where(*where).values(position=position, updated_at=now))
+            if not done.rowcount:
+                conn.execute(
+                    insert(progress).values(
+                        participant_id=participant_id, module_id=module_id, position=position, updated_at=now
                     )
-        except SQLAlchemyError as err:
-            raise StorageError(f"Non riesco a salvare la posizione: {err}") from err
+                )
 
     def get_position(self, participant_id: int, module_id: str) -> str | None:
         """Where the participant was in a module, or None on a first visit."""
         stmt = select(progress.c.position).where(
             progress.c.participant_id == participant_id, progress.c.module_id == module_id
         )
-        try:
-            with self.engine.connect() as conn:
-                return conn.execute(stmt).scalar()
-        except SQLAlchemyError as err:
-            raise StorageError(f"Non riesco a leggere la posizione: {err}") from err
+        with _database("Non riesco a leggere il punto in cui eri arrivato."), self.engine.connect() as conn:
+            return conn.execute(stmt).scalar()
 
 
 def open_store(settings: Settings) -> ProgressStore:

@@ -13,7 +13,7 @@ from html import escape
 import ipywidgets as w
 
 from abitare.content import load_course, load_module, scan
-from abitare.errors import AbitareError, ContentError
+from abitare.errors import AbitareError, ContentError, StorageError
 from abitare.identity import hub_user, request_query
 from abitare.progress import open_store
 from abitare.settings import Settings, get_settings
@@ -39,6 +39,13 @@ def _safely(build: Callable[[], w.Widget], link: str | None = "home.ipynb") -> w
         return _notice(
             "Questa pagina ha un errore nei contenuti del corso e non può essere "
             "mostrata. Avvisa il formatore.",
+            link,
+        )
+    except StorageError as err:
+        log.error("database not available while building a page: %s", err)
+        return _notice(
+            "Il database del corso non è disponibile in questo momento. Riprova tra poco; "
+            "se il problema continua, avvisa il formatore.",
             link,
         )
     except AbitareError as err:

@@ -37,8 +37,8 @@ def free_port() -> int:
 class VoilaServer:
     """`abitare serve` in a subprocess, with its own database and log file."""
 
-    def __init__(self, data_dir: Path, log_path: Path) -> None:
-        self.opts = ServerOptions(port=free_port())
+    def __init__(self, data_dir: Path, log_path: Path, pool: int = 0) -> None:
+        self.opts = ServerOptions(port=free_port(), pool=pool)
         self.data_dir = data_dir
         self.log_path = log_path
         self.proc: subprocess.Popen | None = None
@@ -56,7 +56,16 @@ class VoilaServer:
         env.pop("ABITARE_DB_URL", None)
         log = self.log_path.open("a")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "abitare.cli", "serve", "--port", str(self.opts.port)],
+            [
+                sys.executable,
+                "-m",
+                "abitare.cli",
+                "serve",
+                "--port",
+                str(self.opts.port),
+                "--pool",
+                str(self.opts.pool),
+            ],
             cwd=PROJECT_ROOT,
             env=env,
             stdout=log,
@@ -87,6 +96,15 @@ class VoilaServer:
 @pytest.fixture
 def voila(tmp_path: Path) -> Iterator[VoilaServer]:
     server = VoilaServer(tmp_path / "var", tmp_path / "voila.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def voila_pool(tmp_path: Path) -> Iterator[VoilaServer]:
+    """Voilà with one preheated kernel per page, as for a class."""
+    server = VoilaServer(tmp_path / "var", tmp_path / "voila.log", pool=1)
     server.start()
     yield server
     server.stop()
