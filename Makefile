@@ -6,7 +6,7 @@ PORT ?= 8866
 POOL ?= 0
 BIN = $(VENV)/bin
 
-.PHONY: start test install install-test browser lint clean bench screenshot
+.PHONY: start test install install-test browser postgres lint clean bench screenshot
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,11 +32,15 @@ start: install
 browser:
 	@sh scripts/ensure-chromium.sh
 
+## postgres: make sure PostgreSQL's server programs are there for the storage tests
+postgres:
+	@sh scripts/ensure-postgres.sh
+
 lint: install-test
 	$(BIN)/ruff check .
 
 ## test: everything (lint, content check, unit, notebooks, browser)
-test: install-test browser lint
+test: install-test browser postgres lint
 	$(BIN)/abitare check
 	$(BIN)/python -m pytest
 

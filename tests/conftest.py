@@ -1,25 +1,68 @@
-"""Shared fixtures: settings on a temporary database, never the user's own."""
+"""Shared fixtures: settings on a temporary database, never the user's own.
+
+Tests that take ``settings`` or ``store`` run twice: on a SQLite file and on a
+throwaway PostgreSQL server (``ABITARE_SKIP_POSTGRES=1`` leaves PostgreSQL out,
+and the run says so).
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from abitare.paths import PROJECT_ROOT
 from abitare.progress import ProgressStore, open_store
 from abitare.settings import Settings
 from abitare.storage import upgrade
+from tests.pg import TempPostgres
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CONTENT_DIR = PROJECT_ROOT / "modules"
 
 
+SKIP_POSTGRES = os.environ.get("ABITARE_SKIP_POSTGRES") == "1"
+BACKENDS = ["sqlite"] if SKIP_POSTGRES else ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL server where tests may create databases."""
+    given = os.environ.get("ABITARE_TEST_PG_URL")
+    if given:
+        yield given
+        return
+    server = TempPostgres()
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings with the shipped content and a fresh, migrated SQLite file."""
-    cfg = Settings(content_dir=CONTENT_DIR, data_dir=tmp_path / "var")
+def fresh_postgres(postgres_url: str) -> Iterator[str]:
+    """URL of a new, empty PostgreSQL database, dropped after the test."""
+    name = f"abitare_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def settings(request, tmp_path: Path) -> Settings:
+    """Settings with the shipped content and a fresh, migrated database."""
+    db_url = request.getfixturevalue("fresh_postgres") if request.param == "postgresql" else None
+    cfg = Settings(content_dir=CONTENT_DIR, data_dir=tmp_path / "var", db_url=db_url)
     upgrade(cfg.database_url)
     return cfg
 
@@ -45,8 +88,6 @@ def fixture_content(tmp_path: Path):
 
 def pytest_collection_modifyitems(config, items):
     """ABITARE_SKIP_BROWSER=1 deselects the browser tests, and the run says so."""
-    import os
-
     if os.environ.get("ABITARE_SKIP_BROWSER") != "1":
         return
     browser = [i for i in items if i.get_closest_marker("browser")]
@@ -57,6 +98,11 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_terminal_summary(terminalreporter, config):
+    if SKIP_POSTGRES:
+        terminalreporter.write_line(
+            "ABITARE_SKIP_POSTGRES=1: storage tests ran on SQLite only. Unset it to test PostgreSQL too.",
+            yellow=True,
+        )
     n = getattr(config, "_abitare_skipped_browser", 0)
     if n:
         terminalreporter.write_line(

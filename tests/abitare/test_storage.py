@@ -27,8 +27,10 @@ def test_schema_revision_constant_is_the_alembic_head():
     assert head == SCHEMA_REVISION
 
 
-def test_sqlite_uses_wal_and_a_busy_timeout(settings):
-    engine = make_engine(settings.database_url, busy_timeout_ms=4321)
+def test_sqlite_uses_wal_and_a_busy_timeout(tmp_path):
+    cfg = Settings(data_dir=tmp_path)
+    upgrade(cfg.database_url)
+    engine = make_engine(cfg.database_url, busy_timeout_ms=4321)
     with engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 4321
