@@ -15,6 +15,7 @@ import typer
 from abitare.content import inventory
 from abitare.errors import AbitareError
 from abitare.settings import get_settings
+from abitare.text import count_label
 
 app = typer.Typer(
     help="Spazio di lavoro del corso sulla gestione sociale.", no_args_is_help=True, add_completion=False
@@ -25,7 +26,7 @@ app.add_typer(db_app, name="db")
 
 @app.command()
 def check(
-    as_json: Annotated[bool, typer.Option("--json", help="Stampa l'inventario in JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Stampa l'inventario in formato JSON.")] = False,
     content_dir: Annotated[Path | None, typer.Option(help="Cartella dei contenuti.")] = None,
 ) -> None:
     """Controlla tutti i contenuti; esce con errore se qualcosa non va."""
@@ -36,17 +37,15 @@ def check(
     else:
         for m in inv["modules"]:
             typer.echo(
-                f"ok  {m['id']}: {m['lessons']} lezioni, {m['questions']} domande, {m['words']} parole"
+                f"ok  {m['id']}: {count_label(m['lessons'], 'lezione', 'lezioni')}, "
+                f"{count_label(m['questions'], 'domanda', 'domande')}, {m['words']} parole"
             )
         for e in inv["errors"]:
             where = f"{e['path']}:{e['line']}" if e["line"] else e["path"]
             typer.echo(f"ERRORE  {where}: {e['message']}", err=True)
         n = len(inv["errors"])
-        typer.echo(
-            f"{len(inv['modules'])} moduli validi, {n} errori."
-            if n
-            else f"{len(inv['modules'])} moduli validi, nessun errore."
-        )
+        valid = count_label(len(inv["modules"]), "modulo valido", "moduli validi")
+        typer.echo(f"{valid}, {count_label(n, 'errore', 'errori') if n else 'nessun errore'}.")
     if inv["errors"]:
         raise typer.Exit(1)
 
@@ -78,7 +77,7 @@ def serve(
     pool: Annotated[int, typer.Option(help="Kernel pre-avviati per pagina (0 = nessuno).")] = 0,
     cull_idle: Annotated[int, typer.Option(help="Secondi prima di chiudere un kernel inattivo.")] = 900,
     upgrade_db: Annotated[
-        bool, typer.Option("--upgrade-db/--no-upgrade-db", help="Aggiorna il database prima di partire.")
+        bool, typer.Option("--upgrade-db/--no-upgrade-db", help="Aggiorna il database prima dell'avvio.")
     ] = True,
 ) -> None:
     """Avvia lo spazio di lavoro (Voilà) e stampa l'indirizzo da aprire."""

@@ -95,9 +95,13 @@ class Question(_Schema):
                 f"con 'correct: true' (ne ha {right})"
             )
         if self.type == "multiple" and right < 1:
-            raise ValueError("una domanda 'multiple' deve avere almeno un'opzione corretta")
+            raise ValueError(
+                "una domanda di tipo 'multiple' deve avere almeno un'opzione con 'correct: true'"
+            )
         if self.type == "true_false" and len(self.options) != 2:
-            raise ValueError("una domanda 'true_false' deve avere due opzioni (Vero e Falso)")
+            raise ValueError(
+                "una domanda di tipo 'true_false' deve avere esattamente due opzioni (Vero e Falso)"
+            )
         texts = [o.text.casefold() for o in self.options]
         if len(set(texts)) != len(texts):
             raise ValueError("due opzioni hanno lo stesso testo")
@@ -121,7 +125,7 @@ class QuizFile(_Schema):
         seen: set[str] = set()
         for q in questions:
             if q.id in seen:
-                raise ValueError(f"l'id di domanda '{q.id}' è usato due volte")
+                raise ValueError(f"l'id di domanda '{q.id}' è usato più di una volta")
             seen.add(q.id)
         return questions
 
@@ -205,7 +209,9 @@ def _read_lesson(path: Path, display: str) -> Lesson:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
-        raise ContentError.single(display, None, "il file non è in UTF-8.") from err
+        raise ContentError.single(
+            display, None, "il file non è in UTF-8: salvalo con codifica UTF-8."
+        ) from err
     lines = text.splitlines()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -237,7 +243,8 @@ def load_module_dir(folder: Path, content_dir: Path) -> Module:
         raise ContentError.single(
             _display(folder, content_dir),
             None,
-            "il nome della cartella deve essere NN_nome (due cifre, '_', minuscole e trattini),"
+            "il nome della cartella deve essere NN_nome (due cifre, un trattino basso '_', poi lettere"
+            " minuscole, cifre e trattini),"
             " ad esempio 01_sistema-abitativo.",
         )
     yaml_path = folder / "module.yaml"
@@ -261,7 +268,8 @@ def load_module_dir(folder: Path, content_dir: Path) -> Module:
             ContentIssue(
                 display,
                 located.line_for(("lessons",)),
-                f"due lezioni hanno lo stesso nome di file o una si chiama '{QUIZ_POSITION}'.",
+                f"due lezioni hanno lo stesso nome di file, oppure una si chiama '{QUIZ_POSITION}', "
+                "nome riservato alla verifica finale.",
             )
         )
     quiz = None
@@ -313,7 +321,8 @@ def scan(content_dir: Path) -> tuple[list[Module], list[ContentIssue]]:
                 ContentIssue(
                     _display(module.folder, content_dir),
                     None,
-                    f"l'id '{module.id}' è già usato da {seen[module.id].folder.name}.",
+                    f"l'id del modulo '{module.id}' è già usato dalla cartella "
+                    f"{seen[module.id].folder.name}.",
                 )
             )
         seen[module.id] = module

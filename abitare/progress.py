@@ -44,7 +44,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-_RETRY = "Riprova tra poco; se il problema continua, avvisa il formatore."
+_RETRY = "Riprova tra poco; se il problema continua, avvisa chi tiene il corso."
 
 
 @contextmanager
@@ -71,7 +71,7 @@ class ProgressStore:
         code = normalize_code(raw_code)
         shown = display_code(raw_code)
         now = _now()
-        with _database("Non riesco a registrare il tuo codice."):
+        with _database("Non è stato possibile registrare il tuo codice."):
             for _attempt in range(2):  # a concurrent first visit may win the insert
                 with self.engine.begin() as conn:
                     row = conn.execute(
@@ -95,7 +95,7 @@ class ProgressStore:
                         continue
                     log.info("new participant %s", new_id)
                     return Participant(new_id, code, shown)
-        raise StorageError(f"Non riesco a registrare il tuo codice. {_RETRY}")
+        raise StorageError(f"Non è stato possibile registrare il tuo codice. {_RETRY}")
 
     def record_answer(
         self,
@@ -127,7 +127,7 @@ class ProgressStore:
             .where(answers.c.participant_id == participant_id, answers.c.module_id == module_id)
             .order_by(answers.c.id)
         )
-        with _database("Non riesco a leggere le tue risposte."), self.engine.connect() as conn:
+        with _database("Non è stato possibile leggere le tue risposte."), self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
         return {
             r.question_id: AnswerRecord(r.question_id, tuple(r.choice), bool(r.correct), r.answered_at)
@@ -138,7 +138,7 @@ class ProgressStore:
         """Remember where the participant is in a module."""
         now = _now()
         where = (progress.c.participant_id == participant_id, progress.c.module_id == module_id)
-        with _database("Non riesco a salvare il punto in cui sei arrivato."), self.engine.begin() as conn:
+        with _database("Non è stato possibile salvare il punto raggiunto."), self.engine.begin() as conn:
             done = conn.execute(update(progress).where(*where).values(position=position, updated_at=now))
             if not done.rowcount:
                 conn.execute(
@@ -152,7 +152,7 @@ class ProgressStore:
         stmt = select(progress.c.position).where(
             progress.c.participant_id == participant_id, progress.c.module_id == module_id
         )
-        with _database("Non riesco a leggere il punto in cui eri arrivato."), self.engine.connect() as conn:
+        with _database("Non è stato possibile recuperare il punto raggiunto."), self.engine.connect() as conn:
             return conn.execute(stmt).scalar()
 
 

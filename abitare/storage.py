@@ -153,7 +153,12 @@ def check_ready(engine: Engine) -> None:
     except SQLAlchemyError as err:
         raise StorageError(f"Il database non è raggiungibile: {err}") from err
     if found != SCHEMA_REVISION:
+        if found is None:
+            raise DatabaseNotReadyError(
+                "Il database non è ancora stato creato: esegui 'abitare db upgrade' "
+                "(lo fa anche 'make start')."
+            )
         raise DatabaseNotReadyError(
-            f"Il database è alla versione {found or 'nessuna'}, serve la {SCHEMA_REVISION}: "
+            f"Il database è alla versione {found}, serve la {SCHEMA_REVISION}: "
             "esegui 'abitare db upgrade' (lo fa anche 'make start')."
         )

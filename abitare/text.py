@@ -7,7 +7,7 @@ from html import escape
 
 from markdown_it import MarkdownIt
 
-__all__ = ["escape", "render_markdown"]
+__all__ = ["count_label", "escape", "render_markdown"]
 
 
 @lru_cache(maxsize=1)
@@ -16,6 +16,11 @@ def _md() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
         ["table", "strikethrough", "replacements", "smartquotes"]
     )
+
+
+def count_label(n: int, one: str, many: str) -> str:
+    """``1 lezione``, ``3 lezioni``: a number with the Italian singular or plural."""
+    return f"{n} {one if n == 1 else many}"
 
 
 def render_markdown(source: str) -> str:

@@ -19,7 +19,7 @@ _MESSAGES: dict[str, str] = {
     "string_type": "deve essere un testo",
     "string_too_short": "il testo è troppo corto (minimo {min_length} caratteri)",
     "string_too_long": "il testo è troppo lungo (massimo {max_length} caratteri)",
-    "string_pattern_mismatch": "formato non valido (atteso: {pattern})",
+    "string_pattern_mismatch": "formato non valido: usa solo lettere minuscole, cifre e trattini",
     "int_type": "deve essere un numero intero",
     "int_parsing": "deve essere un numero intero",
     "int_from_float": "deve essere un numero intero, senza decimali",
@@ -31,8 +31,8 @@ _MESSAGES: dict[str, str] = {
     "dict_type": "deve essere un insieme di campi 'nome: valore'",
     "model_type": "deve essere un insieme di campi 'nome: valore'",
     "model_attributes_type": "deve essere un insieme di campi 'nome: valore'",
-    "too_short": "servono almeno {min_length} elementi",
-    "too_long": "al massimo {max_length} elementi",
+    "too_short": "il numero minimo di elementi è {min_length}",
+    "too_long": "ci possono essere al massimo {max_length} elementi",
     "greater_than": "deve essere maggiore di {gt}",
     "greater_than_equal": "deve essere almeno {ge}",
     "less_than": "deve essere minore di {lt}",
@@ -65,7 +65,7 @@ def italian_message(error: dict[str, Any]) -> str:
         text = str(ctx["error"])
     elif kind in _MESSAGES:
         try:
-            text = _MESSAGES[kind].format(**ctx)
+            text = _MESSAGES[kind].format(**ctx).replace("' or '", "' o '")
         except (KeyError, IndexError):
             text = _MESSAGES[kind]
     else:

@@ -79,8 +79,8 @@ class _Builder:
         if self.count > MAX_NODES:
             raise self.fail(
                 node,
-                f"il documento, con gli alias (*nome) espansi, supera {MAX_NODES} valori: "
-                "sembra un 'alias bomb'. Scrivi i valori per esteso.",
+                f"il documento, con gli alias (*nome) espansi, supera {MAX_NODES:,} valori: "
+                "troppe ripetizioni (un 'alias bomb'). Scrivi i valori per esteso.".replace(",", "."),
             )
         if id(node) in stack:
             raise self.fail(node, "un alias (*nome) contiene sé stesso: non è ammesso.")

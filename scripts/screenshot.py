@@ -27,7 +27,7 @@ def main(home_png: str, module_png: str | None = None) -> None:
                 page.goto(server.home)
                 page.get_by_label("Il tuo codice").fill("SDM-anna")
                 page.get_by_role("button", name="Entra").click()
-                page.get_by_text("Benvenuto/a").wait_for(timeout=60_000)
+                page.get_by_text("Ti diamo il benvenuto").wait_for(timeout=60_000)
                 page.screenshot(path=home_png, full_page=False)
                 if module_png:
                     page.get_by_role("link", name="Apri il modulo").first.click()

@@ -11,7 +11,7 @@ import ipywidgets as w
 
 from abitare.content import CourseFile, Module
 from abitare.progress import Participant, ProgressStore
-from abitare.text import render_markdown
+from abitare.text import count_label, render_markdown
 from abitare_widgets.safety import ErrorBanner, guarded
 
 __all__ = ["HomeApp", "module_link"]
@@ -51,7 +51,7 @@ class HomeApp(w.VBox):
         )
         self.code = w.Text(
             placeholder="ad esempio: SDM-anna-23",
-            description="Il tuo codice",
+            description="Il tuo codice partecipante",
             style={"description_width": "initial"},
             continuous_update=False,
             layout=w.Layout(width="360px"),
@@ -63,7 +63,9 @@ class HomeApp(w.VBox):
         self.code.observe(lambda ch: self.enter() if ch["new"].strip() else None, "value")
         help_text = w.HTML(f'<p class="abitare-help">{escape(course.identity_help)}</p>')
         if hub_user:
-            identity: w.Widget = w.HTML(f"<p>Sei collegato come <strong>{escape(hub_user)}</strong>.</p>")
+            identity: w.Widget = w.HTML(
+                f"<p>Hai effettuato l'accesso come <strong>{escape(hub_user)}</strong>.</p>"
+            )
         else:
             identity = w.VBox([w.HTML("<h2>Chi sei</h2>"), help_text, w.HBox([self.code, self.enter_button])])
         identity.add_class("abitare-identity")
@@ -94,7 +96,7 @@ class HomeApp(w.VBox):
         if self.participant is None or self.participant.id != participant.id:
             self.participant = participant
             self.message.info(
-                f"Benvenuto/a, {participant.display_name}. "
+                f"Ti diamo il benvenuto, {participant.display_name}. "
                 "Scegli un modulo: il tuo lavoro viene salvato man mano."
             )
             self._render_modules()
@@ -117,8 +119,9 @@ class HomeApp(w.VBox):
                     f'<section class="abitare-card" aria-label="{escape(m.title)}">'
                     f"<h3>Modulo {m.order}. {escape(m.title)}</h3>"
                     f"<p>{escape(m.summary)}</p>"
-                    f'<p class="abitare-meta">{len(m.lessons)} lezioni · '
-                    f"{len(m.questions)} domande · circa {m.estimated_minutes} minuti</p>"
+                    f'<p class="abitare-meta">{count_label(len(m.lessons), "lezione", "lezioni")} · '
+                    f"{count_label(len(m.questions), 'domanda', 'domande')} · "
+                    f"circa {m.estimated_minutes} minuti</p>"
                     f"{action}</section>"
                 )
             )

@@ -38,14 +38,14 @@ def _safely(build: Callable[[], w.Widget], link: str | None = "home.ipynb") -> w
         log.error("content error while building a page:\n%s", err)
         return _notice(
             "Questa pagina ha un errore nei contenuti del corso e non può essere "
-            "mostrata. Avvisa il formatore.",
+            "mostrata. Avvisa chi tiene il corso.",
             link,
         )
     except StorageError as err:
         log.error("database not available while building a page: %s", err)
         return _notice(
             "Il database del corso non è disponibile in questo momento. Riprova tra poco; "
-            "se il problema continua, avvisa il formatore.",
+            "se il problema continua, avvisa chi tiene il corso.",
             link,
         )
     except AbitareError as err:

@@ -126,7 +126,7 @@ class ModulePlayer(w.VBox):
                 for n, q in enumerate(quiz.questions, start=1)
             ]
             intro = w.HTML(
-                f"<h2>{escape(quiz.title)}</h2><p>Scegli la risposta e premi "
+                f"<h2>{escape(quiz.title)}</h2><p>Scegli la tua risposta e premi "
                 "«Conferma la risposta»: vedrai subito se è corretta e perché. "
                 "Puoi riprovare quante volte vuoi; conta l'ultima risposta.</p>"
             )

@@ -54,9 +54,11 @@ class QuestionView(w.VBox):
         self.question = question
         self.on_answer = on_answer
         self.record = previous
-        kind = {"single": "una risposta", "true_false": "vero o falso", "multiple": "una o più risposte"}[
-            question.type
-        ]
+        kind = {
+            "single": "una sola risposta",
+            "true_false": "vero o falso",
+            "multiple": "una o più risposte",
+        }[question.type]
         self.prompt = w.HTML(
             f'<p class="abitare-question"><strong>Domanda {number}</strong> ({kind}). '
             f"{escape(question.text)}</p>"
@@ -90,7 +92,7 @@ class QuestionView(w.VBox):
         if previous is not None:
             self.select(previous.choice)
             self.feedback.value = feedback_html(question, previous)
-            self.confirm.description = "Conferma di nuovo"
+            self.confirm.description = "Conferma la nuova risposta"
 
     def selection(self) -> tuple[int, ...]:
         """The option indexes currently chosen."""
@@ -121,5 +123,5 @@ class QuestionView(w.VBox):
         self.message.clear()
         self.record = self.on_answer(self.question, choice)
         self.feedback.value = feedback_html(self.question, self.record)
-        self.confirm.description = "Conferma di nuovo"
+        self.confirm.description = "Conferma la nuova risposta"
         return self.record

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 GENERIC_MESSAGE = (
     "Si è verificato un problema imprevisto e l'operazione non è stata completata. "
-    "Riprova; se il problema continua, avvisa il formatore."
+    "Riprova; se il problema continua, avvisa chi tiene il corso."
 )
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -28,7 +28,7 @@ BROKEN = [
         11,
         "questions[1].options[2].feedback: campo obbligatorio",
     ),
-    ("duplicate-question-id", "01_prova/quiz.yaml", 3, "'prima' è usato due volte"),
+    ("duplicate-question-id", "01_prova/quiz.yaml", 3, "'prima' è usato più di una volta"),
     ("impossible-type", "01_prova/quiz.yaml", 5, "type: valore non ammesso"),
     ("bad-folder-name", "1-prova", None, "NN_nome"),
 ]

@@ -46,7 +46,7 @@ def test_a_failed_save_is_told_in_italian_and_logged_in_full(voila, page: Page):
 
 def test_a_preheated_kernel_receives_the_participant_code(voila_pool, page: Page):
     page.goto(voila_pool.home + "?p=Da+Preriscaldato")
-    expect(page.get_by_text("Benvenuto/a, Da Preriscaldato")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Ti diamo il benvenuto, Da Preriscaldato")).to_be_visible(timeout=60_000)
     page.get_by_role("link", name="Apri il modulo").first.click()
     expect(page.get_by_text("Partecipante: Da Preriscaldato")).to_be_visible(timeout=60_000)
     assert "Using pre-heated kernel" in voila_pool.log()

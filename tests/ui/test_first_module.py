@@ -28,7 +28,7 @@ def test_answer_survives_a_server_restart(voila, page: Page):
 
     page.get_by_label("Il tuo codice").fill(CODE)
     page.get_by_role("button", name="Entra").click()
-    expect(page.get_by_text(f"Benvenuto/a, {CODE}")).to_be_visible()
+    expect(page.get_by_text(f"Ti diamo il benvenuto, {CODE}")).to_be_visible()
     page.get_by_role("link", name="Apri il modulo").first.click()
 
     expect(page.get_by_role("heading", name=re.compile("Il sistema dei servizi abitativi"))).to_be_visible(

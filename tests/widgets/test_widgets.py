@@ -23,7 +23,7 @@ def test_home_lists_modules_and_links_them_after_identification(store):
     home.code.value = "Anna B"
     cards = "".join(c.value for c in home.module_list.children)
     assert f"modulo.ipynb?m={MODULE_ID}&amp;p=Anna+B" in cards
-    assert "Benvenuto/a, Anna B" in home.message.value
+    assert "Ti diamo il benvenuto, Anna B" in home.message.value
 
 
 def test_home_refuses_a_bad_code_in_italian(store):
