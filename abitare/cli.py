@@ -75,18 +75,35 @@ def serve(
     port: Annotated[int, typer.Option(help="Porta su cui ascoltare.")] = 8866,
     host: Annotated[str, typer.Option(help="Indirizzo su cui ascoltare.")] = "127.0.0.1",
     pool: Annotated[int, typer.Option(help="Kernel pre-avviati per pagina (0 = nessuno).")] = 0,
+    fill_delay: Annotated[
+        float, typer.Option(help="Secondi prima di sostituire un kernel pre-avviato usato.")
+    ] = 0,
     cull_idle: Annotated[int, typer.Option(help="Secondi prima di chiudere un kernel inattivo.")] = 900,
     upgrade_db: Annotated[
         bool, typer.Option("--upgrade-db/--no-upgrade-db", help="Aggiorna il database prima dell'avvio.")
     ] = True,
 ) -> None:
     """Avvia lo spazio di lavoro (Voilà) e stampa l'indirizzo da aprire."""
-    from abitare.serve import ServerOptions, home_url, voila_command, voila_env, wait_for_port
+    from abitare.serve import (
+        ServerOptions,
+        home_url,
+        port_in_use,
+        voila_command,
+        voila_env,
+        wait_for_port,
+    )
 
+    if port_in_use(host, port):
+        typer.echo(
+            f"La porta {port} è già in uso (forse lo spazio di lavoro è già avviato: prova ad aprire "
+            f"http://{host}:{port}/). Per usarne un'altra: make start PORT=8867.",
+            err=True,
+        )
+        raise typer.Exit(2)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if upgrade_db:
         db_upgrade()
-    opts = ServerOptions(host=host, port=port, pool=pool, cull_idle=cull_idle)
+    opts = ServerOptions(host=host, port=port, pool=pool, fill_delay=fill_delay, cull_idle=cull_idle)
     proc = subprocess.Popen(voila_command(opts), env=voila_env())
 
     def _stop(signum, _frame):  # type: ignore[no-untyped-def]

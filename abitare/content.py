@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -111,6 +112,22 @@ class Question(_Schema):
     def correct_indexes(self) -> frozenset[int]:
         return frozenset(i for i, o in enumerate(self.options) if o.correct)
 
+    def accepts(self, choice: Iterable[int]) -> bool:
+        """Whether ``choice`` is a possible answer to this question as it is written now.
+
+        An answer stored before an author removed an option may no longer be.
+        """
+        picked = list(choice)
+        if not picked or len(set(picked)) != len(picked):
+            return False
+        if self.type != "multiple" and len(picked) != 1:
+            return False
+        return all(0 <= i < len(self.options) for i in picked)
+
+    def is_correct(self, choice: Iterable[int]) -> bool:
+        """Whether ``choice`` (option indexes) is exactly the right answer."""
+        return frozenset(choice) == self.correct_indexes
+
 
 class QuizFile(_Schema):
     """The YAML file of a module's quiz."""
@@ -205,13 +222,22 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+MAX_LESSON_ID = 60
+
+
 def _read_lesson(path: Path, display: str) -> Lesson:
+    if len(path.stem) > MAX_LESSON_ID:
+        raise ContentError.single(
+            display, None, f"il nome del file della lezione supera {MAX_LESSON_ID} caratteri: accorcialo."
+        )
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
         raise ContentError.single(
             display, None, "il file non è in UTF-8: salvalo con codifica UTF-8."
         ) from err
+    except OSError as err:
+        raise ContentError.single(display, None, f"il file non si può leggere ({err.strerror}).") from err
     lines = text.splitlines()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -314,8 +340,12 @@ def scan(content_dir: Path) -> tuple[list[Module], list[ContentIssue]]:
             modules.append(load_module_dir(folder, content_dir))
         except ContentError as err:
             issues.extend(err.issues)
+        except Exception as err:  # a bug must not hide the other modules
+            log.exception("unexpected error loading %s", folder)
+            issues.append(ContentIssue(_display(folder, content_dir), None, f"errore imprevisto: {err}"))
     seen: dict[str, Module] = {}
-    for module in modules:
+    unique: list[Module] = []
+    for module in sorted(modules, key=lambda m: m.folder.name):
         if module.id in seen:
             issues.append(
                 ContentIssue(
@@ -325,8 +355,10 @@ def scan(content_dir: Path) -> tuple[list[Module], list[ContentIssue]]:
                     f"{seen[module.id].folder.name}.",
                 )
             )
+            continue
         seen[module.id] = module
-    return sorted(modules, key=lambda m: (m.order, m.id)), issues
+        unique.append(module)
+    return sorted(unique, key=lambda m: (m.order, m.id)), issues
 
 
 def load_module(content_dir: Path, module_id: str) -> Module:

@@ -15,6 +15,7 @@ __all__ = [
     "ContentError",
     "ContentIssue",
     "DatabaseNotReadyError",
+    "DatabaseUnavailableError",
     "ParticipantCodeError",
     "StorageError",
     "UnknownModuleError",
@@ -67,8 +68,15 @@ class StorageError(AbitareError):
     """The database could not be reached or written."""
 
 
-class DatabaseNotReadyError(StorageError):
-    """The database exists but its schema is missing or out of date."""
+class DatabaseUnavailableError(StorageError):
+    """The database cannot be used at all (unreachable, no folder, bad address).
+
+    The message is for whoever runs the service; a trainee sees a generic one.
+    """
+
+
+class DatabaseNotReadyError(DatabaseUnavailableError):
+    """The database is reachable but its schema is missing or out of date."""
 
 
 class ParticipantCodeError(AbitareError):

@@ -33,13 +33,22 @@ def display_code(raw: str) -> str:
     return " ".join(unicodedata.normalize("NFC", raw).split())
 
 
-def normalize_code(raw: str) -> str:
+MAX_HUB_NAME = 80
+
+
+def normalize_code(raw: str, *, trusted: bool = False) -> str:
     """The key under which a participant is stored.
 
     Case and repeated spaces do not matter ("Mario Rossi" = "mario  rossi"), so a
     trainee who comes back days later finds their work however they type it.
+    ``trusted`` names (the JupyterHub user, which may be an e-mail address) skip
+    the character rules, which exist for codes typed on the home page.
     """
     shown = display_code(raw)
+    if trusted:
+        if not 0 < len(shown) <= MAX_HUB_NAME:
+            raise ParticipantCodeError(f"Il nome utente deve avere da 1 a {MAX_HUB_NAME} caratteri.")
+        return shown.casefold()
     if len(shown) < 3:
         raise ParticipantCodeError("Il codice deve avere almeno 3 caratteri.")
     if len(shown) > MAX_CODE:
@@ -69,9 +78,10 @@ def _wait_for_preheated_request(environ: Mapping[str, str], timeout: float) -> s
     url = f"{protocol}://{host}:{port}{base}voila/query/{kernel}"
     try:
         with connect(url, open_timeout=timeout) as ws:
-            info = json.loads(ws.recv(timeout=None))
-    except (OSError, TimeoutError, ValueError) as err:
-        log.warning("query string of preheated kernel not received from %s: %s", url, err)
+            # the page may be claimed long after the kernel was preheated: wait without limit
+            info = json.loads(ws.recv())
+    except Exception as err:  # websockets raises its own types besides OSError
+        log.warning("query string of preheated kernel not received from %s: %r", url, err)
         return None
     for key, value in info.items():
         os.environ[key] = value

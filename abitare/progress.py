@@ -63,12 +63,13 @@ class ProgressStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def identify(self, raw_code: str) -> Participant:
+    def identify(self, raw_code: str, *, trusted: bool = False) -> Participant:
         """The participant with this code, created on first use.
 
+        ``trusted`` is for names that come from JupyterHub rather than from a form.
         Raises :class:`~abitare.errors.ParticipantCodeError` for an unusable code.
         """
-        code = normalize_code(raw_code)
+        code = normalize_code(raw_code, trusted=trusted)
         shown = display_code(raw_code)
         now = _now()
         with _database("Non è stato possibile registrare il tuo codice."):

@@ -32,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from abitare.errors import DatabaseNotReadyError, StorageError
+from abitare.errors import DatabaseNotReadyError, DatabaseUnavailableError, StorageError
 from abitare.paths import MIGRATIONS_DIR
 
 __all__ = [
@@ -92,12 +92,20 @@ def make_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
     """An engine for ``url``; for SQLite, creates the folder and sets WAL mode."""
     try:
         parsed = make_url(url)
-    except SQLAlchemyError as err:
-        raise StorageError(f"Indirizzo del database non valido: {err}") from err
+    except (SQLAlchemyError, ValueError) as err:
+        raise DatabaseUnavailableError(
+            "L'indirizzo del database (ABITARE_DB_URL) non è valido: controlla come è scritto."
+        ) from err
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                log.error("cannot create the folder of %s: %s", database, err)
+                raise DatabaseUnavailableError(
+                    f"Non è possibile creare la cartella del database ({Path(database).parent})."
+                ) from err
         engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
 
         @event.listens_for(engine, "connect")
@@ -133,7 +141,10 @@ def upgrade(url: str, revision: str = "head") -> None:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
     except SQLAlchemyError as err:
-        raise StorageError(f"Aggiornamento del database non riuscito: {err}") from err
+        log.error("database upgrade failed", exc_info=err)
+        raise StorageError(
+            f"Aggiornamento del database non riuscito ({type(err).__name__}: {err.args[0]})."
+        ) from err
     finally:
         engine.dispose()
 
@@ -151,7 +162,10 @@ def check_ready(engine: Engine) -> None:
     try:
         found = current_revision(engine)
     except SQLAlchemyError as err:
-        raise StorageError(f"Il database non è raggiungibile: {err}") from err
+        log.error("database not reachable", exc_info=err)
+        raise DatabaseUnavailableError(
+            f"Il database non è raggiungibile ({type(err).__name__}); dettagli nel log del server."
+        ) from err
     if found != SCHEMA_REVISION:
         if found is None:
             raise DatabaseNotReadyError(

@@ -17,6 +17,7 @@ Every problem becomes a :class:`~abitare.errors.ContentError` with file and line
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,13 +26,18 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from abitare.errors import ContentError
 
-__all__ = ["MAX_NODES", "Located", "load_yaml", "parse_yaml"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Located", "load_yaml", "parse_yaml"]
 
 #: Upper bound on the number of values in a document once aliases are expanded.
 MAX_NODES = 50_000
+#: Upper bound on the size of a content file; a course file is a few kB.
+MAX_BYTES = 1_000_000
+#: Upper bound on nesting (lists in lists in maps...); course files use fewer than 10 levels.
+MAX_DEPTH = 50
 
 Loc = tuple[str | int, ...]
 
@@ -84,6 +90,8 @@ class _Builder:
             )
         if id(node) in stack:
             raise self.fail(node, "un alias (*nome) contiene sé stesso: non è ammesso.")
+        if len(loc) > MAX_DEPTH:
+            raise self.fail(node, f"il documento è annidato su più di {MAX_DEPTH} livelli.")
         self.lines.setdefault(loc, node.start_mark.line + 1)
         if isinstance(node, ScalarNode):
             return self.scalar(node)
@@ -105,9 +113,9 @@ class _Builder:
                 raise self.fail(key_node, "una chiave deve essere un testo semplice.")
             if _tag(key_node) == f"{_STD}merge" or key_node.value == "<<":
                 raise self.fail(key_node, "le chiavi di unione '<<' non sono ammesse.")
-            key = self.scalar(key_node)
-            if not isinstance(key, str | int):
-                raise self.fail(key_node, f"chiave non valida: {key_node.value!r}.")
+            if _tag(key_node) not in _SCALAR_TAGS:
+                raise self.fail(key_node, f"etichetta YAML non ammessa: {_tag(key_node)}")
+            key = key_node.value  # keys are names: '1' and 'true' stay text
             if key in out:
                 raise self.fail(key_node, f"la chiave '{key}' compare due volte.")
             self.lines[(*loc, key)] = key_node.start_mark.line + 1
@@ -123,10 +131,13 @@ class _Builder:
             return None
         if kind == "bool":
             return text.lower() == "true"
-        if kind == "int":
-            return _to_int(text)
-        if kind == "float":
-            return _to_float(text)
+        try:
+            if kind == "int":
+                return _to_int(text)
+            if kind == "float":
+                return _to_float(text)
+        except ValueError as err:
+            raise self.fail(node, f"'{text}' non è un numero valido.") from err
         return text  # str and timestamp: the schema decides what a date is
 
 
@@ -134,10 +145,7 @@ def _to_int(text: str) -> int | str:
     clean = text.replace("_", "")
     if len(clean.lstrip("+-")) > 1 and clean.lstrip("+-").startswith("0") and clean.isdigit():
         return text  # '02100' is a code, not a number: keep it as written
-    try:
-        return int(clean, 0)
-    except ValueError:
-        return text
+    return int(clean, 0)
 
 
 def _to_float(text: str) -> float:
@@ -160,24 +168,48 @@ def _syntax_message(err: MarkedYAMLError) -> str:
         hint = " Forse manca uno spazio dopo ':' o un testo con ':' va messo tra virgolette."
     elif "could not find expected ':'" in problem or "simple key" in problem:
         hint = " Forse manca ':' dopo una chiave o un rientro è sbagliato."
-    return f"sintassi YAML non valida ({problem}).{hint}"
+    elif "another document" in problem or "document" in (err.context or ""):
+        return "il file contiene più documenti YAML (separati da '---'): ne è ammesso uno solo."
+    elif "found undefined alias" in problem:
+        return "usa un alias (*nome) che non è stato definito prima con &nome."
+    return f"sintassi YAML non valida (dettaglio tecnico: {problem}).{hint}"
+
+
+def _line_of(text: str, position: int | None) -> int | None:
+    return None if position is None else text.count("\n", 0, position) + 1
 
 
 def parse_yaml(text: str, display: str) -> Located:
     """Parse YAML ``text``; ``display`` names the file in error messages."""
+    text = text.removeprefix("\ufeff")  # a BOM left by Windows editors
+    directive = re.search(r"^%YAML\s+(\S+)", text, re.M)
+    if directive and directive[1] != "1.2":
+        raise ContentError.single(
+            display,
+            _line_of(text, directive.start()),
+            f"i file del corso sono in YAML 1.2: togli la riga '%YAML {directive[1]}'.",
+        )
     yaml = YAML(typ="safe", pure=True)
     try:
         root = yaml.compose(text)
+        if root is None:
+            return Located(data=None, path=display)
+        builder = _Builder(display)
+        data = builder.build(root, (), ())
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark is not None else None
         raise ContentError.single(display, line, _syntax_message(err)) from err
+    except ReaderError as err:
+        raise ContentError.single(
+            display,
+            _line_of(text, err.position),
+            f"il file contiene un carattere non ammesso (codice {err.character!r}): eliminalo.",
+        ) from err
     except YAMLError as err:
-        raise ContentError.single(display, None, f"YAML non valido: {err}") from err
-    if root is None:
-        return Located(data=None, path=display)
-    builder = _Builder(display)
-    data = builder.build(root, (), ())
+        raise ContentError.single(display, None, f"YAML non valido (dettaglio tecnico: {err}).") from err
+    except RecursionError as err:
+        raise ContentError.single(display, None, "il documento è annidato troppo in profondità.") from err
     return Located(data=data, path=display, lines=builder.lines)
 
 
@@ -185,6 +217,10 @@ def load_yaml(path: Path, display: str | None = None) -> Located:
     """Read and parse a YAML file (UTF-8)."""
     name = display or str(path)
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise ContentError.single(
+                name, None, f"il file supera {MAX_BYTES // 1_000_000} MB: è troppo grande."
+            )
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
         raise ContentError.single(name, None, "il file non è in UTF-8: salvalo con codifica UTF-8.") from err

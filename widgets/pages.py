@@ -13,13 +13,13 @@ from html import escape
 import ipywidgets as w
 
 from abitare.content import load_course, load_module, scan
-from abitare.errors import AbitareError, ContentError, StorageError
+from abitare.errors import AbitareError, ContentError, DatabaseUnavailableError
 from abitare.identity import hub_user, request_query
 from abitare.progress import open_store
 from abitare.settings import Settings, get_settings
 from abitare_widgets.home import HomeApp
 from abitare_widgets.player import ModulePlayer, home_link
-from abitare_widgets.safety import GENERIC_MESSAGE, setup_kernel_logging
+from abitare_widgets.safety import DATABASE_MESSAGE, GENERIC_MESSAGE, setup_kernel_logging
 
 __all__ = ["home_page", "module_page"]
 
@@ -41,13 +41,9 @@ def _safely(build: Callable[[], w.Widget], link: str | None = "home.ipynb") -> w
             "mostrata. Avvisa chi tiene il corso.",
             link,
         )
-    except StorageError as err:
+    except DatabaseUnavailableError as err:
         log.error("database not available while building a page: %s", err)
-        return _notice(
-            "Il database del corso non è disponibile in questo momento. Riprova tra poco; "
-            "se il problema continua, avvisa chi tiene il corso.",
-            link,
-        )
+        return _notice(DATABASE_MESSAGE, link)
     except AbitareError as err:
         log.warning("error while building a page: %s", err)
         return _notice(str(err), link)
@@ -84,7 +80,8 @@ def module_page(settings: Settings | None = None, environ: Mapping[str, str] | N
 
     def build() -> w.Widget:
         query = request_query(environ)
-        code = hub_user(environ) or query.get("p")
+        hub = hub_user(environ)
+        code = hub or query.get("p")
         module_id = query.get("m")
         if not module_id:
             return _notice("Nessun modulo indicato nell'indirizzo della pagina.", home_link(code))
@@ -95,6 +92,6 @@ def module_page(settings: Settings | None = None, environ: Mapping[str, str] | N
             )
         module = load_module(cfg.content_dir, module_id)
         store = open_store(cfg)
-        return ModulePlayer(module, store, store.identify(code))
+        return ModulePlayer(module, store, store.identify(code, trusted=hub is not None))
 
     return _safely(build)

@@ -6,6 +6,7 @@ swaps the content inside this widget and stores the new position at once.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
@@ -34,7 +35,14 @@ class ModulePlayer(w.VBox):
         self.store = store
         self.participant = participant
         self.message = ErrorBanner()
-        self.answers: dict[str, AnswerRecord] = store.latest_answers(participant.id, module.id)
+        questions = {q.id: q for q in module.questions}
+        # an answer stored before the author changed the question no longer counts
+        # and one whose question changed its right option is graded again
+        self.answers: dict[str, AnswerRecord] = {
+            qid: replace(record, correct=questions[qid].is_correct(record.choice))
+            for qid, record in store.latest_answers(participant.id, module.id).items()
+            if qid in questions and questions[qid].accepts(record.choice)
+        }
         self._quiz: w.VBox | None = None
         self.score = w.HTML()
 
@@ -135,7 +143,7 @@ class ModulePlayer(w.VBox):
         return self._quiz
 
     def _answer(self, question: Question, choice: tuple[int, ...]) -> AnswerRecord:
-        correct = frozenset(choice) == question.correct_indexes
+        correct = question.is_correct(choice)
         record = self.store.record_answer(self.participant.id, self.module.id, question.id, choice, correct)
         self.answers[question.id] = record
         self._update_score()
@@ -143,8 +151,7 @@ class ModulePlayer(w.VBox):
 
     def _update_score(self) -> None:
         total = len(self.module.questions)
-        ids = {q.id for q in self.module.questions}
-        given = [r for qid, r in self.answers.items() if qid in ids]
+        given = list(self.answers.values())
         right = sum(r.correct for r in given)
         self.score.value = (
             f'<p class="abitare-score" role="status">Risposte date: {len(given)} su {total}'

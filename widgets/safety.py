@@ -17,11 +17,16 @@ from typing import Any, TypeVar
 
 import ipywidgets as w
 
-from abitare.errors import AbitareError
+from abitare.errors import AbitareError, DatabaseUnavailableError
 
-__all__ = ["GENERIC_MESSAGE", "ErrorBanner", "guarded", "setup_kernel_logging"]
+__all__ = ["DATABASE_MESSAGE", "GENERIC_MESSAGE", "ErrorBanner", "guarded", "setup_kernel_logging"]
 
 log = logging.getLogger(__name__)
+
+DATABASE_MESSAGE = (
+    "Il database del corso non è disponibile in questo momento. Riprova tra poco; "
+    "se il problema continua, avvisa chi tiene il corso."
+)
 
 GENERIC_MESSAGE = (
     "Si è verificato un problema imprevisto e l'operazione non è stata completata. "
@@ -65,7 +70,10 @@ class ErrorBanner(w.HTML):
 
     def report(self, err: BaseException) -> None:
         """Show ``err`` to the user in Italian; log it in full if it is a bug."""
-        if isinstance(err, AbitareError):
+        if isinstance(err, DatabaseUnavailableError):
+            log.error("database unavailable: %s", err)
+            self.error(DATABASE_MESSAGE)
+        elif isinstance(err, AbitareError):
             log.warning("shown to user: %s", err)
             self.error(str(err))
         else:

@@ -42,3 +42,16 @@ def test_db_upgrade_creates_the_database(tmp_path):
 
 def test_console_script_is_installed():
     assert shutil.which("abitare", path=str(Path(sys.executable).parent))
+
+
+def test_serve_refuses_a_busy_port_in_italian(tmp_path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = {"PATH": "/usr/bin:/bin", "ABITARE_DATA_DIR": str(tmp_path)}
+        out = run("serve", "--port", str(port), env=env)
+    assert out.returncode == 2
+    assert f"La porta {port} è già in uso" in out.stderr

@@ -96,3 +96,27 @@ def test_content_error_lists_every_issue(fixture_content):
     with pytest.raises(ContentError) as info:
         load_module(root, "prova")
     assert len(info.value.issues) == 2
+
+
+def test_a_lesson_saved_with_a_bom_is_read(fixture_content):
+    root = fixture_content()
+    lesson = root / "01_prova" / "lezioni" / "01-intro.md"
+    lesson.write_text("\ufeff" + lesson.read_text(encoding="utf-8"), encoding="utf-8")
+    assert load_module(root, "prova").lessons[0].title == "Introduzione"
+
+
+def test_a_duplicate_module_id_is_reported_and_listed_once(fixture_content):
+    import shutil
+
+    root = fixture_content()
+    shutil.copytree(root / "01_prova", root / "02_prova")
+    modules, issues = scan(root)
+    assert [m.folder.name for m in modules] == ["01_prova"]
+    assert "già usato dalla cartella 01_prova" in issues[0].message
+
+
+def test_questions_grade_and_accept_choices(fixture_content):
+    question = load_module(fixture_content(), "prova").questions[0]
+    assert question.is_correct([0]) and not question.is_correct([1])
+    assert question.accepts([1]) and not question.accepts([5]) and not question.accepts([0, 1])
+    assert not question.accepts([])

@@ -25,3 +25,9 @@ def test_accents_and_apostrophes_are_fine():
 def test_control_characters_are_refused():
     with pytest.raises(ParticipantCodeError):
         normalize_code("anna\u202ebeta")
+
+
+def test_trusted_hub_names_skip_the_character_rules():
+    assert normalize_code("Anna@Comune.it", trusted=True) == "anna@comune.it"
+    with pytest.raises(ParticipantCodeError):
+        normalize_code("x" * 81, trusted=True)

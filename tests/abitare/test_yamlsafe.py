@@ -67,3 +67,40 @@ def test_syntax_error_names_line_and_gives_a_hint():
 
 def test_empty_document_is_none():
     assert parse_yaml("", "f.yaml").data is None
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("a: 1\nx: !!float abc\n", 2, "non è un numero valido"),
+        ("%YAML 1.1\n---\na: NO\n", 1, "YAML 1.2"),
+        ("a: 1\n---\nb: 2\n", 2, "più documenti"),
+        ("a: *nessuno\n", 1, "non è stato definito"),
+        ("a: 1\nb: \x07\n", 2, "carattere non ammesso"),
+    ],
+    ids=["bad-explicit-float", "yaml-1.1-directive", "two-documents", "undefined-alias", "control-char"],
+)
+def test_every_loader_failure_is_a_content_error_with_a_line(text, line, words):
+    found = issue(text)
+    assert found.line == line and words in found.message
+
+
+def test_deep_nesting_is_refused_not_a_crash():
+    assert "annidato" in issue("[" * 5000 + "]" * 5000).message
+
+
+def test_keys_are_names_even_when_they_look_like_numbers():
+    assert parse_yaml("1: a\ntrue: b\n", "f.yaml").data == {"1": "a", "true": "b"}
+
+
+def test_a_windows_bom_is_ignored():
+    assert parse_yaml("\ufeffa: 1\n", "f.yaml").data == {"a": 1}
+
+
+def test_huge_files_are_refused(tmp_path):
+    from abitare.yamlsafe import MAX_BYTES, load_yaml
+
+    big = tmp_path / "big.yaml"
+    big.write_text("a: " + "x" * (MAX_BYTES + 1) + "\n")
+    with pytest.raises(ContentError, match="troppo grande"):
+        load_yaml(big, "big.yaml")

@@ -107,3 +107,44 @@ def test_previous_answer_is_restored(store):
     view = next(c for c in player._quiz.children if isinstance(c, QuestionView) and c.question is q)
     assert view.selection() == tuple(sorted(q.correct_indexes))
     assert "Risposta corretta" in view.feedback.value
+
+
+def test_an_answer_made_stale_by_an_edit_is_ignored(store):
+    module = _module()
+    p = store.identify("stale-answer")
+    q = module.questions[0]
+    store.record_answer(p.id, MODULE_ID, q.id, [len(q.options) + 3], True)  # option since removed
+    player = ModulePlayer(module, store, p)
+    player.go("verifica")
+    view = next(c for c in player._quiz.children if isinstance(c, QuestionView) and c.question is q)
+    assert view.selection() == () and view.feedback.value == ""
+    assert "Risposte date: 0 su" in player.score.value and player.message.value == ""
+
+
+def test_a_jupyterhub_email_is_a_valid_identity(store):
+    home = HomeApp(load_course(CONTENT_DIR), scan(CONTENT_DIR)[0], lambda: store, hub_user="anna@comune.it")
+    assert home.participant is not None and home.participant.display_name == "anna@comune.it"
+    assert "modulo.ipynb?m=" in "".join(c.value for c in home.module_list.children)
+
+
+def test_a_bad_code_after_a_good_one_hides_the_previous_links(store):
+    home = HomeApp(load_course(CONTENT_DIR), scan(CONTENT_DIR)[0], lambda: store)
+    home.code.value = "prima-persona"
+    assert "p=prima-persona" in "".join(c.value for c in home.module_list.children)
+    home.code.value = "<x>"
+    assert home.participant is None
+    assert "prima-persona" not in "".join(c.value for c in home.module_list.children)
+
+
+def test_an_unreachable_database_gets_one_italian_message(settings):
+    from abitare.errors import DatabaseUnavailableError
+    from abitare_widgets.safety import DATABASE_MESSAGE
+
+    def no_database():
+        raise DatabaseUnavailableError("Il database non è raggiungibile (OperationalError).")
+
+    home = HomeApp(load_course(CONTENT_DIR), [], no_database)
+    home.enter("qualcuno")
+    assert "non è disponibile in questo momento" in home.message.value
+    assert "OperationalError" not in home.message.value
+    assert DATABASE_MESSAGE.startswith("Il database del corso")
