@@ -41,6 +41,7 @@ postgres:
 
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 ## test: everything (lint, content check, unit, notebooks, browser)
 test: install-test browser postgres lint

@@ -85,7 +85,7 @@ def _wait_for_preheated_request(environ: Mapping[str, str], timeout: float) -> s
         return None
     for key, value in info.items():
         os.environ[key] = value
-    return info.get("QUERY_STRING", "")
+    return str(info.get("QUERY_STRING", ""))
 
 
 def request_query(environ: Mapping[str, str] | None = None, *, timeout: float = 10.0) -> dict[str, str]:

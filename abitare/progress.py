@@ -87,10 +87,10 @@ class ProgressStore:
                         return Participant(row.id, code, row.display_name)
                     try:
                         new_id = conn.execute(
-                            insert(participants).values(
-                                code=code, display_name=shown, created_at=now, last_seen_at=now
-                            )
-                        ).inserted_primary_key[0]
+                            insert(participants)
+                            .values(code=code, display_name=shown, created_at=now, last_seen_at=now)
+                            .returning(participants.c.id)
+                        ).scalar_one()
                     except IntegrityError:
                         conn.rollback()
                         continue

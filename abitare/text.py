@@ -25,4 +25,5 @@ def count_label(n: int, one: str, many: str) -> str:
 
 def render_markdown(source: str) -> str:
     """HTML for a Markdown text; raw HTML in it is escaped."""
-    return _md().render(source)
+    html: str = _md().render(source)
+    return html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -57,7 +58,7 @@ def _field_name(loc: tuple[str | int, ...]) -> str:
     return "".join(parts)
 
 
-def italian_message(error: dict[str, Any]) -> str:
+def italian_message(error: Mapping[str, Any]) -> str:
     """One pydantic error (from ``ValidationError.errors()``) as Italian text."""
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
