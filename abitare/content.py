@@ -26,8 +26,9 @@ from pydantic import (
 )
 
 from abitare.errors import ContentError, ContentIssue, UnknownModuleError
+from abitare.parameters import PLACEHOLDER, ParameterSet, load_parameters
 from abitare.validation import validate_located
-from abitare.yamlsafe import load_yaml
+from abitare.yamlsafe import Located, load_yaml
 
 __all__ = [
     "QUIZ_POSITION",
@@ -70,6 +71,20 @@ class Source(_Schema):
     url: HttpUrl | None = None
 
 
+class GlossaryEntry(_Schema):
+    """A term of the module's glossary."""
+
+    term: Text
+    definition: Text
+
+
+class Related(_Schema):
+    """A case, calculator or worksheet that fits the module; shown once it exists."""
+
+    kind: Literal["case", "calculator", "worksheet"]
+    id: Slug
+
+
 class Option(_Schema):
     """One answer option, with the feedback shown when it is chosen."""
 
@@ -79,10 +94,14 @@ class Option(_Schema):
 
 
 class Question(_Schema):
-    """A quiz question. ``single`` and ``true_false`` have exactly one right option."""
+    """A quiz question.
+
+    ``single`` and ``true_false`` have exactly one right option, ``multiple`` at least
+    one; ``ordering`` lists its options in the right order (shown shuffled) and marks none.
+    """
 
     id: Slug
-    type: Literal["single", "multiple", "true_false"] = "single"
+    type: Literal["single", "multiple", "true_false", "ordering"] = "single"
     text: Text
     options: list[Option] = Field(min_length=2, max_length=8)
     explanation: Text
@@ -90,6 +109,14 @@ class Question(_Schema):
     @model_validator(mode="after")
     def _check_correct(self) -> Question:
         right = sum(o.correct for o in self.options)
+        if self.type == "ordering":
+            if right:
+                raise ValueError(
+                    "in una domanda 'ordering' le opzioni si scrivono nell'ordine giusto, "
+                    "senza 'correct: true'"
+                )
+            if len(self.options) < 3:
+                raise ValueError("una domanda 'ordering' deve avere almeno tre elementi da ordinare")
         if self.type in ("single", "true_false") and right != 1:
             raise ValueError(
                 f"una domanda di tipo '{self.type}' deve avere esattamente un'opzione "
@@ -120,12 +147,16 @@ class Question(_Schema):
         picked = list(choice)
         if not picked or len(set(picked)) != len(picked):
             return False
+        if self.type == "ordering":
+            return sorted(picked) == list(range(len(self.options)))
         if self.type != "multiple" and len(picked) != 1:
             return False
         return all(0 <= i < len(self.options) for i in picked)
 
     def is_correct(self, choice: Iterable[int]) -> bool:
-        """Whether ``choice`` (option indexes) is exactly the right answer."""
+        """Whether ``choice`` (option indexes; for ``ordering``, in the order given) is right."""
+        if self.type == "ordering":
+            return list(choice) == list(range(len(self.options)))
         return frozenset(choice) == self.correct_indexes
 
 
@@ -168,6 +199,8 @@ class ModuleFile(_Schema):
     lessons: list[Text] = Field(min_length=1)
     quiz: Text | None = None
     sources: list[Source] = Field(default_factory=list)
+    glossary: list[GlossaryEntry] = Field(default_factory=list)
+    related: list[Related] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -194,6 +227,8 @@ class Module:
     lessons: tuple[Lesson, ...]
     quiz: QuizFile | None
     sources: tuple[Source, ...] = field(default_factory=tuple)
+    glossary: tuple[GlossaryEntry, ...] = field(default_factory=tuple)
+    related: tuple[Related, ...] = field(default_factory=tuple)
 
     @property
     def positions(self) -> tuple[str, ...]:
@@ -225,7 +260,41 @@ def count_words(text: str) -> int:
 MAX_LESSON_ID = 60
 
 
-def _read_lesson(path: Path, display: str) -> Lesson:
+def _check_references(text: str, display: str, params: ParameterSet) -> list[ContentIssue]:
+    """An issue for each ``{{ name }}`` in ``text`` that is not in the parameter file."""
+    return [
+        ContentIssue(
+            display,
+            text.count("\n", 0, m.start()) + 1,
+            f"il parametro '{m[1]}' non esiste nel file dei parametri (abitare/parameters.yaml).",
+        )
+        for m in PLACEHOLDER.finditer(text)
+        if m[1] not in params.parameters
+    ]
+
+
+def _fill(data: Any, params: ParameterSet) -> Any:
+    """Every string in ``data`` with its parameters replaced by their values."""
+    if isinstance(data, str):
+        return params.fill_text(data)
+    if isinstance(data, list):
+        return [_fill(v, params) for v in data]
+    if isinstance(data, dict):
+        return {k: _fill(v, params) for k, v in data.items()}
+    return data
+
+
+def _load_with_parameters(path: Path, display: str, params: ParameterSet) -> Located:
+    """A YAML content file, with references checked and replaced by values."""
+    located = load_yaml(path, display)
+    issues = _check_references(path.read_text(encoding="utf-8-sig"), display, params)
+    if issues:
+        raise ContentError(issues)
+    located.data = _fill(located.data, params)
+    return located
+
+
+def _read_lesson(path: Path, display: str, params: ParameterSet) -> Lesson:
     if len(path.stem) > MAX_LESSON_ID:
         raise ContentError.single(
             display, None, f"il nome del file della lezione supera {MAX_LESSON_ID} caratteri: accorcialo."
@@ -238,6 +307,9 @@ def _read_lesson(path: Path, display: str) -> Lesson:
         ) from err
     except OSError as err:
         raise ContentError.single(display, None, f"il file non si può leggere ({err.strerror}).") from err
+    issues = _check_references(text, display, params)
+    if issues:
+        raise ContentError(issues)
     lines = text.splitlines()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -246,7 +318,8 @@ def _read_lesson(path: Path, display: str) -> Lesson:
             body = "\n".join(lines[number:]).strip()
             if not body:
                 raise ContentError.single(display, number, "la lezione non ha testo dopo il titolo.")
-            return Lesson(path.stem, line[2:].strip(), body, count_words(body))
+            title = params.fill_text(line[2:].strip())
+            return Lesson(path.stem, title, body, count_words(params.fill_text(body)))
         raise ContentError.single(
             display, number, "la prima riga della lezione deve essere il titolo: '# Titolo'."
         )
@@ -262,8 +335,9 @@ def _inside(folder: Path, relative: str, display: str, line: int | None) -> Path
     return target
 
 
-def load_module_dir(folder: Path, content_dir: Path) -> Module:
+def load_module_dir(folder: Path, content_dir: Path, params: ParameterSet | None = None) -> Module:
     """Load and validate one module folder; all its problems at once."""
+    params = params or load_parameters()
     match = _FOLDER.match(folder.name)
     if not match:
         raise ContentError.single(
@@ -277,7 +351,7 @@ def load_module_dir(folder: Path, content_dir: Path) -> Module:
     display = _display(yaml_path, content_dir)
     if not yaml_path.is_file():
         raise ContentError.single(display, None, "manca il file module.yaml.")
-    located = load_yaml(yaml_path, display)
+    located = _load_with_parameters(yaml_path, display, params)
     meta = validate_located(ModuleFile, located)
 
     issues: list[ContentIssue] = []
@@ -285,7 +359,7 @@ def load_module_dir(folder: Path, content_dir: Path) -> Module:
     for i, name in enumerate(meta.lessons):
         try:
             path = _inside(folder, name, display, located.line_for(("lessons", i)))
-            lessons.append(_read_lesson(path, _display(path, content_dir)))
+            lessons.append(_read_lesson(path, _display(path, content_dir), params))
         except ContentError as err:
             issues.extend(err.issues)
     ids = [lesson.id for lesson in lessons]
@@ -302,7 +376,8 @@ def load_module_dir(folder: Path, content_dir: Path) -> Module:
     if meta.quiz:
         try:
             path = _inside(folder, meta.quiz, display, located.line_for(("quiz",)))
-            quiz = validate_located(QuizFile, load_yaml(path, _display(path, content_dir)))
+            quiz_display = _display(path, content_dir)
+            quiz = validate_located(QuizFile, _load_with_parameters(path, quiz_display, params))
         except ContentError as err:
             issues.extend(err.issues)
     if issues:
@@ -318,6 +393,8 @@ def load_module_dir(folder: Path, content_dir: Path) -> Module:
         lessons=tuple(lessons),
         quiz=quiz,
         sources=tuple(meta.sources),
+        glossary=tuple(meta.glossary),
+        related=tuple(meta.related),
     )
 
 
@@ -333,11 +410,12 @@ def scan(content_dir: Path) -> tuple[list[Module], list[ContentIssue]]:
     issues: list[ContentIssue] = []
     try:
         folders = _module_folders(content_dir)
+        params = load_parameters()
     except ContentError as err:
         return [], err.issues
     for folder in folders:
         try:
-            modules.append(load_module_dir(folder, content_dir))
+            modules.append(load_module_dir(folder, content_dir, params))
         except ContentError as err:
             issues.extend(err.issues)
         except Exception as err:  # a bug must not hide the other modules

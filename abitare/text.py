@@ -7,6 +7,8 @@ from html import escape
 
 from markdown_it import MarkdownIt
 
+from abitare.parameters import ParameterSet
+
 __all__ = ["count_label", "escape", "render_markdown"]
 
 
@@ -23,7 +25,10 @@ def count_label(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def render_markdown(source: str) -> str:
-    """HTML for a Markdown text; raw HTML in it is escaped."""
+def render_markdown(source: str, params: ParameterSet | None = None) -> str:
+    """HTML for a Markdown text; raw HTML in it is escaped.
+
+    With ``params``, ``{{ name }}`` references become the parameter's formatted value.
+    """
     html: str = _md().render(source)
-    return html
+    return params.fill_html(html) if params else html

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import ipywidgets as w
 
 from abitare.content import QUIZ_POSITION, Module, Question
+from abitare.parameters import load_parameters
 from abitare.progress import AnswerRecord, Participant, ProgressStore
 from abitare.text import render_markdown
 from abitare_widgets.quiz import QuestionView
@@ -121,7 +122,7 @@ class ModulePlayer(w.VBox):
             self.body.children = [
                 w.HTML(
                     f'<article class="abitare-lesson"><h2>{escape(lesson.title)}</h2>'
-                    f"{render_markdown(lesson.markdown)}</article>"
+                    f"{render_markdown(lesson.markdown, load_parameters())}</article>"
                 )
             ]
 
