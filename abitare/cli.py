@@ -22,6 +22,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database: creazione e aggiornamento.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+facilitator_app = typer.Typer(help="Credenziali di chi tiene il corso.", no_args_is_help=True)
+app.add_typer(facilitator_app, name="facilitator")
 
 
 @app.command()
@@ -62,6 +64,26 @@ def db_upgrade() -> None:
         typer.echo(str(err), err=True)
         raise typer.Exit(1) from err
     typer.echo(f"Database pronto: {_safe_url(settings.database_url)}")
+
+
+@facilitator_app.command("add")
+def facilitator_add(
+    name: Annotated[str, typer.Argument(help="Nome di chi tiene il corso (es. 'Giulia').")],
+) -> None:
+    """Crea (o cambia) la parola segreta di chi tiene il corso; la chiede due volte, senza mostrarla."""
+    from abitare.facilitators import FacilitatorStore
+    from abitare.storage import check_ready, make_engine
+
+    settings = get_settings()
+    secret = typer.prompt("Parola segreta (almeno 10 caratteri)", hide_input=True, confirmation_prompt=True)
+    try:
+        engine = make_engine(settings.database_url)
+        check_ready(engine)
+        FacilitatorStore(engine).set_secret(name, secret)
+    except AbitareError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(2) from err
+    typer.echo(f"Parola segreta salvata per {name}. Si usa nella pagina «La classe».")
 
 
 def _safe_url(url: str) -> str:

@@ -31,8 +31,10 @@ from abitare.validation import validate_located
 from abitare.yamlsafe import Located, load_yaml
 
 __all__ = [
+    "INTRO_POSITION",
     "QUIZ_POSITION",
     "SCHEMA_VERSION",
+    "SUMMARY_POSITION",
     "CourseFile",
     "Lesson",
     "Module",
@@ -50,8 +52,12 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
-#: Position key of a module's quiz (lessons use their own id).
+#: Position keys of a module's opening page, quiz and closing summary
+#: (lessons use their own id, so these names are reserved).
+INTRO_POSITION = "presentazione"
 QUIZ_POSITION = "verifica"
+SUMMARY_POSITION = "riepilogo"
+RESERVED_POSITIONS = frozenset({INTRO_POSITION, QUIZ_POSITION, SUMMARY_POSITION})
 
 _FOLDER = re.compile(r"^(?P<order>\d{2})_(?P<slug>[a-z0-9][a-z0-9-]*)$")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
@@ -232,9 +238,10 @@ class Module:
 
     @property
     def positions(self) -> tuple[str, ...]:
-        """The places a trainee can be in, in order: lessons, then the quiz."""
+        """The places a trainee can be in, in order: opening, lessons, quiz, summary."""
         keys = tuple(lesson.id for lesson in self.lessons)
-        return (*keys, QUIZ_POSITION) if self.quiz else keys
+        quiz = (QUIZ_POSITION,) if self.quiz else ()
+        return (INTRO_POSITION, *keys, *quiz, SUMMARY_POSITION)
 
     @property
     def questions(self) -> tuple[Question, ...]:
@@ -363,13 +370,13 @@ def load_module_dir(folder: Path, content_dir: Path, params: ParameterSet | None
         except ContentError as err:
             issues.extend(err.issues)
     ids = [lesson.id for lesson in lessons]
-    if len(set(ids)) != len(ids) or QUIZ_POSITION in ids:
+    if len(set(ids)) != len(ids) or RESERVED_POSITIONS & set(ids):
         issues.append(
             ContentIssue(
                 display,
                 located.line_for(("lessons",)),
-                f"due lezioni hanno lo stesso nome di file, oppure una si chiama '{QUIZ_POSITION}', "
-                "nome riservato alla verifica finale.",
+                "due lezioni hanno lo stesso nome di file, oppure una usa un nome riservato "
+                f"({', '.join(sorted(RESERVED_POSITIONS))}).",
             )
         )
     quiz = None

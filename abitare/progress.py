@@ -18,7 +18,14 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from abitare.errors import StorageError
 from abitare.identity import display_code, normalize_code
 from abitare.settings import Settings
-from abitare.storage import answers, check_ready, make_engine, participants, progress
+from abitare.storage import (
+    answers,
+    check_ready,
+    lesson_progress,
+    make_engine,
+    participants,
+    progress,
+)
 
 __all__ = ["AnswerRecord", "Participant", "ProgressStore", "open_store"]
 
@@ -107,7 +114,8 @@ class ProgressStore:
         correct: bool,
     ) -> AnswerRecord:
         """Store one answer (every attempt is kept; the latest counts)."""
-        record = AnswerRecord(question_id, tuple(sorted(choice)), bool(correct), _now())
+        # the order matters for 'ordering' questions; other widgets give indexes in order
+        record = AnswerRecord(question_id, tuple(choice), bool(correct), _now())
         with _database("La risposta non è stata salvata."), self.engine.begin() as conn:
             conn.execute(
                 insert(answers).values(
@@ -148,6 +156,39 @@ class ProgressStore:
                     )
                 )
 
+    def mark_lesson(self, participant_id: int, module_id: str, lesson_id: str, seconds: float = 0) -> None:
+        """Record that a lesson was read, adding ``seconds`` of reading (capped per visit)."""
+        add = int(min(max(seconds, 0), MAX_SECONDS_PER_VISIT))
+        where = (
+            lesson_progress.c.participant_id == participant_id,
+            lesson_progress.c.module_id == module_id,
+            lesson_progress.c.lesson_id == lesson_id,
+        )
+        with _database("Non è stato possibile salvare la lezione letta."), self.engine.begin() as conn:
+            done = conn.execute(
+                update(lesson_progress)
+                .where(*where)
+                .values(seconds_spent=lesson_progress.c.seconds_spent + add)
+            )
+            if not done.rowcount:
+                conn.execute(
+                    insert(lesson_progress).values(
+                        participant_id=participant_id,
+                        module_id=module_id,
+                        lesson_id=lesson_id,
+                        first_read_at=_now(),
+                        seconds_spent=add,
+                    )
+                )
+
+    def lessons_read(self, participant_id: int, module_id: str) -> dict[str, int]:
+        """Lessons of a module the participant has opened, with the seconds spent on each."""
+        stmt = select(lesson_progress.c.lesson_id, lesson_progress.c.seconds_spent).where(
+            lesson_progress.c.participant_id == participant_id, lesson_progress.c.module_id == module_id
+        )
+        with _database("Non è stato possibile leggere le lezioni lette."), self.engine.connect() as conn:
+            return {r.lesson_id: int(r.seconds_spent) for r in conn.execute(stmt)}
+
     def get_position(self, participant_id: int, module_id: str) -> str | None:
         """Where the participant was in a module, or None on a first visit."""
         stmt = select(progress.c.position).where(
@@ -155,6 +196,10 @@ class ProgressStore:
         )
         with _database("Non è stato possibile recuperare il punto raggiunto."), self.engine.connect() as conn:
             return conn.execute(stmt).scalar()
+
+
+#: Longest time one visit to a lesson may add: a page left open overnight is not study time.
+MAX_SECONDS_PER_VISIT = 20 * 60
 
 
 def open_store(settings: Settings) -> ProgressStore:

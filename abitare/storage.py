@@ -39,6 +39,8 @@ __all__ = [
     "SCHEMA_REVISION",
     "answers",
     "check_ready",
+    "facilitators",
+    "lesson_progress",
     "make_engine",
     "metadata",
     "participants",
@@ -49,7 +51,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: The Alembic head this code expects; bump it with every new migration.
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 
 metadata = MetaData()
 
@@ -85,6 +87,28 @@ answers = Table(
     Column("correct", Boolean, nullable=False),
     Column("answered_at", DateTime(timezone=True), nullable=False),
     Index("ix_answers_participant_module", "participant_id", "module_id"),
+)
+
+
+lesson_progress = Table(
+    "lesson_progress",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("participant_id", Integer, ForeignKey("participants.id", ondelete="CASCADE"), nullable=False),
+    Column("module_id", String(60), nullable=False),
+    Column("lesson_id", String(60), nullable=False),
+    Column("first_read_at", DateTime(timezone=True), nullable=False),
+    Column("seconds_spent", Integer, nullable=False, server_default="0"),
+    UniqueConstraint("participant_id", "module_id", "lesson_id", name="uq_lesson_progress"),
+)
+
+facilitators = Table(
+    "facilitators",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(80), nullable=False, unique=True),
+    Column("secret_hash", String(255), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
 

@@ -2,24 +2,40 @@
 
 from __future__ import annotations
 
+import base64
+import re
 from collections.abc import Callable
 from html import escape
 from typing import Any
-from urllib.parse import urlencode
 
 import ipywidgets as w
 
+from abitare.attestation import attestation_html
 from abitare.content import CourseFile, Module
 from abitare.progress import Participant, ProgressStore
+from abitare.summary import CourseSummary, ModuleSummary, summarize_course
 from abitare.text import count_label, render_markdown
+from abitare_widgets.links import module_link
 from abitare_widgets.safety import ErrorBanner, guarded
 
-__all__ = ["HomeApp", "module_link"]
+__all__ = ["HomeApp"]
 
 
-def module_link(module_id: str, code: str) -> str:
-    """Relative address of a module page for a participant."""
-    return f"modulo.ipynb?{urlencode({'m': module_id, 'p': code})}"
+def _progress_html(s: ModuleSummary) -> str:
+    """A module's progress on its card: a bar and the counts it stands for."""
+    steps = s.lessons_total + s.questions_total
+    done = len(s.lessons_read) + s.answered
+    percent = round(100 * done / steps) if steps else 0
+    state = "completato" if s.complete else "in corso" if s.started else "da iniziare"
+    return (
+        f'<p class="abitare-progress-text">Stato: <strong>{state}</strong> · lezioni lette '
+        f"{len(s.lessons_read)} su {s.lessons_total} · risposte {s.answered} su {s.questions_total}"
+        + (f" · corrette {s.correct}" if s.answered else "")
+        + "</p>"
+        f'<div class="abitare-bar" role="progressbar" aria-label="Avanzamento del modulo" '
+        f'aria-valuenow="{percent}" aria-valuemin="0" aria-valuemax="100">'
+        f'<div style="width:{percent}%"></div></div>'
+    )
 
 
 class HomeApp(w.VBox):
@@ -44,6 +60,7 @@ class HomeApp(w.VBox):
         self.message = ErrorBanner()
         self.module_list = w.VBox()
         self.module_list.add_class("abitare-modules")
+        self.journey = w.HTML()  # the participant's course summary, once identified
 
         header = w.HTML(
             f'<h1 class="abitare-title">{escape(course.title)}</h1>'
@@ -71,7 +88,18 @@ class HomeApp(w.VBox):
             identity = w.VBox([w.HTML("<h2>Chi sei</h2>"), help_text, w.HBox([self.code, self.enter_button])])
         identity.add_class("abitare-identity")
         super().__init__(
-            [header, identity, self.message, w.HTML("<h2>I moduli del corso</h2>"), self.module_list],
+            [
+                header,
+                identity,
+                self.message,
+                self.journey,
+                w.HTML("<h2>I moduli del corso</h2>"),
+                self.module_list,
+                w.HTML(
+                    '<p class="abitare-tools"><a href="glossario.ipynb">Glossario del corso</a> · '
+                    '<a href="classe.ipynb">Area di chi tiene il corso</a></p>'
+                ),
+            ],
             **kwargs,
         )
         self.add_class("abitare-home")
@@ -79,6 +107,22 @@ class HomeApp(w.VBox):
         start = hub_user or initial_code
         if start:
             self.code.value = start  # triggers enter()
+
+    def _journey_html(self, summary: CourseSummary) -> str:
+        done = len(summary.completed)
+        total = len(summary.modules)
+        html = attestation_html(summary, self.course.title)
+        data = base64.b64encode(html.encode("utf-8")).decode("ascii")
+        name = f"attestato-{re.sub(r'[^a-z0-9]+', '-', summary.participant.code).strip('-') or 'corso'}.html"
+        return (
+            '<section class="abitare-journey"><h2>Il tuo percorso</h2>'
+            f"<p>Moduli completati: <strong>{done} su {total}</strong>. "
+            "Un modulo è completo quando hai letto tutte le lezioni e risposto a tutte le domande.</p>"
+            f'<p><a class="abitare-link-button" download="{escape(name)}" '
+            f'href="data:text/html;charset=utf-8;base64,{data}">'
+            "Scarica l'attestato (HTML da stampare)</a></p>"
+            "</section>"
+        )
 
     @property
     def store(self) -> ProgressStore:
@@ -111,16 +155,24 @@ class HomeApp(w.VBox):
 
     def _render_modules(self) -> None:
         cards = []
-        for m in self.modules:
-            position = None
-            if self.participant is not None:
-                position = self.store.get_position(self.participant.id, m.id)
-            if self.participant is None:
+        summary = summarize_course(self.store, self.participant, self.modules) if self.participant else None
+        self.journey.value = self._journey_html(summary) if summary else ""
+        for i, m in enumerate(self.modules):
+            if summary is None or self.participant is None:
                 action = '<p class="abitare-hint">Inserisci il tuo codice per aprire il modulo.</p>'
             else:
-                label = "Riprendi il modulo" if position else "Apri il modulo"
+                ms = summary.modules[i]
+                label = (
+                    "Rivedi il modulo"
+                    if ms.complete
+                    else "Riprendi il modulo"
+                    if ms.started
+                    else "Apri il modulo"
+                )
                 href = escape(module_link(m.id, self.participant.display_name))
-                action = f'<p><a class="abitare-link-button" href="{href}">{label}</a></p>'
+                action = (
+                    f'{_progress_html(ms)}<p><a class="abitare-link-button" href="{href}">{label}</a></p>'
+                )
             cards.append(
                 w.HTML(
                     f'<section class="abitare-card" aria-label="{escape(m.title)}">'

@@ -12,16 +12,21 @@ from html import escape
 
 import ipywidgets as w
 
+from abitare.classview import class_report
 from abitare.content import load_course, load_module, scan
 from abitare.errors import AbitareError, ContentError, DatabaseUnavailableError
+from abitare.facilitators import FacilitatorStore
 from abitare.identity import hub_user, request_query
 from abitare.progress import open_store
 from abitare.settings import Settings, get_settings
+from abitare_widgets.classview import ClassView
+from abitare_widgets.glossary import GlossaryView
 from abitare_widgets.home import HomeApp
-from abitare_widgets.player import ModulePlayer, home_link
+from abitare_widgets.links import home_link
+from abitare_widgets.player import ModulePlayer
 from abitare_widgets.safety import DATABASE_MESSAGE, GENERIC_MESSAGE, setup_kernel_logging
 
-__all__ = ["home_page", "module_page"]
+__all__ = ["class_page", "glossary_page", "home_page", "module_page"]
 
 log = logging.getLogger(__name__)
 
@@ -93,5 +98,31 @@ def module_page(settings: Settings | None = None, environ: Mapping[str, str] | N
         module = load_module(cfg.content_dir, module_id)
         store = open_store(cfg)
         return ModulePlayer(module, store, store.identify(code, trusted=hub is not None))
+
+    return _safely(build)
+
+
+def glossary_page(settings: Settings | None = None, environ: Mapping[str, str] | None = None) -> w.Widget:
+    """The searchable glossary of the whole course."""
+    setup_kernel_logging()
+    cfg = settings or get_settings()
+
+    def build() -> w.Widget:
+        query = request_query(environ)
+        modules, _ = scan(cfg.content_dir)
+        return GlossaryView(modules, home=home_link(hub_user(environ) or query.get("p")))
+
+    return _safely(build)
+
+
+def class_page(settings: Settings | None = None, environ: Mapping[str, str] | None = None) -> w.Widget:
+    """The facilitator's view of the class (asks for the facilitator's secret)."""
+    setup_kernel_logging()
+    cfg = settings or get_settings()
+
+    def build() -> w.Widget:
+        modules, _ = scan(cfg.content_dir)
+        store = open_store(cfg)
+        return ClassView(FacilitatorStore(store.engine), lambda: class_report(store.engine, modules))
 
     return _safely(build)

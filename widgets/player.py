@@ -1,50 +1,61 @@
-"""A course module in one page: table of contents, lessons, quiz, position remembered.
+"""A course module in one page: opening, lessons, quiz and summary, position remembered.
 
 Moving between lessons never loads a new page (each page costs a kernel); it
-swaps the content inside this widget and stores the new position at once.
+swaps the content inside this widget and stores the new position at once. Each
+lesson opened is recorded as read, with the time spent on it.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+import time
 from html import escape
 from typing import Any
-from urllib.parse import urlencode
 
 import ipywidgets as w
 
-from abitare.content import QUIZ_POSITION, Module, Question
+from abitare.content import INTRO_POSITION, QUIZ_POSITION, SUMMARY_POSITION, Module, Question
 from abitare.parameters import load_parameters
 from abitare.progress import AnswerRecord, Participant, ProgressStore
-from abitare.text import render_markdown
+from abitare.summary import ModuleSummary, current_answers
+from abitare.text import count_label, render_markdown
+from abitare_widgets.links import home_link, related_link
 from abitare_widgets.quiz import QuestionView
 from abitare_widgets.safety import ErrorBanner, guarded
 
 __all__ = ["ModulePlayer", "home_link"]
 
 
-def home_link(code: str | None) -> str:
-    """Relative address of the home page, keeping the participant's code."""
-    return "home.ipynb" + (f"?{urlencode({'p': code})}" if code else "")
+def _minutes(seconds: int) -> str:
+    minutes = round(seconds / 60)
+    return "meno di un minuto" if minutes < 1 else count_label(minutes, "minuto", "minuti")
 
 
 class ModulePlayer(w.VBox):
-    """Plays one module for one participant."""
+    """Plays one module for one participant.
 
-    def __init__(self, module: Module, store: ProgressStore, participant: Participant, **kwargs: Any) -> None:
+    ``available`` lists the related items (kind, id) that exist, so that links to
+    cases, calculators and worksheets appear only once they do.
+    """
+
+    def __init__(
+        self,
+        module: Module,
+        store: ProgressStore,
+        participant: Participant,
+        available: frozenset[tuple[str, str]] = frozenset(),
+        **kwargs: Any,
+    ) -> None:
         self.module = module
         self.store = store
         self.participant = participant
+        self.available = available
         self.message = ErrorBanner()
-        questions = {q.id: q for q in module.questions}
-        # an answer stored before the author changed the question no longer counts
-        # and one whose question changed its right option is graded again
-        self.answers: dict[str, AnswerRecord] = {
-            qid: replace(record, correct=questions[qid].is_correct(record.choice))
-            for qid, record in store.latest_answers(participant.id, module.id).items()
-            if qid in questions and questions[qid].accepts(record.choice)
-        }
+        self.answers: dict[str, AnswerRecord] = current_answers(
+            module, store.latest_answers(participant.id, module.id)
+        )
+        self.read: dict[str, int] = store.lessons_read(participant.id, module.id)
         self._quiz: w.VBox | None = None
+        self._lesson_started: float | None = None
         self.score = w.HTML()
 
         header = w.HTML(
@@ -85,18 +96,25 @@ class ModulePlayer(w.VBox):
         self.position = saved if saved in module.positions else module.positions[0]
         self._show(self.position)
 
+    # --- navigation -------------------------------------------------------------------
+
     def _label(self, key: str) -> str:
+        if key == INTRO_POSITION:
+            return "Presentazione"
         if key == QUIZ_POSITION:
             return "Verifica finale"
+        if key == SUMMARY_POSITION:
+            return "Riepilogo"
         index = [lesson.id for lesson in self.module.lessons].index(key)
         return f"{index + 1}. {self.module.lessons[index].title}"
 
     @guarded
     def go(self, key: str) -> None:
-        """Show lesson or quiz ``key`` and remember it as the participant's position."""
+        """Show ``key`` (a lesson id or a reserved position) and remember it."""
         if key not in self.module.positions:
             raise ValueError(f"unknown position {key!r}")
         self.message.clear()
+        self._leave_lesson()
         self._show(key)
         self.store.set_position(self.participant.id, self.module.id, key)
 
@@ -107,16 +125,29 @@ class ModulePlayer(w.VBox):
         if 0 <= target < len(keys):
             self.go(keys[target])
 
+    def _leave_lesson(self) -> None:
+        if self._lesson_started is None:
+            return
+        seconds = time.monotonic() - self._lesson_started
+        self._lesson_started = None
+        self.store.mark_lesson(self.participant.id, self.module.id, self.position, seconds)
+        self.read[self.position] = self.read.get(self.position, 0) + int(seconds)
+
     def _show(self, key: str) -> None:
         self.position = key
         for k, button in self.toc_buttons.items():
             button.button_style = "info" if k == key else ""
+            button.description = ("✓ " if k in self.read else "") + self._label(k)
         keys = self.module.positions
         index = keys.index(key)
         self.prev.disabled = index == 0
         self.next.disabled = index == len(keys) - 1
-        if key == QUIZ_POSITION:
+        if key == INTRO_POSITION:
+            self.body.children = [self._intro_view()]
+        elif key == QUIZ_POSITION:
             self.body.children = [self._quiz_view()]
+        elif key == SUMMARY_POSITION:
+            self.body.children = [self._summary_view()]
         else:
             lesson = next(les for les in self.module.lessons if les.id == key)
             self.body.children = [
@@ -125,6 +156,32 @@ class ModulePlayer(w.VBox):
                     f"{render_markdown(lesson.markdown, load_parameters())}</article>"
                 )
             ]
+            if key not in self.read:
+                self.store.mark_lesson(self.participant.id, self.module.id, key, 0)
+                self.read[key] = 0
+                self.toc_buttons[key].description = "✓ " + self._label(key)
+            self._lesson_started = time.monotonic()
+
+    # --- pages ------------------------------------------------------------------------
+
+    def _intro_view(self) -> w.HTML:
+        m = self.module
+        objectives = "".join(f"<li>{escape(o)}</li>" for o in m.objectives)
+        lessons = "".join(f"<li>{escape(lesson.title)}</li>" for lesson in m.lessons)
+        quiz = (
+            f"<p>Alla fine trovi una verifica con {count_label(len(m.questions), 'domanda', 'domande')}: "
+            "per ogni risposta vedi subito se è corretta e perché.</p>"
+            if m.quiz
+            else ""
+        )
+        return w.HTML(
+            f'<section class="abitare-lesson"><h2>Presentazione</h2><p>{escape(m.summary)}</p>'
+            f"<h3>Obiettivi</h3><ul>{objectives}</ul>"
+            f"<h3>Le lezioni</h3><ol>{lessons}</ol>{quiz}"
+            f"<p>Tempo stimato: circa {m.estimated_minutes} minuti. Puoi interrompere quando vuoi: "
+            "quando torni riprendi dal punto in cui eri.</p>"
+            "<p>Premi «Successiva» per iniziare.</p></section>"
+        )
 
     def _quiz_view(self) -> w.VBox:
         if self._quiz is None:
@@ -142,6 +199,54 @@ class ModulePlayer(w.VBox):
             self._update_score()
             self._quiz = w.VBox([intro, self.score, *views])
         return self._quiz
+
+    def summary(self) -> ModuleSummary:
+        """Where the participant stands in this module now."""
+        known = {lesson.id for lesson in self.module.lessons}
+        return ModuleSummary(
+            module=self.module,
+            lessons_read=frozenset(k for k in self.read if k in known),
+            answers=dict(self.answers),
+            seconds=sum(self.read.values()),
+        )
+
+    def _summary_view(self) -> w.HTML:
+        s = self.summary()
+        m = self.module
+        if s.complete:
+            status = (
+                '<p class="abitare-ok" role="status"><strong>Modulo completato.</strong> '
+                f"Risposte corrette: {s.correct} su {s.questions_total} ({s.score_percent}%).</p>"
+            )
+        else:
+            missing = [lesson.title for lesson in m.lessons if lesson.id not in s.lessons_read]
+            todo = "".join(f"<li>Lezione da leggere: {escape(t)}</li>" for t in missing)
+            left = s.questions_total - s.answered
+            if left:
+                todo += f"<li>Domande della verifica ancora senza risposta: {left}</li>"
+            status = f'<p role="status"><strong>Il modulo non è ancora completo.</strong></p><ul>{todo}</ul>'
+        glossary = "".join(
+            f"<dt>{escape(g.term)}</dt><dd>{escape(g.definition)}</dd>"
+            for g in sorted(m.glossary, key=lambda g: g.term.casefold())
+        )
+        sources = "".join(f"<li>{escape(src.title)}</li>" for src in m.sources)
+        related = "".join(
+            f"<li>{related_link(r.kind, r.id, self.participant.display_name)}</li>"
+            for r in m.related
+            if (r.kind, r.id) in self.available
+        )
+        return w.HTML(
+            f'<section class="abitare-lesson abitare-summary"><h2>Riepilogo</h2>{status}'
+            f"<p>Lezioni lette: {len(s.lessons_read)} su {s.lessons_total} · tempo di lettura registrato: "
+            f"{_minutes(s.seconds)}.</p>"
+            + (f"<h3>Per esercitarti</h3><ul>{related}</ul>" if related else "")
+            + (f"<h3>Glossario del modulo</h3><dl>{glossary}</dl>" if glossary else "")
+            + (f"<h3>Fonti</h3><ul>{sources}</ul>" if sources else "")
+            + "<p>Per stampare questo riepilogo usa la funzione di stampa del browser; "
+            "l'attestato di tutto il corso si scarica dalla pagina iniziale.</p></section>"
+        )
+
+    # --- quiz -------------------------------------------------------------------------
 
     def _answer(self, question: Question, choice: tuple[int, ...]) -> AnswerRecord:
         correct = question.is_correct(choice)

@@ -78,7 +78,7 @@ def test_inventory_lists_modules_and_errors(fixture_content):
 def test_load_module_reads_one_module(fixture_content):
     root = fixture_content()
     module = load_module(root, "prova")
-    assert module.positions == ("01-intro", "verifica")
+    assert module.positions == ("presentazione", "01-intro", "verifica", "riepilogo")
     assert module.lessons[0].title == "Introduzione"
     with pytest.raises(UnknownModuleError):
         load_module(root, "nessuno")

@@ -41,12 +41,16 @@ def test_player_resumes_where_the_participant_left(settings, store):
     module = _module()
     p = store.identify("ripresa")
     player = ModulePlayer(module, store, p)
+    assert player.position == "presentazione" and player.prev.disabled
+    assert "Obiettivi" in player.body.children[0].value
+    player.next.click()
     assert player.position == module.lessons[0].id
     player.next.click()
     assert player.position == module.lessons[1].id
     again = ModulePlayer(module, store, p)
     assert again.position == module.lessons[1].id
     assert again.prev.disabled is False
+    assert set(store.lessons_read(p.id, MODULE_ID)) == {module.lessons[0].id, module.lessons[1].id}
 
 
 def test_answering_stores_and_shows_feedback(store):
@@ -148,3 +152,74 @@ def test_an_unreachable_database_gets_one_italian_message(settings):
     assert "non è disponibile in questo momento" in home.message.value
     assert "OperationalError" not in home.message.value
     assert DATABASE_MESSAGE.startswith("Il database del corso")
+
+
+def test_completing_a_module_shows_it_complete_with_the_score(store):
+    module = _module()
+    p = store.identify("completa")
+    player = ModulePlayer(module, store, p)
+    for lesson in module.lessons:
+        player.go(lesson.id)
+    player.go("verifica")
+    views = [c for c in player._quiz.children if isinstance(c, QuestionView)]
+    for i, view in enumerate(views):
+        q = view.question
+        right = list(range(len(q.options))) if q.type == "ordering" else sorted(q.correct_indexes)
+        wrong = next(k for k in range(len(q.options)) if k not in q.correct_indexes)
+        view.select(right if i else [wrong] if q.type != "ordering" else right[::-1])
+        view.submit()
+    player.go("riepilogo")
+    text = player.body.children[0].value
+    total = len(module.questions)
+    assert "Modulo completato" in text and f"Risposte corrette: {total - 1} su {total}" in text
+    summary = player.summary()
+    assert summary.complete and summary.correct == total - 1
+
+
+def test_ordering_questions_take_positions(store):
+    from abitare.content import Option, Question
+
+    q = Question(
+        id="ordine",
+        type="ordering",
+        text="Metti in ordine",
+        options=[Option(text=t, feedback=f"{t} va qui") for t in ("primo", "secondo", "terzo")],
+        explanation="Così.",
+    )
+    stored = []
+
+    def record(question, choice):
+        from abitare.progress import AnswerRecord
+
+        stored.append(choice)
+        return AnswerRecord(
+            question.id, choice, question.is_correct(choice), __import__("datetime").datetime.now()
+        )
+
+    view = QuestionView(q, 1, record)
+    shown = [i for i, _ in view.places]
+    assert shown != [0, 1, 2], "the items must not be shown already in order"
+    assert view.confirm.disabled
+    for i, dropdown in view.places:
+        dropdown.value = {0: 1, 1: 1, 2: 3}[i]  # two items in the same place
+    assert view.selection() == () and view.confirm.disabled
+    for i, dropdown in view.places:
+        dropdown.value = {0: 2, 1: 1, 2: 3}[i]
+    view.confirm.click()
+    assert stored == [(1, 0, 2)] and "Risposta non corretta" in view.feedback.value
+    assert "non è al posto giusto" in view.feedback.value
+    view.select([0, 1, 2])
+    view.confirm.click()
+    assert "Risposta corretta" in view.feedback.value and stored[-1] == (0, 1, 2)
+
+
+def test_related_items_appear_only_when_they_exist(store):
+    module = _module()
+    p = store.identify("collegamenti")
+    kind, item = module.related[0].kind, module.related[0].id
+    player = ModulePlayer(module, store, p)
+    player.go("riepilogo")
+    assert "Per esercitarti" not in player.body.children[0].value
+    player = ModulePlayer(module, store, p, available=frozenset({(kind, item)}))
+    player.go("riepilogo")
+    assert "Per esercitarti" in player.body.children[0].value and f"={item}" in player.body.children[0].value

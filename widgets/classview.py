@@ -1,0 +1,138 @@
+"""The facilitator's view of the class, behind the facilitator's secret."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+import ipywidgets as w
+
+from abitare.classview import ClassReport
+from abitare.facilitators import FacilitatorStore
+from abitare_widgets.safety import ErrorBanner, guarded
+
+__all__ = ["ClassView"]
+
+
+def _download(text: str, filename: str, label: str) -> str:
+    data = base64.b64encode(("\ufeff" + text).encode("utf-8")).decode("ascii")  # BOM: Excel reads UTF-8
+    return (
+        f'<a class="abitare-link-button" download="{escape(filename)}" '
+        f'href="data:text/csv;charset=utf-8;base64,{data}">{escape(label)}</a>'
+    )
+
+
+class ClassView(w.VBox):
+    """Asks for the secret, then shows progress per module, the most missed questions and exports."""
+
+    def __init__(
+        self,
+        credentials: FacilitatorStore,
+        report: Callable[[], ClassReport],
+        home: str = "home.ipynb",
+        **kwargs: Any,
+    ) -> None:
+        self.credentials = credentials
+        self.make_report = report
+        self.facilitator: str | None = None
+        self.message = ErrorBanner()
+        self.secret = w.Password(
+            description="Parola segreta",
+            placeholder="la parola segreta di chi tiene il corso",
+            style={"description_width": "initial"},
+            layout=w.Layout(width="420px"),
+        )
+        self.enter_button = w.Button(
+            description="Entra", button_style="primary", layout=w.Layout(width="auto")
+        )
+        self.enter_button.on_click(lambda _b: self.enter())
+        self.refresh_button = w.Button(description="Aggiorna i dati", layout=w.Layout(width="auto"))
+        self.refresh_button.on_click(lambda _b: self.refresh())
+        self.content = w.VBox()
+        header = w.HTML(
+            f'<nav class="abitare-breadcrumb"><a href="{escape(home)}">← Pagina iniziale</a></nav>'
+            '<h1 class="abitare-title">La classe</h1>'
+            "<p>Riservato a chi tiene il corso: l'avanzamento dei partecipanti, modulo per modulo, "
+            "e le domande sbagliate più spesso.</p>"
+        )
+        self.login = w.HBox([self.secret, self.enter_button])
+        super().__init__([header, self.login, self.message, self.content], **kwargs)
+        self.add_class("abitare-classview")
+
+    @guarded
+    def enter(self, secret: str | None = None) -> bool:
+        """Check the secret typed (or ``secret``); show the class if it is right."""
+        typed = self.secret.value if secret is None else secret
+        self.secret.value = ""  # never keep the secret in the page
+        if not typed:
+            self.message.error("Scrivi la parola segreta, poi premi «Entra».")
+            return False
+        if not self.credentials.any():
+            self.message.error(
+                "Non è ancora stata creata nessuna parola segreta. Chi gestisce il servizio deve "
+                "eseguire: abitare facilitatore aggiungi NOME"
+            )
+            return False
+        name = self.credentials.check(typed)
+        if name is None:
+            self.message.error("Parola segreta non valida.")
+            self.content.children = []
+            return False
+        self.facilitator = name
+        self.message.info(f"Accesso eseguito come {name}.")
+        self.login.layout.display = "none"
+        self.refresh()
+        return True
+
+    @guarded
+    def refresh(self) -> None:
+        """Read the class's progress again (answers arrive while the class works)."""
+        if self.facilitator is None:
+            return
+        report = self.make_report()
+        self.content.children = [self.refresh_button, w.HTML(self._html(report))]
+
+    def _html(self, report: ClassReport) -> str:
+        people = len(report.rows)
+        modules = "".join(
+            f"<tr><td>{escape(m.title)}</td><td>{started}</td><td>{complete}</td><td>{avg}%</td></tr>"
+            for m in report.modules
+            for started, complete, avg in [report.module_totals(m)]
+        )
+        missed = "".join(
+            f"<tr><td>{escape(q.module.title)}</td><td>{escape(q.text)}</td>"
+            f"<td>{q.wrong} su {q.answered} ({q.wrong_percent}%)</td></tr>"
+            for q in report.most_missed()
+        )
+        header_cells = "".join(f"<th>{m.order}</th>" for m in report.modules)
+        rows = ""
+        for participant, sums in report.rows:
+            cells = "".join(
+                "<td>"
+                + ("✓ " + f"{s.score_percent}%" if s.complete else "in corso" if s.started else "–")
+                + "</td>"
+                for s in sums
+            )
+            rows += f"<tr><th scope='row'>{escape(participant.display_name)}</th>{cells}</tr>"
+        missed_table = (
+            "<table><thead><tr><th>Modulo</th><th>Domanda</th><th>Risposte sbagliate</th></tr></thead>"
+            f"<tbody>{missed}</tbody></table>"
+            if missed
+            else "<p>Nessuna risposta sbagliata finora.</p>"
+        )
+        return (
+            f"<p>Partecipanti registrati: <strong>{people}</strong>.</p>"
+            "<h2>Avanzamento per modulo</h2><table><thead><tr><th>Modulo</th><th>Hanno iniziato</th>"
+            f"<th>Hanno completato</th><th>Punteggio medio</th></tr></thead><tbody>{modules}</tbody></table>"
+            f"<h2>Le domande sbagliate più spesso</h2>{missed_table}"
+            "<h2>Partecipanti</h2><p>Per ogni modulo (numerato come nel corso): ✓ e punteggio se "
+            "completato, «in corso» se iniziato.</p>"
+            f"<table><thead><tr><th>Partecipante</th>{header_cells}</tr></thead><tbody>{rows}</tbody></table>"
+            "<h2>Esporta</h2><p>File CSV con separatore «;», apribili con un foglio di calcolo.</p><p>"
+            + _download(report.progress_csv(), "avanzamento-classe.csv", "Scarica l'avanzamento (CSV)")
+            + " "
+            + _download(report.questions_csv(), "domande-classe.csv", "Scarica le domande (CSV)")
+            + "</p>"
+        )

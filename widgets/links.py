@@ -1,0 +1,37 @@
+"""Addresses of the pages, in one place (relative: every page lives in notebooks/)."""
+
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import urlencode
+
+__all__ = ["RELATED_PAGES", "home_link", "module_link", "page_link", "related_link"]
+
+#: kind of related item → (notebook, query key, label shown before its id)
+RELATED_PAGES = {
+    "case": ("caso.ipynb", "c", "Simulazione di un caso"),
+    "calculator": ("calcolatore.ipynb", "c", "Strumento di calcolo"),
+    "worksheet": ("scheda.ipynb", "s", "Scheda di lavoro"),
+}
+
+
+def page_link(notebook: str, code: str | None, **params: str) -> str:
+    query = {**params, **({"p": code} if code else {})}
+    return notebook + (f"?{urlencode(query)}" if query else "")
+
+
+def home_link(code: str | None) -> str:
+    """The home page, keeping the participant's code."""
+    return page_link("home.ipynb", code)
+
+
+def module_link(module_id: str, code: str) -> str:
+    """A module page for a participant."""
+    return page_link("modulo.ipynb", code, m=module_id)
+
+
+def related_link(kind: str, item_id: str, code: str) -> str:
+    """An HTML link to a case, calculator or worksheet."""
+    notebook, key, label = RELATED_PAGES[kind]
+    href = escape(page_link(notebook, code, **{key: item_id}))
+    return f'<a href="{href}">{escape(label)}: {escape(item_id)}</a>'
