@@ -280,6 +280,28 @@ def _check_references(text: str, display: str, params: ParameterSet) -> list[Con
     ]
 
 
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def _check_links(text: str, path: Path, display: str, content_dir: Path) -> list[ContentIssue]:
+    """An issue for each relative Markdown link whose target is missing or outside the course."""
+    issues = []
+    root = content_dir.resolve()
+    for m in _LINK.finditer(text):
+        target = m[1].split("#", 1)[0]
+        if not target or re.match(r"^[a-z][a-z0-9+.-]*:", target):  # https:, mailto:, anchors
+            continue
+        resolved = (path.parent / target).resolve()
+        line = text.count("\n", 0, m.start()) + 1
+        if not resolved.is_relative_to(root):
+            issues.append(ContentIssue(display, line, f"il collegamento '{m[1]}' porta fuori dal corso."))
+        elif not resolved.exists():
+            issues.append(
+                ContentIssue(display, line, f"il collegamento '{m[1]}' porta a un file che non esiste.")
+            )
+    return issues
+
+
 def _fill(data: Any, params: ParameterSet) -> Any:
     """Every string in ``data`` with its parameters replaced by their values."""
     if isinstance(data, str):
@@ -301,7 +323,7 @@ def _load_with_parameters(path: Path, display: str, params: ParameterSet) -> Loc
     return located
 
 
-def _read_lesson(path: Path, display: str, params: ParameterSet) -> Lesson:
+def _read_lesson(path: Path, display: str, params: ParameterSet, content_dir: Path) -> Lesson:
     if len(path.stem) > MAX_LESSON_ID:
         raise ContentError.single(
             display, None, f"il nome del file della lezione supera {MAX_LESSON_ID} caratteri: accorcialo."
@@ -314,7 +336,7 @@ def _read_lesson(path: Path, display: str, params: ParameterSet) -> Lesson:
         ) from err
     except OSError as err:
         raise ContentError.single(display, None, f"il file non si può leggere ({err.strerror}).") from err
-    issues = _check_references(text, display, params)
+    issues = _check_references(text, display, params) + _check_links(text, path, display, content_dir)
     if issues:
         raise ContentError(issues)
     lines = text.splitlines()
@@ -366,7 +388,7 @@ def load_module_dir(folder: Path, content_dir: Path, params: ParameterSet | None
     for i, name in enumerate(meta.lessons):
         try:
             path = _inside(folder, name, display, located.line_for(("lessons", i)))
-            lessons.append(_read_lesson(path, _display(path, content_dir), params))
+            lessons.append(_read_lesson(path, _display(path, content_dir), params, content_dir))
         except ContentError as err:
             issues.extend(err.issues)
     ids = [lesson.id for lesson in lessons]

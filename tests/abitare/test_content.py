@@ -31,6 +31,8 @@ BROKEN = [
     ("duplicate-question-id", "01_prova/quiz.yaml", 3, "'prima' è usato più di una volta"),
     ("impossible-type", "01_prova/quiz.yaml", 5, "type: valore non ammesso"),
     ("bad-folder-name", "1-prova", None, "NN_nome"),
+    ("unknown-parameter", "01_prova/quiz.yaml", 6, "il parametro 'sap.soglia_inventata' non esiste"),
+    ("broken-internal-link", "01_prova/lezioni/01-intro.md", 5, "porta a un file che non esiste"),
 ]
 
 
@@ -40,14 +42,58 @@ def test_shipped_content_is_valid():
     assert modules, "no course module shipped"
 
 
-def test_first_module_is_the_system_of_housing_services():
+COURSE = [
+    ("sistema-abitativo", "Il sistema dei servizi abitativi in Lombardia e la carriera abitativa"),
+    ("inquilinato-sap", "Conoscere l'inquilinato SAP"),
+    ("morosita", "Morosità: prevenire e accompagnare"),
+    ("convivenza-e-mediazione", "Convivenza, regole e mediazione dei conflitti"),
+    ("abitare-temporaneo", "Abitare temporaneo e accompagnamento sociale"),
+    ("lavoro-di-rete", "Lavoro di rete e comunità di pratica"),
+]
+
+
+def test_the_course_has_the_six_modules_in_order():
     modules, _ = scan(CONTENT_DIR)
-    first = modules[0]
-    assert first.title == "Il sistema dei servizi abitativi in Lombardia e la carriera abitativa"
-    assert len(first.lessons) >= 2
-    assert all(lesson.words >= 400 for lesson in first.lessons)
-    assert len(first.questions) >= 5
-    assert all(o.feedback for q in first.questions for o in q.options)
+    assert [(m.id, m.title) for m in modules][:6] == COURSE
+
+
+@pytest.mark.parametrize("module_id", [c[0] for c in COURSE])
+def test_each_module_is_complete(module_id):
+    m = load_module(CONTENT_DIR, module_id)
+    assert m.objectives and 0 < m.estimated_minutes <= 240
+    assert len(m.lessons) >= 3 and all(lesson.words >= 400 for lesson in m.lessons), [
+        (lesson.id, lesson.words) for lesson in m.lessons
+    ]
+    assert len(m.questions) >= 8
+    assert all(o.feedback and q.explanation for q in m.questions for o in q.options)
+    assert len(m.glossary) >= 3 and m.sources
+    for q in m.questions:  # the right number of right options for each type
+        right = len(q.correct_indexes)
+        expected = {
+            "single": right == 1,
+            "true_false": right == 1,
+            "multiple": right >= 1,
+            "ordering": right == 0,
+        }[q.type]
+        assert expected, (module_id, q.id)
+
+
+def test_the_course_uses_every_question_type():
+    modules, _ = scan(CONTENT_DIR)
+    assert {q.type for m in modules for q in m.questions} == {"single", "multiple", "true_false", "ordering"}
+
+
+def test_no_domain_number_is_retyped_in_lessons():
+    """Figures of the parameter file appear in lessons only as {{ references }}."""
+    from abitare.parameters import load_parameters
+
+    params = load_parameters()
+    shown = {p.formatted().removesuffix(" (valore indicativo)") for p in params.parameters.values()}
+    distinctive = {s for s in shown if any(c.isdigit() for c in s) and ("€" in s or "," in s)}
+    for m in scan(CONTENT_DIR)[0]:
+        for lesson in m.lessons:
+            for figure in distinctive:
+                assert figure not in lesson.markdown, f"{m.id}/{lesson.id} retypes {figure}"
 
 
 def test_base_fixture_is_valid(fixture_content):
