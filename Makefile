@@ -34,6 +34,7 @@ start: install
 ## browser: make sure a Chromium for the browser tests is on the machine
 browser:
 	@sh scripts/ensure-chromium.sh
+	@sh scripts/ensure-axe.sh
 
 ## postgres: make sure PostgreSQL's server programs are there for the storage tests
 postgres:

@@ -128,7 +128,6 @@ class QuestionView(w.VBox):
         self.confirm = w.Button(
             description="Conferma la risposta",
             button_style="primary",
-            disabled=True,
             layout=w.Layout(width="auto", align_self="flex-start"),
         )
         self.confirm.on_click(lambda _b: self.submit())
@@ -163,10 +162,11 @@ class QuestionView(w.VBox):
                 c.value = i in indexes
         else:
             self.selector.value = indexes[0] if indexes else None  # type: ignore[attr-defined]
-        self.confirm.disabled = not self.selection()
 
     def _on_change(self, _change: dict[str, Any]) -> None:
-        self.confirm.disabled = not self.selection()
+        # The button stays enabled (a disabled button cannot be reached with Tab and would
+        # race the keyboard); a changed choice only clears an old "choose first" message.
+        self.message.clear()
 
     @guarded
     def submit(self) -> AnswerRecord | None:
