@@ -43,6 +43,7 @@ __all__ = [
     "Question",
     "QuizFile",
     "Source",
+    "available_items",
     "inventory",
     "load_course",
     "load_module",
@@ -478,6 +479,18 @@ def load_module(content_dir: Path, module_id: str) -> Module:
 
 
 COURSE_FILE = "course.yaml"
+
+#: Where the content tree keeps the items a module's ``related`` list may point to.
+#: Calculators are code, not content: they will register themselves in abitare.
+RELATED_FOLDERS = {"case": "casi", "worksheet": "schede"}
+
+
+def available_items(content_dir: Path) -> frozenset[tuple[str, str]]:
+    """The related items that exist now, as (kind, id), so links appear only for them."""
+    found: set[tuple[str, str]] = set()
+    for kind, folder in RELATED_FOLDERS.items():
+        found.update((kind, path.stem) for path in (content_dir / folder).glob("*.yaml"))
+    return frozenset(found)
 
 
 def load_course(content_dir: Path) -> CourseFile:

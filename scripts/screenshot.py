@@ -31,8 +31,7 @@ def main(home_png: str, module_png: str | None = None) -> None:
                 page.screenshot(path=home_png, full_page=False)
                 if module_png:
                     page.get_by_role("link", name="Apri il modulo").first.click()
-                    page.get_by_role("button", name="Verifica finale").wait_for(timeout=60_000)
-                    page.get_by_role("button", name="Verifica finale").click()
+                    page.get_by_role("button", name="Verifica finale").click(timeout=60_000)
                     box = page.locator(".abitare-question-box").first
                     box.get_by_role("radio").nth(1).check()
                     box.get_by_role("button", name="Conferma la risposta").click()

@@ -114,14 +114,18 @@ class HomeApp(w.VBox):
         html = attestation_html(summary, self.course.title)
         data = base64.b64encode(html.encode("utf-8")).decode("ascii")
         name = f"attestato-{re.sub(r'[^a-z0-9]+', '-', summary.participant.code).strip('-') or 'corso'}.html"
+        download = (
+            f'<p><a class="abitare-link-button" download="{escape(name)}" '
+            f'href="data:text/html;charset=utf-8;base64,{data}">'
+            "Scarica l'attestato (HTML da stampare)</a></p>"
+            if done
+            else "<p>Quando completi un modulo, qui potrai scaricare l'attestato.</p>"
+        )
         return (
             '<section class="abitare-journey"><h2>Il tuo percorso</h2>'
             f"<p>Moduli completati: <strong>{done} su {total}</strong>. "
             "Un modulo è completo quando hai letto tutte le lezioni e risposto a tutte le domande.</p>"
-            f'<p><a class="abitare-link-button" download="{escape(name)}" '
-            f'href="data:text/html;charset=utf-8;base64,{data}">'
-            "Scarica l'attestato (HTML da stampare)</a></p>"
-            "</section>"
+            f"{download}</section>"
         )
 
     @property

@@ -13,7 +13,7 @@ from html import escape
 import ipywidgets as w
 
 from abitare.classview import class_report
-from abitare.content import load_course, load_module, scan
+from abitare.content import available_items, load_course, load_module, scan
 from abitare.errors import AbitareError, ContentError, DatabaseUnavailableError
 from abitare.facilitators import FacilitatorStore
 from abitare.identity import hub_user, request_query
@@ -97,7 +97,8 @@ def module_page(settings: Settings | None = None, environ: Mapping[str, str] | N
             )
         module = load_module(cfg.content_dir, module_id)
         store = open_store(cfg)
-        return ModulePlayer(module, store, store.identify(code, trusted=hub is not None))
+        participant = store.identify(code, trusted=hub is not None)
+        return ModulePlayer(module, store, participant, available=available_items(cfg.content_dir))
 
     return _safely(build)
 

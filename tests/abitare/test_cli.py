@@ -18,9 +18,17 @@ def test_check_json_lists_the_shipped_modules():
     assert out.returncode == 0, out.stderr
     inv = json.loads(out.stdout)
     assert inv["errors"] == [] and inv["cases"] == [] and inv["worksheets"] == []
-    first = inv["modules"][0]
-    assert set(first) == {"id", "title", "lessons", "questions", "words"}
-    assert first["id"] == "sistema-abitativo" and first["lessons"] >= 2 and first["words"] > 800
+    assert [m["id"] for m in inv["modules"]] == [
+        "sistema-abitativo",
+        "inquilinato-sap",
+        "morosita",
+        "convivenza-e-mediazione",
+        "abitare-temporaneo",
+        "lavoro-di-rete",
+    ]
+    for m in inv["modules"]:
+        assert set(m) == {"id", "title", "lessons", "questions", "words"}
+        assert m["lessons"] >= 3 and m["questions"] >= 8 and m["words"] >= 1200
 
 
 def test_check_fails_on_broken_content_and_names_file_and_line(fixture_content):
@@ -55,3 +63,16 @@ def test_serve_refuses_a_busy_port_in_italian(tmp_path):
         out = run("serve", "--port", str(port), env=env)
     assert out.returncode == 2
     assert f"La porta {port} è già in uso" in out.stderr
+
+
+def test_facilitator_add_refuses_a_short_secret_in_italian(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "ABITARE_DATA_DIR": str(tmp_path)}
+    assert run("db", "upgrade", env=env).returncode == 0
+    out = subprocess.run(
+        [*ABITARE, "facilitator", "add", "Giulia"],
+        input="breve\nbreve\n",
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert out.returncode == 2 and "almeno 10 caratteri" in out.stderr

@@ -166,3 +166,13 @@ def test_questions_grade_and_accept_choices(fixture_content):
     assert question.is_correct([0]) and not question.is_correct([1])
     assert question.accepts([1]) and not question.accepts([5]) and not question.accepts([0, 1])
     assert not question.accepts([])
+
+
+def test_related_items_are_found_where_they_will_live(fixture_content):
+    from abitare.content import available_items
+
+    root = fixture_content()
+    assert available_items(root) == frozenset()
+    (root / "casi").mkdir()
+    (root / "casi" / "conflitto-vicinato.yaml").write_text("schema_version: 1\n", encoding="utf-8")
+    assert available_items(root) == {("case", "conflitto-vicinato")}
