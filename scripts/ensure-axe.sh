@@ -6,14 +6,10 @@ set -e
 target=.cache/axe
 [ -f "$target/node_modules/axe-core/axe.min.js" ] && exit 0
 if ! command -v npm >/dev/null 2>&1; then
-    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-        echo "Installing Debian's npm for axe-core..."
-        DEBIAN_FRONTEND=noninteractive apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
-    else
-        echo "npm not found: install node and npm, or set ABITARE_SKIP_BROWSER=1." >&2
+    sh "$(dirname "$0")/apt-install.sh" npm "axe-core" || {
+        echo "Install node and npm, or set ABITARE_SKIP_BROWSER=1." >&2
         exit 1
-    fi
+    }
 fi
 mkdir -p "$target"
 npm install --prefix "$target" --silent --no-audit --no-fund axe-core@4

@@ -11,12 +11,7 @@ fi
 for b in chromium chromium-browser google-chrome; do
     if command -v "$b" >/dev/null 2>&1; then exit 0; fi
 done
-if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing Debian's chromium for the browser tests..."
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-    exit 0
-fi
-echo "No Chromium found and it cannot be installed here (needs root and apt-get)." >&2
-echo "Install chromium, or set ABITARE_SKIP_BROWSER=1 to run without browser tests." >&2
-exit 1
+sh "$(dirname "$0")/apt-install.sh" chromium "the browser tests" || {
+    echo "Install chromium, or set ABITARE_SKIP_BROWSER=1 to run without browser tests." >&2
+    exit 1
+}

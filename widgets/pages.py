@@ -6,6 +6,7 @@ and a full record in the server log.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Mapping
 from html import escape
@@ -57,73 +58,68 @@ def _safely(build: Callable[[], w.Widget], link: str | None = "home.ipynb") -> w
         return _notice(GENERIC_MESSAGE, link)
 
 
-def home_page(settings: Settings | None = None, environ: Mapping[str, str] | None = None) -> w.Widget:
+Builder = Callable[[Settings, dict[str, str], Mapping[str, str] | None], w.Widget]
+
+
+def _page(link: str | None = "home.ipynb") -> Callable[[Builder], Callable[..., w.Widget]]:
+    """Make a page from ``build(settings, query, environ)``: logging set up, errors caught."""
+
+    def wrap(build: Builder) -> Callable[..., w.Widget]:
+        @functools.wraps(build)
+        def page(settings: Settings | None = None, environ: Mapping[str, str] | None = None) -> w.Widget:
+            setup_kernel_logging()
+            cfg = settings or get_settings()
+            return _safely(lambda: build(cfg, request_query(environ), environ), link)
+
+        return page
+
+    return wrap
+
+
+@_page(link=None)
+def home_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
     """The landing page: the course, the participant's code, the modules."""
-    setup_kernel_logging()
-    cfg = settings or get_settings()
-
-    def build() -> w.Widget:
-        query = request_query(environ)
-        modules, issues = scan(cfg.content_dir)
-        for issue in issues:
-            log.error("content problem: %s", issue)
-        return HomeApp(
-            load_course(cfg.content_dir),
-            modules,
-            lambda: open_store(cfg),
-            hub_user=hub_user(environ),
-            initial_code=query.get("p"),
-        )
-
-    return _safely(build, link=None)
+    modules, issues = scan(cfg.content_dir)
+    for issue in issues:
+        log.error("content problem: %s", issue)
+    return HomeApp(
+        load_course(cfg.content_dir),
+        modules,
+        lambda: open_store(cfg),
+        hub_user=hub_user(environ),
+        initial_code=query.get("p"),
+    )
 
 
-def module_page(settings: Settings | None = None, environ: Mapping[str, str] | None = None) -> w.Widget:
+@_page()
+def module_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
     """One course module, for the participant named in the page address."""
-    setup_kernel_logging()
-    cfg = settings or get_settings()
-
-    def build() -> w.Widget:
-        query = request_query(environ)
-        hub = hub_user(environ)
-        code = hub or query.get("p")
-        module_id = query.get("m")
-        if not module_id:
-            return _notice("Nessun modulo indicato nell'indirizzo della pagina.", home_link(code))
-        if not code:
-            return _notice(
-                "Per seguire il modulo serve il tuo codice partecipante: inseriscilo nella pagina iniziale.",
-                "home.ipynb",
-            )
-        module = load_module(cfg.content_dir, module_id)
-        store = open_store(cfg)
-        participant = store.identify(code, trusted=hub is not None)
-        return ModulePlayer(module, store, participant, available=available_items(cfg.content_dir))
-
-    return _safely(build)
+    hub = hub_user(environ)
+    code = hub or query.get("p")
+    module_id = query.get("m")
+    if not module_id:
+        return _notice("Nessun modulo indicato nell'indirizzo della pagina.", home_link(code))
+    if not code:
+        return _notice(
+            "Per seguire il modulo serve il tuo codice partecipante: inseriscilo nella pagina iniziale.",
+            "home.ipynb",
+        )
+    module = load_module(cfg.content_dir, module_id)
+    store = open_store(cfg)
+    participant = store.identify(code, trusted=hub is not None)
+    return ModulePlayer(module, store, participant, available=available_items(cfg.content_dir))
 
 
-def glossary_page(settings: Settings | None = None, environ: Mapping[str, str] | None = None) -> w.Widget:
+@_page()
+def glossary_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
     """The searchable glossary of the whole course."""
-    setup_kernel_logging()
-    cfg = settings or get_settings()
-
-    def build() -> w.Widget:
-        query = request_query(environ)
-        modules, _ = scan(cfg.content_dir)
-        return GlossaryView(modules, home=home_link(hub_user(environ) or query.get("p")))
-
-    return _safely(build)
+    modules, _ = scan(cfg.content_dir)
+    return GlossaryView(modules, home=home_link(hub_user(environ) or query.get("p")))
 
 
-def class_page(settings: Settings | None = None, environ: Mapping[str, str] | None = None) -> w.Widget:
+@_page()
+def class_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
     """The facilitator's view of the class (asks for the facilitator's secret)."""
-    setup_kernel_logging()
-    cfg = settings or get_settings()
-
-    def build() -> w.Widget:
-        modules, _ = scan(cfg.content_dir)
-        store = open_store(cfg)
-        return ClassView(FacilitatorStore(store.engine), lambda: class_report(store.engine, modules))
-
-    return _safely(build)
+    modules, _ = scan(cfg.content_dir)
+    store = open_store(cfg)
+    return ClassView(FacilitatorStore(store.engine), lambda: class_report(store.engine, modules))
