@@ -42,11 +42,18 @@ def check(
                 f"ok  {m['id']}: {count_label(m['lessons'], 'lezione', 'lezioni')}, "
                 f"{count_label(m['questions'], 'domanda', 'domande')}, {m['words']} parole"
             )
+        for c in inv["cases"]:
+            typer.echo(
+                f"ok  caso {c['id']}: {count_label(c['nodes'], 'situazione', 'situazioni')}, "
+                f"{count_label(c['endings'], 'finale', 'finali')}"
+            )
         for e in inv["errors"]:
             where = f"{e['path']}:{e['line']}" if e["line"] else e["path"]
             typer.echo(f"ERRORE  {where}: {e['message']}", err=True)
         n = len(inv["errors"])
         valid = count_label(len(inv["modules"]), "modulo valido", "moduli validi")
+        if inv["cases"]:
+            valid += ", " + count_label(len(inv["cases"]), "caso valido", "casi validi")
         typer.echo(f"{valid}, {count_label(n, 'errore', 'errori') if n else 'nessun errore'}.")
     if inv["errors"]:
         raise typer.Exit(1)

@@ -504,7 +504,11 @@ def load_course(content_dir: Path) -> CourseFile:
 
 def inventory(content_dir: Path) -> dict[str, Any]:
     """What ``abitare check --json`` prints: modules, cases, worksheets and errors."""
+    from abitare.cases import scan_cases  # cases build on this module
+
     modules, issues = scan(content_dir)
+    cases, case_issues = scan_cases(content_dir) if content_dir.is_dir() else ([], [])
+    issues = [*issues, *case_issues]
     if content_dir.is_dir():
         try:
             load_course(content_dir)
@@ -521,7 +525,16 @@ def inventory(content_dir: Path) -> dict[str, Any]:
             }
             for m in modules
         ],
-        "cases": [],
+        "cases": [
+            {
+                "id": c.id,
+                "title": c.title,
+                "module": c.data.module,
+                "nodes": len(c.data.nodes),
+                "endings": len(c.data.endings),
+            }
+            for c in cases
+        ],
         "worksheets": [],
         "errors": [i.as_dict() for i in issues],
     }

@@ -18,6 +18,7 @@ __all__ = [
     "DatabaseUnavailableError",
     "ParticipantCodeError",
     "StorageError",
+    "UnknownCaseError",
     "UnknownModuleError",
 ]
 
@@ -89,3 +90,11 @@ class UnknownModuleError(AbitareError):
     def __init__(self, module_id: str) -> None:
         self.module_id = module_id
         super().__init__(f"Il modulo '{module_id}' non esiste (forse l'indirizzo è incompleto).")
+
+
+class UnknownCaseError(AbitareError):
+    """No case simulation has the id asked for."""
+
+    def __init__(self, case_id: str) -> None:
+        self.case_id = case_id
+        super().__init__(f"Il caso '{case_id}' non esiste (forse l'indirizzo è incompleto).")

@@ -38,6 +38,7 @@ from abitare.paths import MIGRATIONS_DIR
 __all__ = [
     "SCHEMA_REVISION",
     "answers",
+    "case_choices",
     "check_ready",
     "facilitators",
     "lesson_progress",
@@ -51,7 +52,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: The Alembic head this code expects; bump it with every new migration.
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 
 metadata = MetaData()
 
@@ -109,6 +110,24 @@ facilitators = Table(
     Column("name", String(80), nullable=False, unique=True),
     Column("secret_hash", String(255), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+
+case_choices = Table(
+    "case_choices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("participant_id", Integer, ForeignKey("participants.id", ondelete="CASCADE"), nullable=False),
+    Column("case_id", String(60), nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("step", Integer, nullable=False),
+    Column("node_id", String(60), nullable=False),
+    Column("choice_index", Integer, nullable=False),
+    Column("to_id", String(60), nullable=False),
+    Column("group_code", String(40), nullable=False, server_default=""),
+    Column("chosen_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("participant_id", "case_id", "attempt", "step", name="uq_case_choice_step"),
+    Index("ix_case_choices_case_group", "case_id", "group_code"),
 )
 
 

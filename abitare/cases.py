@@ -1,0 +1,442 @@
+"""Case simulations: the authoring format, its schema and the checks an author needs.
+
+A case is one YAML file in ``modules/casi/``: state variables with ranges, situations
+(nodes) with choices that change the state and lead to other nodes or to endings,
+optional guards (``when: "fiducia >= 5"``) and seeded random events. Besides the
+schema, :func:`check_case` explores every reachable (node, state) pair and reports,
+with file and line: unknown targets, unreachable nodes and endings, dead ends,
+loops that can repeat for ever, paths longer than :data:`MAX_STEPS`, state leaving
+its declared range, guards on unknown variables, and a recommended path that
+is not a real path.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from abitare.errors import ContentError, ContentIssue, UnknownCaseError
+from abitare.parameters import ParameterSet, load_parameters
+from abitare.validation import validate_located
+
+__all__ = [
+    "MAX_STATES",
+    "MAX_STEPS",
+    "Case",
+    "CaseFile",
+    "Choice",
+    "Ending",
+    "Guard",
+    "Node",
+    "StateVar",
+    "check_case",
+    "load_case",
+    "load_case_file",
+    "parse_guard",
+    "scan_cases",
+]
+
+#: Longest path a case may have, start to ending, in choices.
+MAX_STEPS = 40
+#: Upper bound on the (node, state) pairs explored; a case that needs more is too loose to check.
+MAX_STATES = 100_000
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
+VarName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+_TERM = re.compile(r"^\s*([a-z][a-z0-9_]*)\s*(<=|>=|==|!=|<|>)\s*(-?\d+)\s*$")
+_OPS = {
+    "<": int.__lt__,
+    "<=": int.__le__,
+    ">": int.__gt__,
+    ">=": int.__ge__,
+    "==": int.__eq__,
+    "!=": int.__ne__,
+}
+
+
+@dataclass(frozen=True)
+class Guard:
+    """``a and b or c``: a list of alternatives, each a list of comparisons (and binds first)."""
+
+    alternatives: tuple[tuple[tuple[str, str, int], ...], ...]
+
+    @property
+    def variables(self) -> set[str]:
+        return {name for alt in self.alternatives for name, _, _ in alt}
+
+    def holds(self, state: dict[str, int]) -> bool:
+        return any(all(_OPS[op](state[name], value) for name, op, value in alt) for alt in self.alternatives)
+
+
+def parse_guard(text: str) -> Guard:
+    """Parse a guard; raise ValueError (Italian) when it is not one."""
+    alternatives = []
+    for alt in re.split(r"\bor\b", text):
+        terms = []
+        for term in re.split(r"\band\b", alt):
+            match = _TERM.match(term)
+            if not match:
+                raise ValueError(
+                    f"condizione non valida: «{term.strip()}». Scrivi ad esempio «fiducia >= 5», "
+                    "unendo più condizioni con «and» oppure «or»"
+                )
+            terms.append((match[1], match[2], int(match[3])))
+        alternatives.append(tuple(terms))
+    return Guard(tuple(alternatives))
+
+
+class _Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StateVar(_Schema):
+    label: Text
+    unit: Literal["EUR", "months", "score", "count"]
+    min: int
+    max: int
+    initial: int
+
+    @model_validator(mode="after")
+    def _range(self) -> StateVar:
+        if not self.min <= self.initial <= self.max:
+            raise ValueError(
+                f"il valore iniziale {self.initial} è fuori dall'intervallo {self.min}–{self.max}"
+            )
+        return self
+
+
+class Choice(_Schema):
+    text: Text
+    to: Slug
+    effects: dict[VarName, int] = Field(default_factory=dict)
+    feedback: Text | None = None
+    when: Text | None = None
+
+    @field_validator("when")
+    @classmethod
+    def _guard(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_guard(value)
+        return value
+
+    @property
+    def guard(self) -> Guard | None:
+        return parse_guard(self.when) if self.when else None
+
+
+class Event(_Schema):
+    chance: float = Field(gt=0, le=1)
+    text: Text
+    effects: dict[VarName, int] = Field(default_factory=dict)
+
+
+class Node(_Schema):
+    text: Text
+    choices: list[Choice] = Field(default_factory=list)
+    event: Event | None = None
+
+
+class Ending(_Schema):
+    title: Text
+    outcome: Literal["positive", "mixed", "negative"]
+    debrief: Text
+    lessons: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$")]] = Field(
+        default_factory=list
+    )
+
+
+class CaseFile(_Schema):
+    schema_version: Literal[1]
+    title: Text
+    summary: Text
+    module: Slug | None = None
+    estimated_minutes: int = Field(gt=0, le=120)
+    role: Text
+    state: dict[VarName, StateVar] = Field(min_length=1, max_length=8)
+    start: Slug
+    nodes: dict[Slug, Node] = Field(min_length=1)
+    endings: dict[Slug, Ending] = Field(min_length=1)
+    recommended: list[Slug] = Field(min_length=2)
+
+
+State = tuple[int, ...]
+
+
+def _apply(names: list[str], state: State, effects: dict[str, int]) -> State:
+    return tuple(v + effects.get(n, 0) for n, v in zip(names, state, strict=True))
+
+
+def check_case(
+    case: CaseFile, display: str, line_for: dict[tuple[str | int, ...], int]
+) -> list[ContentIssue]:
+    """Every problem an author must fix, each with its line; empty when the case is sound."""
+    issues: list[ContentIssue] = []
+
+    def add(loc: tuple[str | int, ...], message: str) -> None:
+        key = loc
+        while key and key not in line_for:
+            key = key[:-1]
+        issues.append(ContentIssue(display, line_for.get(key), message))
+
+    names = list(case.state)
+    declared = set(names)
+    both = set(case.nodes) & set(case.endings)
+    for name in sorted(both):
+        add(("endings", name), f"«{name}» è sia una situazione sia un finale: usa nomi diversi.")
+    if case.start not in case.nodes:
+        add(("start",), f"la situazione iniziale «{case.start}» non esiste.")
+        return issues
+
+    targets = set(case.nodes) | set(case.endings)
+    for node_id, node in case.nodes.items():
+        if not node.choices:
+            add(
+                ("nodes", node_id),
+                f"la situazione «{node_id}» non ha scelte e non è un finale (vicolo cieco).",
+            )
+        if node.event:
+            for var in set(node.event.effects) - declared:
+                add(
+                    ("nodes", node_id, "event", "effects", var),
+                    f"la variabile «{var}» non è dichiarata in state.",
+                )
+        for i, choice in enumerate(node.choices):
+            loc = ("nodes", node_id, "choices", i)
+            if choice.to not in targets:
+                add(
+                    (*loc, "to"),
+                    f"la scelta porta a «{choice.to}», che non è né una situazione né un finale.",
+                )
+            for var in set(choice.effects) - declared:
+                add((*loc, "effects", var), f"la variabile «{var}» non è dichiarata in state.")
+            if choice.guard:
+                for var in choice.guard.variables - declared:
+                    add((*loc, "when"), f"la condizione usa «{var}», che non è dichiarata in state.")
+    if issues:
+        return issues
+
+    # Explore every (node, state) pair reachable from the start.
+    lo = [case.state[n].min for n in names]
+    hi = [case.state[n].max for n in names]
+
+    def out_of_range(state: State) -> str | None:
+        for n, v, a, b in zip(names, state, lo, hi, strict=True):
+            if not a <= v <= b:
+                return f"«{n}» arriva a {v}, fuori dall'intervallo {a}–{b}"
+        return None
+
+    def entered(node_id: str, state: State) -> list[State]:
+        event = case.nodes[node_id].event
+        if event is None:
+            return [state]
+        fired = _apply(names, state, event.effects)
+        return [fired] if event.chance >= 1 else [state, fired]
+
+    start_state = tuple(case.state[n].initial for n in names)
+    edges: dict[tuple[str, State], set[tuple[str, State]]] = {}
+    reached_nodes: set[str] = set()
+    reached_endings: set[str] = set()
+    reported: set[tuple[str, ...]] = set()
+    queue: deque[tuple[str, State]] = deque()
+    for s in entered(case.start, start_state):
+        queue.append((case.start, s))
+    while queue:
+        key = queue.popleft()
+        if key in edges:
+            continue
+        node_id, state = key
+        edges[key] = set()
+        reached_nodes.add(node_id)
+        if len(edges) > MAX_STATES:
+            add(
+                ("nodes",),
+                f"il caso ha più di {MAX_STATES} combinazioni di situazione e stato: semplificalo.",
+            )
+            return issues
+        problem = out_of_range(state)
+        if problem and ("event", node_id) not in reported:
+            reported.add(("event", node_id))
+            add(("nodes", node_id, "event"), f"l'evento casuale fa uscire lo stato dai limiti: {problem}.")
+            continue
+        values = dict(zip(names, state, strict=True))
+        open_choices = [
+            (i, c) for i, c in enumerate(case.nodes[node_id].choices) if not c.guard or c.guard.holds(values)
+        ]
+        if not open_choices and ("dead", node_id) not in reported:
+            reported.add(("dead", node_id))
+            shown = ", ".join(f"{n} = {v}" for n, v in values.items())
+            add(
+                ("nodes", node_id),
+                f"in «{node_id}» nessuna scelta è disponibile quando {shown}: "
+                "aggiungi una scelta senza «when».",
+            )
+        for i, choice in open_choices:
+            after = _apply(names, state, choice.effects)
+            problem = out_of_range(after)
+            if problem:
+                if ("range", node_id, str(i)) not in reported:
+                    reported.add(("range", node_id, str(i)))
+                    add(
+                        ("nodes", node_id, "choices", i, "effects"),
+                        f"questa scelta può portare fuori dai limiti: {problem}.",
+                    )
+                continue
+            if choice.to in case.endings:
+                reached_endings.add(choice.to)
+                edges[key].add((f"ending:{choice.to}", ()))
+                continue
+            for s in entered(choice.to, after):
+                edges[key].add((choice.to, s))
+                queue.append((choice.to, s))
+
+    for node_id in case.nodes:
+        if node_id not in reached_nodes:
+            add(("nodes", node_id), f"la situazione «{node_id}» non si raggiunge mai dall'inizio.")
+    for ending_id in case.endings:
+        if ending_id not in reached_endings:
+            add(("endings", ending_id), f"il finale «{ending_id}» non si raggiunge mai.")
+    _check_loops_and_length(edges, add)
+    _check_recommended(case, add)
+    return issues
+
+
+Adder = Callable[[tuple[str | int, ...], str], None]
+
+
+def _check_loops_and_length(edges: dict[tuple[str, State], set[tuple[str, State]]], add: Adder) -> None:
+    """The (node, state) graph must be free of cycles and no path longer than MAX_STEPS."""
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    for source, targets in edges.items():
+        graph.add_node(source)
+        for target in targets:
+            graph.add_edge(source, target)
+    try:
+        cycle = nx.find_cycle(graph)
+    except nx.NetworkXNoCycle:
+        cycle = None
+    if cycle:
+        node_id = cycle[0][0][0]
+        add(
+            ("nodes", node_id),
+            f"da «{node_id}» si può tornare a «{node_id}» nello stesso stato, e girare all'infinito: "
+            "fai avanzare una variabile (ad esempio i mesi) e chiudi il giro con una condizione «when».",
+        )
+        return
+    longest = nx.dag_longest_path_length(graph) if graph.number_of_nodes() else 0
+    if longest > MAX_STEPS:
+        add(
+            ("nodes",), f"un percorso arriva a {longest} scelte prima di un finale: il massimo è {MAX_STEPS}."
+        )
+    stuck = {n[0] for n in graph.nodes if not n[0].startswith("ending:") and graph.out_degree(n) == 0}
+    for node_id in sorted(stuck):
+        add(("nodes", node_id), f"da «{node_id}» non si arriva a nessun finale.")
+
+
+def _check_recommended(case: CaseFile, add: Adder) -> None:
+    path = case.recommended
+    if path[0] != case.start:
+        add(("recommended", 0), f"il percorso consigliato deve iniziare da «{case.start}».")
+    if path[-1] not in case.endings:
+        add(("recommended", len(path) - 1), "il percorso consigliato deve finire con un finale.")
+    for i, (a, b) in enumerate(itertools.pairwise(path)):
+        node = case.nodes.get(a)
+        if node is None or all(c.to != b for c in node.choices):
+            add(
+                ("recommended", i + 1),
+                f"nel percorso consigliato, da «{a}» non c'è una scelta che porti a «{b}».",
+            )
+
+
+def lesson_exists(content_dir: Path, reference: str) -> bool:
+    """``morosita/03-piano-di-rientro`` names a lesson file of a module folder."""
+    module_id, lesson = reference.split("/", 1)
+    return any(
+        (folder / "lezioni" / f"{lesson}.md").is_file()
+        for folder in content_dir.glob(f"[0-9][0-9]_{module_id}")
+    )
+
+
+CASES_FOLDER = "casi"
+
+
+@dataclass(frozen=True)
+class Case:
+    """A checked case, ready to play."""
+
+    id: str
+    path: Path
+    data: CaseFile
+
+    @property
+    def title(self) -> str:
+        return self.data.title
+
+
+def load_case_file(path: Path, content_dir: Path, params: ParameterSet | None = None) -> Case:
+    """Load, validate and check one case file; every problem at once, with lines."""
+    from abitare.content import _display, _load_with_parameters
+
+    params = params or load_parameters()
+    display = _display(path, content_dir)
+    if not re.match(r"^[a-z0-9][a-z0-9-]*$", path.stem):
+        raise ContentError.single(
+            display, None, "il nome del file deve avere solo minuscole, cifre e trattini."
+        )
+    located = _load_with_parameters(path, display, params)
+    case = validate_located(CaseFile, located)
+    issues = check_case(case, display, located.lines)
+    for ending_id, ending in case.endings.items():
+        for i, ref in enumerate(ending.lessons):
+            if not lesson_exists(content_dir, ref):
+                issues.append(
+                    ContentIssue(
+                        display,
+                        located.line_for(("endings", ending_id, "lessons", i)),
+                        f"la lezione «{ref}» non esiste (modulo/nome-del-file-senza-.md).",
+                    )
+                )
+    if case.module and not any(content_dir.glob(f"[0-9][0-9]_{case.module}")):
+        issues.append(
+            ContentIssue(display, located.line_for(("module",)), f"il modulo «{case.module}» non esiste.")
+        )
+    if issues:
+        raise ContentError(issues)
+    return Case(path.stem, path, case)
+
+
+def case_files(content_dir: Path) -> list[Path]:
+    return sorted((content_dir / CASES_FOLDER).glob("*.yaml"))
+
+
+def scan_cases(content_dir: Path) -> tuple[list[Case], list[ContentIssue]]:
+    """Every case that loads, and every problem found."""
+    cases: list[Case] = []
+    issues: list[ContentIssue] = []
+    try:
+        params = load_parameters()
+    except ContentError as err:
+        return [], err.issues
+    for path in case_files(content_dir):
+        try:
+            cases.append(load_case_file(path, content_dir, params))
+        except ContentError as err:
+            issues.extend(err.issues)
+    return cases, issues
+
+
+def load_case(content_dir: Path, case_id: str) -> Case:
+    path = content_dir / CASES_FOLDER / f"{case_id}.yaml"
+    if not re.match(r"^[a-z0-9][a-z0-9-]*$", case_id) or not path.is_file():
+        raise UnknownCaseError(case_id)
+    return load_case_file(path, content_dir)
