@@ -24,6 +24,27 @@ db_app = typer.Typer(help="Database: creazione e aggiornamento.", no_args_is_hel
 app.add_typer(db_app, name="db")
 facilitator_app = typer.Typer(help="Credenziali di chi tiene il corso.", no_args_is_help=True)
 app.add_typer(facilitator_app, name="facilitator")
+case_app = typer.Typer(help="Simulazioni di casi.", no_args_is_help=True)
+app.add_typer(case_app, name="case")
+
+
+@case_app.command("graph")
+def case_graph(
+    case_id: Annotated[str, typer.Argument(help="Id del caso (il nome del file in modules/casi senza .yaml).")],
+    out: Annotated[Path | None, typer.Option(help="File SVG da scrivere (predefinito: <id>.svg).")] = None,
+) -> None:
+    """Disegna il grafo di un caso (SVG) per chi lo scrive."""
+    from abitare.cases import load_case
+    from abitare.casegraph import case_graph_svg
+
+    try:
+        case = load_case(get_settings().content_dir, case_id)
+    except AbitareError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(2) from err
+    target = out or Path(f"{case_id}.svg")
+    target.write_text(case_graph_svg(case), encoding="utf-8")
+    typer.echo(f"Grafo del caso scritto in {target}")
 
 
 @app.command()

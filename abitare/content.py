@@ -431,7 +431,12 @@ def load_module_dir(folder: Path, content_dir: Path, params: ParameterSet | None
 def _module_folders(content_dir: Path) -> list[Path]:
     if not content_dir.is_dir():
         raise ContentError.single(str(content_dir), None, "la cartella dei contenuti non esiste.")
-    return sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    special = set(RELATED_FOLDERS.values())  # cases and worksheets live beside the modules
+    return sorted(
+        p
+        for p in content_dir.iterdir()
+        if p.is_dir() and not p.name.startswith((".", "_")) and p.name not in special
+    )
 
 
 def scan(content_dir: Path) -> tuple[list[Module], list[ContentIssue]]:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import base64
+import threading
+import time
 from collections.abc import Callable
 from html import escape
 from typing import Any
 
 import ipywidgets as w
 
+from abitare.cases import Case
+from abitare.casestore import CaseStats, CaseStore
 from abitare.classview import ClassReport
 from abitare.facilitators import FacilitatorStore
 from abitare_widgets.safety import ErrorBanner, guarded
@@ -24,6 +28,38 @@ def _download(text: str, filename: str, label: str) -> str:
     )
 
 
+def case_stats_html(stats: CaseStats) -> str:
+    """Counts per situation and choice, and the endings reached, as tables."""
+    data = stats.case.data
+    blocks = []
+    for node_id, node in data.nodes.items():
+        counts = stats.choices.get(node_id)
+        if not counts:
+            continue
+        total = sum(counts.values())
+        rows = "".join(
+            f"<tr><td>{escape(choice.text)}</td><td>{counts.get(i, 0)}</td>"
+            f"<td>{round(100 * counts.get(i, 0) / total)}%</td></tr>"
+            for i, choice in enumerate(node.choices)
+        )
+        first_line = escape(node.text.strip().splitlines()[0][:140])
+        blocks.append(
+            f'<h3>Situazione «{escape(node_id)}»</h3><p class="abitare-meta">{first_line}…</p>'
+            f"<table><thead><tr><th>Scelta</th><th>Quante volte</th><th>Quota</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+        )
+    endings = "".join(
+        f"<tr><td>{escape(e.title)}</td><td>{stats.endings.get(eid, 0)}</td></tr>"
+        for eid, e in data.endings.items()
+    )
+    return (
+        f'<p role="status">Partecipanti che hanno giocato: <strong>{stats.participants}</strong>; '
+        f"arrivati a un finale: <strong>{stats.finished}</strong>.</p>"
+        f"<h3>Finali raggiunti</h3><table><thead><tr><th>Finale</th><th>Quanti</th></tr></thead>"
+        f"<tbody>{endings}</tbody></table>" + "".join(blocks)
+    )
+
+
 class ClassView(w.VBox):
     """Asks for the secret, then shows progress per module, the most missed questions and exports."""
 
@@ -32,9 +68,32 @@ class ClassView(w.VBox):
         credentials: FacilitatorStore,
         report: Callable[[], ClassReport],
         home: str = "home.ipynb",
+        cases: list[Case] | None = None,
+        case_store: CaseStore | None = None,
+        refresh_seconds: float = 5.0,
         **kwargs: Any,
     ) -> None:
         self.credentials = credentials
+        self.cases = cases or []
+        self.case_store = case_store
+        self.refresh_seconds = refresh_seconds
+        self.case_picker = w.Dropdown(
+            options=[(c.title, c.id) for c in self.cases],
+            description="Caso",
+            style={"description_width": "initial"},
+            layout=w.Layout(width="auto"),
+        )
+        self.group = w.Text(
+            description="Gruppo (facoltativo)",
+            placeholder="il codice g= del link condiviso",
+            style={"description_width": "initial"},
+            continuous_update=False,
+        )
+        self.live = w.Checkbox(value=True, description="Aggiorna da solo ogni pochi secondi", indent=False)
+        self.case_stats = w.HTML()
+        self.case_picker.observe(lambda _c: self.refresh_cases(), "value")
+        self.group.observe(lambda _c: self.refresh_cases(), "value")
+        self._timer: threading.Thread | None = None
         self.make_report = report
         self.facilitator: str | None = None
         self.message = ErrorBanner()
@@ -84,7 +143,30 @@ class ClassView(w.VBox):
         self.message.info(f"Accesso eseguito come {name}.")
         self.login.layout.display = "none"
         self.refresh()
+        self._start_live_updates()
         return True
+
+    def _start_live_updates(self) -> None:
+        if self._timer is not None or not self.cases:
+            return
+
+        def loop() -> None:
+            while True:
+                time.sleep(self.refresh_seconds)
+                if self.live.value:
+                    self.refresh_cases()
+
+        self._timer = threading.Thread(target=loop, name="abitare-class-live", daemon=True)
+        self._timer.start()
+
+    @guarded
+    def refresh_cases(self) -> None:
+        """How the chosen group played the chosen case, read again."""
+        if self.facilitator is None or self.case_store is None or not self.cases:
+            return
+        case = next(c for c in self.cases if c.id == self.case_picker.value)
+        stats = self.case_store.class_stats(case, self.group.value.strip() or None)
+        self.case_stats.value = case_stats_html(stats)
 
     @guarded
     def refresh(self) -> None:
@@ -92,7 +174,20 @@ class ClassView(w.VBox):
         if self.facilitator is None:
             return
         report = self.make_report()
-        self.content.children = [self.refresh_button, w.HTML(self._html(report))]
+        parts: list[w.Widget] = [self.refresh_button, w.HTML(self._html(report))]
+        if self.cases:
+            parts += [
+                w.HTML(
+                    "<h2>Simulazioni di casi</h2><p>Come ha scelto la classe, situazione per situazione. "
+                    "Per seguire un gruppo, condividi il link del caso con «&amp;g=nome-del-gruppo» "
+                    "e scrivi qui lo stesso nome.</p>"
+                ),
+                w.HBox([self.case_picker, self.group]),
+                self.live,
+                self.case_stats,
+            ]
+        self.content.children = parts
+        self.refresh_cases()
 
     def _html(self, report: ClassReport) -> str:
         people = len(report.rows)

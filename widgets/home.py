@@ -11,11 +11,12 @@ from typing import Any
 import ipywidgets as w
 
 from abitare.attestation import attestation_html
+from abitare.cases import Case
 from abitare.content import CourseFile, Module
 from abitare.progress import Participant, ProgressStore
 from abitare.summary import CourseSummary, ModuleSummary, summarize_course
 from abitare.text import count_label, render_markdown
-from abitare_widgets.links import module_link
+from abitare_widgets.links import module_link, page_link
 from abitare_widgets.safety import ErrorBanner, guarded
 
 __all__ = ["HomeApp"]
@@ -49,9 +50,12 @@ class HomeApp(w.VBox):
         *,
         hub_user: str | None = None,
         initial_code: str | None = None,
+        cases: list[Case] | None = None,
         **kwargs: Any,
     ) -> None:
         self.course = course
+        self.cases = cases or []
+        self.case_list = w.HTML()
         self.modules = modules
         self._open_store = open_store
         self._store: ProgressStore | None = None
@@ -95,6 +99,7 @@ class HomeApp(w.VBox):
                 self.journey,
                 w.HTML("<h2>I moduli del corso</h2>"),
                 self.module_list,
+                self.case_list,
                 w.HTML(
                     '<p class="abitare-tools"><a href="glossario.ipynb">Glossario del corso</a> · '
                     '<a href="classe.ipynb">Area di chi tiene il corso</a></p>'
@@ -191,3 +196,22 @@ class HomeApp(w.VBox):
         if not cards:
             cards.append(w.HTML("<p>Non ci sono ancora moduli disponibili.</p>"))
         self.module_list.children = cards
+        self.case_list.value = self._cases_html()
+
+    def _cases_html(self) -> str:
+        if not self.cases:
+            return ""
+        items = []
+        for c in self.cases:
+            if self.participant is None:
+                action = ""
+            else:
+                href = escape(page_link("caso.ipynb", self.participant.display_name, c=c.id))
+                action = f' – <a href="{href}">Gioca il caso</a>'
+            items.append(
+                f"<li><strong>{escape(c.title)}</strong>{action}<br>"
+                f'<span class="abitare-meta">{escape(c.data.summary)} '
+                f"Circa {c.data.estimated_minutes} minuti.</span></li>"
+            )
+        hint = "" if self.participant else "<p>Inserisci il tuo codice per giocare i casi.</p>"
+        return f'<h2>Simulazioni di casi</h2>{hint}<ul class="abitare-case-list">{"".join(items)}</ul>'

@@ -13,6 +13,8 @@ from html import escape
 
 import ipywidgets as w
 
+from abitare.cases import load_case, scan_cases
+from abitare.casestore import CaseStore
 from abitare.classview import class_report
 from abitare.content import available_items, load_course, load_module, scan
 from abitare.errors import AbitareError, ContentError, DatabaseUnavailableError
@@ -20,6 +22,7 @@ from abitare.facilitators import FacilitatorStore
 from abitare.identity import hub_user, request_query
 from abitare.progress import open_store
 from abitare.settings import Settings, get_settings
+from abitare_widgets.case import CasePlayer
 from abitare_widgets.classview import ClassView
 from abitare_widgets.glossary import GlossaryView
 from abitare_widgets.home import HomeApp
@@ -27,7 +30,7 @@ from abitare_widgets.links import home_link
 from abitare_widgets.player import ModulePlayer
 from abitare_widgets.safety import DATABASE_MESSAGE, GENERIC_MESSAGE, setup_kernel_logging
 
-__all__ = ["class_page", "glossary_page", "home_page", "module_page"]
+__all__ = ["case_page", "class_page", "glossary_page", "home_page", "module_page"]
 
 log = logging.getLogger(__name__)
 
@@ -82,12 +85,16 @@ def home_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] |
     modules, issues = scan(cfg.content_dir)
     for issue in issues:
         log.error("content problem: %s", issue)
+    cases, case_issues = scan_cases(cfg.content_dir)
+    for issue in case_issues:
+        log.error("content problem: %s", issue)
     return HomeApp(
         load_course(cfg.content_dir),
         modules,
         lambda: open_store(cfg),
         hub_user=hub_user(environ),
         initial_code=query.get("p"),
+        cases=cases,
     )
 
 
@@ -107,7 +114,10 @@ def module_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str]
     module = load_module(cfg.content_dir, module_id)
     store = open_store(cfg)
     participant = store.identify(code, trusted=hub is not None)
-    return ModulePlayer(module, store, participant, available=available_items(cfg.content_dir))
+    player = ModulePlayer(module, store, participant, available=available_items(cfg.content_dir))
+    if query.get("l") in module.positions:  # a link from a case's debrief to a lesson
+        player.go(query["l"])
+    return player
 
 
 @_page()
@@ -121,5 +131,31 @@ def glossary_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, st
 def class_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
     """The facilitator's view of the class (asks for the facilitator's secret)."""
     modules, _ = scan(cfg.content_dir)
+    cases, _ = scan_cases(cfg.content_dir)
     store = open_store(cfg)
-    return ClassView(FacilitatorStore(store.engine), lambda: class_report(store.engine, modules))
+    return ClassView(
+        FacilitatorStore(store.engine),
+        lambda: class_report(store.engine, modules),
+        cases=cases,
+        case_store=CaseStore(store.engine),
+    )
+
+
+@_page()
+def case_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
+    """A case simulation for the participant in the page address (``?c=<case>&p=<code>[&g=<group>]``)."""
+    hub = hub_user(environ)
+    code = hub or query.get("p")
+    case_id = query.get("c")
+    if not case_id:
+        return _notice("Nessun caso indicato nell'indirizzo della pagina.", home_link(code))
+    if not code:
+        return _notice(
+            "Per giocare il caso serve il tuo codice partecipante: inseriscilo nella pagina iniziale.",
+            "home.ipynb",
+        )
+    case = load_case(cfg.content_dir, case_id)
+    store = open_store(cfg)
+    participant = store.identify(code, trusted=hub is not None)
+    group = " ".join(query.get("g", "").split())[:40]
+    return CasePlayer(case, CaseStore(store.engine), participant, group=group)
