@@ -30,7 +30,9 @@ app.add_typer(case_app, name="case")
 
 @case_app.command("graph")
 def case_graph(
-    case_id: Annotated[str, typer.Argument(help="Id del caso (il nome del file in modules/casi senza .yaml).")],
+    case_id: Annotated[
+        str, typer.Argument(help="Id del caso (il nome del file in modules/casi senza .yaml).")
+    ],
     out: Annotated[Path | None, typer.Option(help="File SVG da scrivere (predefinito: <id>.svg).")] = None,
 ) -> None:
     """Disegna il grafo di un caso (SVG) per chi lo scrive."""

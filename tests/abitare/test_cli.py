@@ -13,11 +13,15 @@ def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([*ABITARE, *args], capture_output=True, text=True, env=env)
 
 
-def test_check_json_lists_the_shipped_modules():
+def test_check_json_lists_the_shipped_modules_and_cases():
     out = run("check", "--json")
     assert out.returncode == 0, out.stderr
     inv = json.loads(out.stdout)
-    assert inv["errors"] == [] and inv["cases"] == [] and inv["worksheets"] == []
+    assert inv["errors"] == [] and inv["worksheets"] == []
+    assert len(inv["cases"]) >= 6
+    for c in inv["cases"]:
+        assert set(c) == {"id", "title", "module", "nodes", "endings"}
+        assert c["nodes"] >= 10 and c["endings"] >= 3
     assert [m["id"] for m in inv["modules"]] == [
         "sistema-abitativo",
         "inquilinato-sap",
@@ -76,3 +80,12 @@ def test_facilitator_add_refuses_a_short_secret_in_italian(tmp_path):
         env=env,
     )
     assert out.returncode == 2 and "almeno 10 caratteri" in out.stderr
+
+
+def test_case_graph_writes_an_svg(tmp_path):
+    target = tmp_path / "grafo.svg"
+    out = run("case", "graph", "conflitto-vicinato", "--out", str(target))
+    assert out.returncode == 0, out.stderr
+    assert "<svg" in target.read_text() and "Grafo del caso scritto" in out.stdout
+    missing = run("case", "graph", "non-esiste")
+    assert missing.returncode == 2 and "non esiste" in missing.stderr

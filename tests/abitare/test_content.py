@@ -168,11 +168,11 @@ def test_questions_grade_and_accept_choices(fixture_content):
     assert not question.accepts([])
 
 
-def test_related_items_are_found_where_they_will_live(fixture_content):
+def test_related_items_are_found_where_they_live(fixture_content):
     from abitare.content import available_items
 
     root = fixture_content()
-    assert available_items(root) == frozenset()
-    (root / "casi").mkdir()
-    (root / "casi" / "conflitto-vicinato.yaml").write_text("schema_version: 1\n", encoding="utf-8")
-    assert available_items(root) == {("case", "conflitto-vicinato")}
+    assert available_items(root) == {("case", "prova")}
+    (root / "schede").mkdir()
+    (root / "schede" / "assemblea-pubblica.yaml").write_text("schema_version: 1\n", encoding="utf-8")
+    assert available_items(root) == {("case", "prova"), ("worksheet", "assemblea-pubblica")}
