@@ -36,8 +36,8 @@ def case_graph(
     out: Annotated[Path | None, typer.Option(help="File SVG da scrivere (predefinito: <id>.svg).")] = None,
 ) -> None:
     """Disegna il grafo di un caso (SVG) per chi lo scrive."""
-    from abitare.cases import load_case
     from abitare.casegraph import case_graph_svg
+    from abitare.cases import load_case
 
     try:
         case = load_case(get_settings().content_dir, case_id)
