@@ -11,6 +11,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from abitare.casegraph import case_graph_svg
 from abitare.cases import Case
 from abitare.casestore import CaseStats, CaseStore
 from abitare.classview import ClassReport
@@ -91,6 +92,9 @@ class ClassView(w.VBox):
         )
         self.live = w.Checkbox(value=True, description="Aggiorna da solo ogni pochi secondi", indent=False)
         self.case_stats = w.HTML()
+        self.graph_button = w.Button(description="Mostra il grafo del caso", layout=w.Layout(width="auto"))
+        self.graph_button.on_click(lambda _b: self.show_graph())
+        self.graph = w.HTML()
         self.case_picker.observe(lambda _c: self.refresh_cases(), "value")
         self.group.observe(lambda _c: self.refresh_cases(), "value")
         self._timer: threading.Thread | None = None
@@ -160,6 +164,22 @@ class ClassView(w.VBox):
         self._timer.start()
 
     @guarded
+    def show_graph(self) -> None:
+        """The chosen case drawn as a graph, with a link to save it (SVG)."""
+        if self.facilitator is None or not self.cases:
+            return
+        case = next(c for c in self.cases if c.id == self.case_picker.value)
+        svg = case_graph_svg(case)
+        data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        self.graph.value = (
+            f'<figure class="abitare-graph" aria-label="Grafo del caso {escape(case.title)}">'
+            f'<img alt="Grafo del caso {escape(case.title)}" src="data:image/svg+xml;base64,{data}" '
+            'style="max-width:100%"></figure>'
+            f'<p><a class="abitare-link-button" download="{escape(case.id)}.svg" '
+            f'href="data:image/svg+xml;base64,{data}">Scarica il grafo (SVG)</a></p>'
+        )
+
+    @guarded
     def refresh_cases(self) -> None:
         """How the chosen group played the chosen case, read again."""
         if self.facilitator is None or self.case_store is None or not self.cases:
@@ -185,6 +205,8 @@ class ClassView(w.VBox):
                 w.HBox([self.case_picker, self.group]),
                 self.live,
                 self.case_stats,
+                self.graph_button,
+                self.graph,
             ]
         self.content.children = parts
         self.refresh_cases()

@@ -65,3 +65,21 @@ def test_the_facilitator_sees_choices_and_endings(fixture_content, store):
 def test_the_graph_picture_is_svg(fixture_content):
     svg = case_graph_svg(load_case(fixture_content(), "prova"))
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg and "inizio" in svg
+
+
+def test_the_facilitator_can_draw_a_case(fixture_content, store):
+    from abitare.classview import class_report
+    from abitare.facilitators import FacilitatorStore
+    from abitare_widgets.classview import ClassView
+
+    case = load_case(fixture_content(), "prova")
+    FacilitatorStore(store.engine).set_secret("Giulia", "parola-segreta-lunga")
+    view = ClassView(
+        FacilitatorStore(store.engine),
+        lambda: class_report(store.engine, []),
+        cases=[case],
+        case_store=CaseStore(store.engine),
+    )
+    view.enter("parola-segreta-lunga")
+    view.graph_button.click()
+    assert "data:image/svg+xml;base64," in view.graph.value and "prova.svg" in view.graph.value
