@@ -28,6 +28,41 @@ case_app = typer.Typer(help="Simulazioni di casi.", no_args_is_help=True)
 app.add_typer(case_app, name="case")
 
 
+@app.command(
+    "calc",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
+)
+def calc(
+    ctx: typer.Context,
+    name: Annotated[
+        str, typer.Argument(help="Il calcolo: canone-sap, requisiti-sap, proprietario, ...")
+    ] = "",
+) -> None:
+    """Calcolatori: abitare calc NOME --campo valore ... [--json]. 'abitare calc NOME --help' elenca i campi."""
+    from abitare.calc import CALCULATORS
+    from abitare.calc.cli import parse_args, print_help, print_result
+
+    if not name or name in ("--help", "-h"):
+        typer.echo("Calcolatori disponibili:")
+        for c in CALCULATORS.values():
+            typer.echo(f"  {c.name:<15} {c.title}")
+        typer.echo("Uso: abitare calc NOME --campo valore ... [--json]; abitare calc NOME --help")
+        return
+    if name not in CALCULATORS:
+        typer.echo(f"Calcolatore sconosciuto: «{name}». Disponibili: {', '.join(CALCULATORS)}.", err=True)
+        raise typer.Exit(2)
+    calculator = CALCULATORS[name]
+    if "--help" in ctx.args or "-h" in ctx.args:
+        print_help(calculator)
+        return
+    try:
+        raw, as_json = parse_args(calculator, list(ctx.args))
+        print_result(calculator, raw, as_json)
+    except AbitareError as err:
+        typer.echo(f"Dati non validi: {err}", err=True)
+        raise typer.Exit(2) from err
+
+
 @case_app.command("graph")
 def case_graph(
     case_id: Annotated[

@@ -34,7 +34,7 @@ PARAMETERS_FILE = PACKAGE_DIR / "parameters.yaml"
 #: ``{{ sap.isee_accesso }}`` in lessons and quizzes.
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z0-9_]+(?:\.[a-z0-9_]+)+)\s*\}\}")
 
-Unit = Literal["EUR", "EUR_m2", "percent", "m", "coefficient", "months", "years"]
+Unit = Literal["EUR", "EUR_m2", "percent", "m", "m2", "coefficient", "months", "years", "year"]
 ParamId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")]
 
 
@@ -59,6 +59,8 @@ class Parameter(BaseModel):
             "EUR_m2": f"{number} €/m²",
             "percent": f"{number}%",
             "m": f"{number} m",
+            "m2": f"{number} m²",
+            "year": str(int(self.value)),
             "coefficient": number,
             "months": f"{number} mesi",
             "years": f"{number} anni" if self.value != 1 else "1 anno",
@@ -85,6 +87,17 @@ class ParameterSet(BaseModel):
 
     def __getitem__(self, key: str) -> Parameter:
         return self.parameters[key]
+
+    def value(self, key: str) -> float:
+        """The bare number of a parameter (percentages as written: 21 means 21%)."""
+        return self.parameters[key].value
+
+    def fraction(self, key: str) -> float:
+        """A percentage parameter as a fraction: 21% → 0.21."""
+        parameter = self.parameters[key]
+        if parameter.unit != "percent":
+            raise ValueError(f"{key} is not a percentage")
+        return parameter.value / 100
 
     def unknown_references(self, text: str) -> list[str]:
         """Placeholders in ``text`` that name no parameter."""

@@ -48,6 +48,13 @@ _MESSAGES: dict[str, str] = {
 }
 
 
+def _number(value: Any) -> Any:
+    """Numbers as an Italian reader writes them: 0.0 → 0, 2.5 → 2,5."""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value).replace(".", ",")
+    return value
+
+
 def _field_name(loc: tuple[str | int, ...]) -> str:
     parts: list[str] = []
     for part in loc:
@@ -65,8 +72,9 @@ def italian_message(error: Mapping[str, Any]) -> str:
     if kind in ("value_error", "assertion_error") and "error" in ctx:
         text = str(ctx["error"])
     elif kind in _MESSAGES:
+        shown = {k: _number(v) for k, v in ctx.items()}
         try:
-            text = _MESSAGES[kind].format(**ctx).replace("' or '", "' o '")
+            text = _MESSAGES[kind].format(**shown).replace("' or '", "' o '")
         except (KeyError, IndexError):
             text = _MESSAGES[kind]
     else:
