@@ -38,7 +38,7 @@ def calc(
         str, typer.Argument(help="Il calcolo: canone-sap, requisiti-sap, proprietario, ...")
     ] = "",
 ) -> None:
-    """Calcolatori: abitare calc NOME --campo valore ... [--json]. 'abitare calc NOME --help' elenca i campi."""
+    """Calcolatori: abitare calc NOME --campo valore ... [--json]; con --help elenca i campi."""
     from abitare.calc import CALCULATORS
     from abitare.calc.cli import parse_args, print_help, print_result
 

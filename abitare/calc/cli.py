@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import types
 import typing
 from typing import Any
 
@@ -16,11 +15,8 @@ __all__ = ["parse_args", "print_help", "print_result"]
 
 
 def _is_flag(annotation: Any) -> bool:
-    if annotation is bool:
-        return True
-    return isinstance(annotation, types.UnionType | typing._UnionGenericAlias) and bool in typing.get_args(
-        annotation
-    )  # type: ignore[attr-defined]
+    """bool or ``bool | None``: an option that takes no value."""
+    return annotation is bool or bool in typing.get_args(annotation)
 
 
 def option_name(field: str) -> str:
