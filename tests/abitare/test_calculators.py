@@ -1,0 +1,245 @@
+"""Calculators on hand-computed cases, with the parameter file as the only source of numbers."""
+
+import ast
+import json
+import subprocess
+import sys
+
+import pytest
+
+from abitare.calc import CALCULATORS, CalcInputError, run_calculator
+from abitare.parameters import load_parameters
+from abitare.paths import PACKAGE_DIR
+
+
+def test_canone_sap_by_hand():
+    r = run_calculator(
+        "canone-sap",
+        {"superficie_alloggio": 80, "balconi": 8, "cantine": 4, "anno_costruzione": 1970, "isee_erp": 8000},
+    ).figures
+    # 80 × 1,00 + 25% × 12 = 83 m²; × 1.000 €/m² = 83.000 €; × 5% = 4.150 €; protezione 25% = 1.037,50 €
+    assert r["superficie_convenzionale"] == 83 and r["valore_convenzionale"] == 83_000
+    assert r["valore_locativo"] == 4150 and r["fascia"] == "protezione" and r["canone_annuo"] == 1037.5
+
+
+def test_canone_sap_small_recent_flat_in_permanenza():
+    r = run_calculator(
+        "canone-sap",
+        {"superficie_alloggio": 50, "locali_bassi": 10, "anno_costruzione": 1990, "isee_erp": 20000},
+    ).figures
+    # 50 × 1,10 = 55; − 30% × 10 = 52 m²; × 1.250 = 65.000; × 5% = 3.250; permanenza 90% = 2.925
+    assert r["superficie_convenzionale"] == 52 and r["valore_locativo"] == 3250
+    assert r["fascia"] == "permanenza" and r["canone_annuo"] == 2925
+
+
+def test_a_renovation_year_counts_as_construction_year():
+    old = run_calculator("canone-sap", {"superficie_alloggio": 80, "anno_costruzione": 1960}).figures
+    renewed = run_calculator(
+        "canone-sap", {"superficie_alloggio": 80, "anno_costruzione": 1960, "anno_ristrutturazione": 2005}
+    ).figures
+    assert renewed["valore_convenzionale"] == old["valore_convenzionale"] * 1.25
+
+
+def test_changing_the_parameter_file_changes_the_result(tmp_path):
+    text = (PACKAGE_DIR / "parameters.yaml").read_text()
+    changed = tmp_path / "parameters.yaml"
+    changed.write_text(
+        text.replace(
+            "  sap.valore_locativo_percentuale:\n    value: 5\n",
+            "  sap.valore_locativo_percentuale:\n    value: 6\n",
+        ),
+        encoding="utf-8",
+    )
+    r = run_calculator("canone-sap", {"superficie_alloggio": 80}, load_parameters(changed)).figures
+    assert r["valore_locativo"] == 6000  # 80 m² × 1.250 €/m² (no year: recent) × 6%
+
+
+def test_requisiti_single_and_family():
+    ok = run_calculator("requisiti-sap", {"isee": 15000, "patrimonio": 20000, "componenti": 1}).figures
+    assert ok["ammissibile"] and ok["motivi"] == []
+    no = run_calculator("requisiti-sap", {"isee": 17000, "patrimonio": 32000, "componenti": 3}).figures
+    assert not no["ammissibile"] and no["soglia_patrimonio"] == 31000 and len(no["motivi"]) == 2
+
+
+def test_proprietario_cedolare_by_hand():
+    r = run_calculator(
+        "proprietario",
+        {
+            "canone_concordato_mensile": 600,
+            "canone_libero_mensile": 800,
+            "superficie": 60,
+            "imu_ordinaria": 900,
+            "mesi_sfitto_libero": 1,
+        },
+    ).figures
+    # concordato 7.200 − 10% − IMU 75% (675) = 5.805; libero 8.800 − 21% − 900 = 6.052
+    assert r["netto_annuo"] == {"concordato": 5805, "libero": 6052}
+
+
+def test_proprietario_irpef_by_hand():
+    r = run_calculator(
+        "proprietario",
+        {
+            "canone_concordato_mensile": 500,
+            "canone_libero_mensile": 700,
+            "superficie": 50,
+            "regime": "irpef",
+            "aliquota_irpef": 35,
+            "reddito_inquilino": 14000,
+        },
+    ).figures
+    # concordato: 6.000 − 35% × 70% × 6.000 (1.470) − 2% × 70% × 6.000 (84) = 4.446
+    # libero: 8.400 − 35% × 8.400 (2.940) − 2% × 8.400 (168) = 5.292
+    assert r["netto_annuo"] == {"concordato": 4446, "libero": 5292}
+    assert r["detrazione_inquilino"] == 495.8
+
+
+def test_sostenibilita_thresholds():
+    r = run_calculator(
+        "sostenibilita", {"reddito_mensile": 1500, "affitto_mensile": 500, "spese_mensili": 100}
+    )
+    assert r.figures["incidenza_percento"] == 40 and r.figures["esito"] == "attenzione"
+    over = run_calculator("sostenibilita", {"reddito_mensile": 1000, "affitto_mensile": 450})
+    assert over.figures["esito"] == "sovraccarico"
+
+
+def test_piano_di_rientro_uses_the_funds_then_schedules():
+    r = run_calculator(
+        "piano-rientro",
+        {
+            "arretrato": 12000,
+            "capacita_mensile": 250,
+            "isee": 9000,
+            "inquilino_sap": True,
+            "mesi_in_sap": 30,
+            "contributo_solidarieta": 1000,
+            "anni_residui_contratto": 3,
+        },
+    )
+    # 12.000 − 1.000 (solidarietà) − 8.000 (fondo, massimo) = 3.000 → 12 rate da 250
+    assert (
+        r.figures["fondo_morosita"] == 8000 and r.figures["da_rateizzare"] == 3000 and r.figures["rate"] == 12
+    )
+    assert r.table[-1] == {"mese": 12, "rata": 250, "residuo": 0}
+
+
+def test_invalid_inputs_name_the_field_in_italian():
+    with pytest.raises(CalcInputError) as info:
+        run_calculator("canone-sap", {"superficie_alloggio": -3})
+    assert "Superficie dell'alloggio (m²): deve essere maggiore di 0" in str(info.value)
+    with pytest.raises(CalcInputError, match="ISEE del nucleo"):
+        run_calculator("requisiti-sap", {"isee": "tanto", "patrimonio": 1, "componenti": 1})
+    with pytest.raises(CalcInputError, match="nel futuro"):
+        run_calculator("canone-sap", {"superficie_alloggio": 70, "anno_costruzione": 2999})
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--superficie-alloggio", "-5"], "Superficie dell'alloggio (m²): deve essere maggiore di 0"),
+        (["--superficie-alloggio", "ottanta"], "deve essere un numero"),
+        (["--superficie-alloggio", "70", "--anno-costruzione", "2999"], "è nel futuro"),
+        (["--superficie-alloggio", "70", "--piani", "3"], "opzione sconosciuta «--piani»"),
+    ],
+)
+def test_command_line_refuses_bad_input_with_status_2(args, words):
+    out = subprocess.run(
+        [sys.executable, "-m", "abitare.cli", "calc", "canone-sap", *args], capture_output=True, text=True
+    )
+    assert out.returncode == 2 and words in out.stderr
+
+
+def test_command_line_json_has_the_promised_keys():
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "abitare.cli",
+            "calc",
+            "canone-sap",
+            "--superficie-alloggio",
+            "80",
+            "--balconi",
+            "8",
+            "--cantine",
+            "4",
+            "--anno-costruzione",
+            "1970",
+            "--isee-erp",
+            "8000",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    data = json.loads(out.stdout)
+    assert {
+        "superficie_convenzionale",
+        "valore_convenzionale",
+        "valore_locativo",
+        "fascia",
+        "canone_annuo",
+    } <= set(data)
+    assert data["canone_annuo"] == 1037.5
+    prop = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "abitare.cli",
+            "calc",
+            "proprietario",
+            "--canone-concordato-mensile",
+            "600",
+            "--canone-libero-mensile",
+            "800",
+            "--superficie",
+            "60",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert set(json.loads(prop.stdout)["netto_annuo"]) == {"concordato", "libero"}
+
+
+ALLOWED_LITERALS = {0, 1, 2, 12, 100, 1000}  # counting, months in a year, percent, per mille
+
+
+def _domain_literals(tree: ast.AST) -> list[ast.Constant]:
+    """Numeric literals, except the bounds of input fields (Field(gt=0, le=1000) are not rules)."""
+    bounds = {
+        id(kw.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Field"
+        for kw in node.keywords
+        if kw.arg in ("gt", "ge", "lt", "le")
+    }
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float) and id(node) not in bounds
+    ]
+
+
+def test_no_domain_number_is_written_in_calculator_or_simulation_code():
+    values = {p.value for p in load_parameters().parameters.values()}
+    files = sorted((PACKAGE_DIR / "calc").glob("*.py")) + sorted(PACKAGE_DIR.glob("simulation*.py"))
+    found = [
+        f"{path.name}:{node.lineno}: {node.value}"
+        for path in files
+        for node in _domain_literals(ast.parse(path.read_text()))
+        if node.value in values and node.value not in ALLOWED_LITERALS
+    ]
+    assert found == [], "domain numbers belong in abitare/parameters.yaml"
+
+
+def test_every_calculator_is_registered():
+    assert set(CALCULATORS) == {
+        "canone-sap",
+        "requisiti-sap",
+        "proprietario",
+        "sostenibilita",
+        "piano-rientro",
+    }
