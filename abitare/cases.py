@@ -242,7 +242,7 @@ def check_case(
         return [fired] if event.chance >= 1 else [state, fired]
 
     start_state = tuple(case.state[n].initial for n in names)
-    edges: dict[tuple[str, State], set[tuple[str, State]]] = {}
+    edges: dict[tuple[str, State], dict[tuple[str, State], None]] = {}  # ordered: reports are stable
     reached_nodes: set[str] = set()
     reached_endings: set[str] = set()
     reported: set[tuple[str, ...]] = set()
@@ -254,7 +254,7 @@ def check_case(
         if key in edges:
             continue
         node_id, state = key
-        edges[key] = set()
+        edges[key] = {}
         reached_nodes.add(node_id)
         if len(edges) > MAX_STATES:
             add(
@@ -292,10 +292,10 @@ def check_case(
                 continue
             if choice.to in case.endings:
                 reached_endings.add(choice.to)
-                edges[key].add((f"ending:{choice.to}", ()))
+                edges[key][(f"ending:{choice.to}", ())] = None
                 continue
             for s in entered(choice.to, after):
-                edges[key].add((choice.to, s))
+                edges[key][(choice.to, s)] = None
                 queue.append((choice.to, s))
 
     for node_id in case.nodes:
@@ -312,7 +312,9 @@ def check_case(
 Adder = Callable[[tuple[str | int, ...], str], None]
 
 
-def _check_loops_and_length(edges: dict[tuple[str, State], set[tuple[str, State]]], add: Adder) -> None:
+def _check_loops_and_length(
+    edges: dict[tuple[str, State], dict[tuple[str, State], None]], add: Adder
+) -> None:
     """The (node, state) graph must be free of cycles and no path longer than MAX_STEPS."""
     import networkx as nx
 
@@ -322,7 +324,7 @@ def _check_loops_and_length(edges: dict[tuple[str, State], set[tuple[str, State]
         for target in targets:
             graph.add_edge(source, target)
     try:
-        cycle = nx.find_cycle(graph)
+        cycle = nx.find_cycle(graph, source=next(iter(edges)))
     except nx.NetworkXNoCycle:
         cycle = None
     if cycle:

@@ -492,7 +492,9 @@ RELATED_FOLDERS = {"case": "casi", "worksheet": "schede"}
 
 def available_items(content_dir: Path) -> frozenset[tuple[str, str]]:
     """The related items that exist now, as (kind, id), so links appear only for them."""
-    found: set[tuple[str, str]] = set()
+    from abitare.calc import CALCULATORS  # calculators are code: they register themselves
+
+    found: set[tuple[str, str]] = {("calculator", name) for name in CALCULATORS}
     for kind, folder in RELATED_FOLDERS.items():
         found.update((kind, path.stem) for path in (content_dir / folder).glob("*.yaml"))
     return frozenset(found)

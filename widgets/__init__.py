@@ -6,7 +6,14 @@ No course text and no domain rules live here: they come from ``abitare``.
 """
 
 from abitare_widgets.home import HomeApp
-from abitare_widgets.pages import case_page, class_page, glossary_page, home_page, module_page
+from abitare_widgets.pages import (
+    calculator_page,
+    case_page,
+    class_page,
+    glossary_page,
+    home_page,
+    module_page,
+)
 from abitare_widgets.player import ModulePlayer
 from abitare_widgets.quiz import QuestionView
 from abitare_widgets.safety import ErrorBanner, guarded
@@ -16,6 +23,7 @@ __all__ = [
     "HomeApp",
     "ModulePlayer",
     "QuestionView",
+    "calculator_page",
     "case_page",
     "class_page",
     "glossary_page",

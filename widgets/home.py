@@ -102,6 +102,7 @@ class HomeApp(w.VBox):
                 self.case_list,
                 w.HTML(
                     '<p class="abitare-tools"><a href="glossario.ipynb">Glossario del corso</a> · '
+                    '<a href="calcolatore.ipynb">Strumenti di calcolo</a> · '
                     '<a href="classe.ipynb">Area di chi tiene il corso</a></p>'
                 ),
             ],

@@ -13,6 +13,7 @@ from html import escape
 
 import ipywidgets as w
 
+from abitare.calc import CALCULATORS
 from abitare.cases import load_case, scan_cases
 from abitare.casestore import CaseStore
 from abitare.classview import class_report
@@ -22,6 +23,7 @@ from abitare.facilitators import FacilitatorStore
 from abitare.identity import hub_user, request_query
 from abitare.progress import open_store
 from abitare.settings import Settings, get_settings
+from abitare_widgets.calculator import CalculatorForm, calculator_index_html
 from abitare_widgets.case import CasePlayer
 from abitare_widgets.classview import ClassView
 from abitare_widgets.glossary import GlossaryView
@@ -30,7 +32,7 @@ from abitare_widgets.links import home_link
 from abitare_widgets.player import ModulePlayer
 from abitare_widgets.safety import DATABASE_MESSAGE, GENERIC_MESSAGE, setup_kernel_logging
 
-__all__ = ["case_page", "class_page", "glossary_page", "home_page", "module_page"]
+__all__ = ["calculator_page", "case_page", "class_page", "glossary_page", "home_page", "module_page"]
 
 log = logging.getLogger(__name__)
 
@@ -159,3 +161,14 @@ def case_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] |
     participant = store.identify(code, trusted=hub is not None)
     group = " ".join(query.get("g", "").split())[:40]
     return CasePlayer(case, CaseStore(store.engine), participant, group=group)
+
+
+@_page()
+def calculator_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
+    """A calculator (``?c=<name>``), or the list of calculators."""
+    home = home_link(hub_user(environ) or query.get("p"))
+    name = query.get("c")
+    if name in CALCULATORS:
+        return CalculatorForm(CALCULATORS[name], home=home)
+    back = f'<nav class="abitare-breadcrumb"><a href="{escape(home)}">← Pagina iniziale</a></nav>'
+    return w.HTML(back + calculator_index_html(hub_user(environ) or query.get("p")))

@@ -1,0 +1,154 @@
+"""A calculator as a form: fields from its input model, the result step by step with sources."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import typing
+from html import escape
+from typing import Any, Literal
+
+import ipywidgets as w
+
+from abitare.calc import CALCULATORS, Calculator, Result, run_calculator
+from abitare.parameters import ParameterSet, load_parameters
+from abitare_widgets.links import page_link
+from abitare_widgets.safety import ErrorBanner, guarded
+
+__all__ = ["CalculatorForm", "calculator_index_html", "parse_italian_number"]
+
+
+def parse_italian_number(text: str) -> str:
+    """``1.234,5`` → ``1234.5``; ``80.5`` stays; anything else is left for the validator to refuse."""
+    clean = text.strip().replace(" ", "").replace("€", "")
+    if "," in clean:
+        clean = clean.replace(".", "").replace(",", ".")
+    return clean
+
+
+def _literal_options(annotation: Any) -> tuple[str, ...] | None:
+    if typing.get_origin(annotation) is Literal:
+        return tuple(typing.get_args(annotation))
+    return None
+
+
+def _param_html(key: str, params: ParameterSet) -> str:
+    p = params[key]
+    return (
+        f"<li><details><summary>{escape(p.label)}: <strong>{escape(p.formatted())}</strong></summary>"
+        f"Fonte: {escape(p.source)}; in vigore dal {p.valid_from:%d/%m/%Y}.</details></li>"
+    )
+
+
+def result_html(calculator: Calculator, result: Result, params: ParameterSet) -> str:
+    """The steps with their rules and sources, the notes and the table."""
+    steps = "".join(
+        f"<li><strong>{escape(s.label)}</strong>: {escape(s.value)}"
+        f'<br><span class="abitare-meta">{escape(s.rule)}</span>'
+        + (f"<ul>{''.join(_param_html(k, params) for k in s.parameters)}</ul>" if s.parameters else "")
+        + "</li>"
+        for s in result.steps
+    )
+    notes = "".join(f'<p class="abitare-note">{escape(n)}</p>' for n in result.notes)
+    table = ""
+    if result.table:
+        head = "".join(f"<th>{escape(str(k))}</th>" for k in result.table[0])
+        body = "".join(
+            "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row.values()) + "</tr>"
+            for row in result.table
+        )
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(result.table[0]), delimiter=";")
+        writer.writeheader()
+        writer.writerows(result.table)
+        data = base64.b64encode(("\ufeff" + out.getvalue()).encode("utf-8")).decode("ascii")
+        table = (
+            f"<h3>Mese per mese</h3><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            f'<p><a class="abitare-link-button" download="{escape(calculator.name)}.csv" '
+            f'href="data:text/csv;charset=utf-8;base64,{data}">Scarica la tabella (CSV)</a></p>'
+        )
+    return (
+        f'<section class="abitare-lesson abitare-result" role="status"><h2>Risultato</h2>'
+        f"<ol>{steps}</ol>{notes}{table}"
+        '<p class="abitare-meta">Apri le voci per vedere la fonte di ogni valore; i valori indicativi '
+        "sono segnati come tali.</p></section>"
+    )
+
+
+def calculator_index_html(code: str | None) -> str:
+    items = "".join(
+        f'<li><a href="{escape(page_link("calcolatore.ipynb", code, c=c.name))}">{escape(c.title)}</a>'
+        f" – {escape(c.description)}</li>"
+        for c in CALCULATORS.values()
+    )
+    return f'<h1 class="abitare-title">Strumenti di calcolo</h1><ul>{items}</ul>'
+
+
+class CalculatorForm(w.VBox):
+    """One calculator: a field per input, «Calcola», the result."""
+
+    def __init__(self, calculator: Calculator, home: str = "home.ipynb", **kwargs: Any) -> None:
+        self.calculator = calculator
+        self.message = ErrorBanner()
+        self.fields: dict[str, w.Widget] = {}
+        rows = []
+        for name, field in calculator.inputs.model_fields.items():
+            title = field.title or name
+            label = title if field.is_required() else f"{title} (facoltativo)"
+            options = _literal_options(field.annotation)
+            widget: w.Widget
+            if field.annotation is bool:
+                widget = w.Checkbox(value=bool(field.default), description=label, indent=False)
+            elif options:
+                widget = w.Dropdown(
+                    options=options,
+                    value=field.default,
+                    description=label,
+                    style={"description_width": "initial"},
+                )
+            else:
+                default = "" if field.default in (None, 0) or field.is_required() else str(field.default)
+                widget = w.Text(
+                    value=default,
+                    description=label,
+                    style={"description_width": "initial"},
+                    layout=w.Layout(width="560px"),
+                )
+            self.fields[name] = widget
+            rows.append(widget)
+        self.compute_button = w.Button(
+            description="Calcola", button_style="primary", layout=w.Layout(width="auto")
+        )
+        self.compute_button.on_click(lambda _b: self.compute())
+        self.result = w.HTML()
+        header = w.HTML(
+            f'<nav class="abitare-breadcrumb"><a href="{escape(home)}">← Pagina iniziale</a></nav>'
+            f'<h1 class="abitare-title">{escape(calculator.title)}</h1>'
+            f"<p>{escape(calculator.description)}</p>"
+            "<p>Scrivi i numeri senza simboli (ad esempio 1250,50). "
+            "I campi facoltativi si possono lasciare vuoti.</p>"
+        )
+        super().__init__([header, *rows, self.compute_button, self.message, self.result], **kwargs)
+        self.add_class("abitare-calculator")
+
+    def values(self) -> dict[str, Any]:
+        """The form as raw inputs: empty optional fields left out, numbers read the Italian way."""
+        raw: dict[str, Any] = {}
+        for name, widget in self.fields.items():
+            value = widget.value  # type: ignore[attr-defined]
+            if isinstance(widget, w.Text):
+                if not value.strip():
+                    continue
+                value = parse_italian_number(value)
+            raw[name] = value
+        return raw
+
+    @guarded
+    def compute(self) -> Result:
+        self.message.clear()
+        self.result.value = ""
+        params = load_parameters()
+        result = run_calculator(self.calculator.name, self.values(), params)
+        self.result.value = result_html(self.calculator, result, params)
+        return result
