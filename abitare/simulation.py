@@ -1,0 +1,231 @@
+"""The "carriera abitativa" system simulation: households moving between housing situations.
+
+Each household is in one state: emergenza/sfratto, accoglienza temporanea, SAP,
+canone concordato, mercato libero (with or without overburden), or out of the
+system (it left the Ambito or found its own way). Every month, vectorised over all
+households with NumPy (no Python loop per household):
+
+1. new households fall into emergency (the declared inflow);
+2. income shocks push free-market households into overburden, some recover;
+3. evictions send overburdened, SAP and agreed-rent households to emergency,
+   unless the arrears-prevention budget stops them;
+4. SAP units freed by turnover go to the waiting list (emergency, then temporary
+   housing, then overburden);
+5. temporary places take households from emergency;
+6. the Agenzia brings households from temporary housing and overburden to canone concordato;
+7. some households leave emergency, some leave temporary housing for the market.
+
+Households are created only by the inflow and leave only to the exit state: a test
+checks the conservation. The model's rates are parameters (marked indicative);
+the levers are the scenario's fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from abitare.parameters import ParameterSet, load_parameters
+
+__all__ = ["STATES", "Scenario", "SimulationResult", "simulate"]
+
+EMERGENZA, TEMPORANEA, SAP, CONCORDATO, LIBERO, SOVRACCARICO, USCITA, NOT_YET = range(8)
+STATES = ("emergenza", "temporanea", "sap", "concordato", "libero", "sovraccarico", "uscita")
+STATE_LABELS = (
+    "Emergenza o sfratto",
+    "Accoglienza temporanea",
+    "Alloggio SAP",
+    "Canone concordato",
+    "Mercato libero",
+    "Mercato libero in sovraccarico",
+    "Usciti",
+)
+
+
+class Scenario(BaseModel):
+    """The levers of one scenario (what a slider moves)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    households: int = Field(default=10_000, ge=100, le=500_000, title="Nuclei simulati")
+    years: int = Field(default=10, ge=1, le=20, title="Anni")
+    sap_units_change: int = Field(default=0, ge=-2000, le=2000, title="Alloggi SAP in più (o in meno)")
+    sap_turnover: float = Field(default=4.0, ge=0, le=30, title="Rotazione annua degli alloggi SAP (%)")
+    temporary_places: int = Field(default=50, ge=0, le=5000, title="Posti di accoglienza temporanea")
+    agency_contracts: float = Field(
+        default=3.0, ge=0, le=200, title="Contratti a canone concordato al mese (Agenzia)"
+    )
+    prevention_budget: float = Field(
+        default=5000.0, ge=0, le=1_000_000, title="Budget mensile di prevenzione (€)"
+    )
+    rent_growth: float = Field(default=2.0, ge=-10, le=20, title="Crescita annua degli affitti (%)")
+    income_shock: float = Field(
+        default=1.0, ge=0, le=5, title="Intensità degli shock di reddito (1 = normale)"
+    )
+    seed: int = Field(default=1, ge=0, title="Seme casuale")
+
+
+@dataclass
+class SimulationResult:
+    """Monthly series (index 0 is the starting month) and the totals."""
+
+    scenario: Scenario
+    counts: np.ndarray  # months+1 × 7 states
+    evictions: np.ndarray  # per month
+    evictions_avoided: np.ndarray
+    public_cost: np.ndarray
+    inflows: np.ndarray
+    initial_households: int
+    sap_capacity: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def waiting_list(self) -> np.ndarray:
+        """Households that need a solution: emergency, temporary housing, overburden."""
+        waiting: np.ndarray = self.counts[:, EMERGENZA] + self.counts[:, TEMPORANEA] + self.counts[:, SOVRACCARICO]
+        return waiting
+
+    def totals(self) -> dict[str, float]:
+        return {
+            "sfratti": int(self.evictions.sum()),
+            "sfratti_evitati": int(self.evictions_avoided.sum()),
+            "costo_pubblico": float(self.public_cost.sum()),
+            "in_sovraccarico_alla_fine": int(self.counts[-1, SOVRACCARICO]),
+            "in_attesa_alla_fine": int(self.waiting_list[-1]),
+        }
+
+    def rows(self) -> list[dict[str, float]]:
+        """One row per month, for export."""
+        out = []
+        for month in range(self.counts.shape[0]):
+            row: dict[str, float] = {"mese": month}
+            row.update({name: int(self.counts[month, i]) for i, name in enumerate(STATES)})
+            row["lista_di_attesa"] = int(self.waiting_list[month])
+            if month:
+                row["sfratti"] = int(self.evictions[month - 1])
+                row["sfratti_evitati"] = int(self.evictions_avoided[month - 1])
+                row["costo_pubblico"] = round(float(self.public_cost[month - 1]), 2)
+            out.append(row)
+        return out
+
+
+def _pick(rng: np.random.Generator, candidates: np.ndarray, k: int) -> np.ndarray:
+    """Up to ``k`` of ``candidates``, at random."""
+    if k <= 0 or candidates.size == 0:
+        return candidates[:0]
+    if k >= candidates.size:
+        return candidates
+    return rng.choice(candidates, size=k, replace=False)
+
+
+def simulate(scenario: Scenario, params: ParameterSet | None = None) -> SimulationResult:
+    """Run one scenario month by month; reproducible for a given seed."""
+    p = params or load_parameters()
+    rng = np.random.default_rng(scenario.seed)
+    n = scenario.households
+    months = scenario.years * 12
+    inflow_rate = p.fraction("simulazione.nuovi_in_emergenza")
+    inflows = rng.binomial(n, inflow_rate, size=months)
+    state = np.full(n + int(inflows.sum()), NOT_YET, dtype=np.int8)
+
+    shares = [
+        p.fraction("simulazione.quota_emergenza"),
+        p.fraction("simulazione.quota_temporanea"),
+        p.fraction("simulazione.quota_sap"),
+        p.fraction("simulazione.quota_concordato"),
+    ]
+    overburden = p.fraction("simulazione.quota_sovraccarico")
+    sizes = [round(n * s) for s in shares]
+    sizes.insert(4, 0)
+    sizes[4] = n - sum(sizes) - round(n * overburden)
+    sizes.append(round(n * overburden))
+    state[:n] = np.repeat(np.arange(6, dtype=np.int8), sizes)
+    rng.shuffle(state[:n])
+
+    sap_capacity = max(sizes[SAP] + scenario.sap_units_change, 0)
+    rent_factor = 1 + scenario.rent_growth / 100  # dearer rents make a shock likelier to overburden
+    shock = p.fraction("simulazione.ingresso_sovraccarico") * scenario.income_shock
+    recover = p.fraction("simulazione.uscita_sovraccarico")
+    evict_over = p.fraction("simulazione.sfratto_da_sovraccarico")
+    evict_sap = p.fraction("simulazione.sfratto_sap")
+    leave_emergency = p.fraction("simulazione.uscita_emergenza")
+    temp_to_market = p.fraction("simulazione.autonomia_da_temporanea")
+    turnover = scenario.sap_turnover / 100 / 12
+    per_prevention = p.value("simulazione.costo_prevenzione_sfratto")
+    temp_cost = p.value("simulazione.costo_posto_temporaneo")
+    emergency_cost = p.value("simulazione.costo_emergenza")
+
+    counts = np.zeros((months + 1, len(STATES)), dtype=np.int64)
+    evictions = np.zeros(months, dtype=np.int64)
+    avoided = np.zeros(months, dtype=np.int64)
+    cost = np.zeros(months)
+    agency_credit = 0.0
+    entered = n
+
+    def record(month: int) -> None:
+        counts[month] = np.bincount(state[state != NOT_YET], minlength=len(STATES))[: len(STATES)]
+
+    record(0)
+    for m in range(months):
+        # 1. inflow
+        state[entered : entered + inflows[m]] = EMERGENZA
+        entered += inflows[m]
+        draw = rng.random(state.size)
+        # 2. income shocks and recovery (rent growth makes shocks likelier)
+        shock_now = min(shock * rent_factor ** (m / 12), 1.0)
+        to_over = (state == LIBERO) & (draw < shock_now)
+        to_free = (state == SOVRACCARICO) & (draw < recover)
+        # 3. evictions, some prevented
+        evicted = np.flatnonzero(
+            ((state == SOVRACCARICO) & (draw >= 1 - evict_over)) | ((state == SAP) & (draw >= 1 - evict_sap))
+        )
+        state[to_over] = SOVRACCARICO
+        state[to_free] = LIBERO
+        saved = _pick(rng, evicted, int(scenario.prevention_budget // per_prevention))
+        evicted = np.setdiff1d(evicted, saved, assume_unique=True)
+        state[evicted] = EMERGENZA
+        evictions[m], avoided[m] = evicted.size, saved.size
+        # 4. SAP: turnover frees units; the waiting list fills them in order of need
+        leaving_sap = np.flatnonzero(state == SAP)
+        leaving_sap = leaving_sap[rng.random(leaving_sap.size) < turnover]
+        state[leaving_sap] = USCITA
+        free_units = sap_capacity - int(np.count_nonzero(state == SAP))
+        for source in (EMERGENZA, TEMPORANEA, SOVRACCARICO):
+            if free_units <= 0:
+                break
+            chosen = _pick(rng, np.flatnonzero(state == source), free_units)
+            state[chosen] = SAP
+            free_units -= chosen.size
+        # 5. temporary places take households from emergency
+        free_places = scenario.temporary_places - int(np.count_nonzero(state == TEMPORANEA))
+        state[_pick(rng, np.flatnonzero(state == EMERGENZA), free_places)] = TEMPORANEA
+        # 6. the Agenzia's contracts at canone concordato
+        agency_credit += scenario.agency_contracts
+        slots = int(agency_credit)
+        agency_credit -= slots
+        for source in (TEMPORANEA, SOVRACCARICO):
+            chosen = _pick(rng, np.flatnonzero(state == source), slots)
+            state[chosen] = CONCORDATO
+            slots -= chosen.size
+        # 7. leaving emergency; from temporary housing back to the market
+        draw = rng.random(state.size)
+        state[(state == EMERGENZA) & (draw < leave_emergency)] = USCITA
+        state[(state == TEMPORANEA) & (draw < temp_to_market)] = LIBERO
+        record(m + 1)
+        cost[m] = (
+            counts[m + 1, TEMPORANEA] * temp_cost
+            + counts[m + 1, EMERGENZA] * emergency_cost
+            + min(scenario.prevention_budget, saved.size * per_prevention)
+        )
+    return SimulationResult(
+        scenario=scenario,
+        counts=counts,
+        evictions=evictions,
+        evictions_avoided=avoided,
+        public_cost=cost,
+        inflows=inflows,
+        initial_households=n,
+        sap_capacity=sap_capacity,
+    )
