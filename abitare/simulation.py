@@ -84,7 +84,8 @@ class SimulationResult:
     @property
     def waiting_list(self) -> np.ndarray:
         """Households that need a solution: emergency, temporary housing, overburden."""
-        waiting: np.ndarray = self.counts[:, EMERGENZA] + self.counts[:, TEMPORANEA] + self.counts[:, SOVRACCARICO]
+        c = self.counts
+        waiting: np.ndarray = c[:, EMERGENZA] + c[:, TEMPORANEA] + c[:, SOVRACCARICO]
         return waiting
 
     def totals(self) -> dict[str, float]:

@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from abitare.parameters import load_parameters  # noqa: E402
-from abitare.simulation import Scenario, simulate  # noqa: E402
+from abitare.parameters import load_parameters
+from abitare.simulation import Scenario, simulate
 
 TARGET_MS = 200
 
