@@ -31,8 +31,8 @@ from abitare.parameters import ParameterSet, load_parameters
 
 __all__ = ["STATES", "Scenario", "SimulationResult", "simulate"]
 
-EMERGENZA, TEMPORANEA, SAP, CONCORDATO, LIBERO, SOVRACCARICO, USCITA, NOT_YET = range(8)
 STATES = ("emergenza", "temporanea", "sap", "concordato", "libero", "sovraccarico", "uscita")
+EMERGENZA, TEMPORANEA, SAP, CONCORDATO, LIBERO, SOVRACCARICO, USCITA, NOT_YET = range(len(STATES) + 1)
 STATE_LABELS = (
     "Emergenza o sfratto",
     "Accoglienza temporanea",
@@ -139,8 +139,8 @@ def simulate(scenario: Scenario, params: ParameterSet | None = None) -> Simulati
     ]
     overburden = p.fraction("simulazione.quota_sovraccarico")
     sizes = [round(n * s) for s in shares]
-    sizes.insert(4, 0)
-    sizes[4] = n - sum(sizes) - round(n * overburden)
+    sizes.insert(LIBERO, 0)
+    sizes[LIBERO] = n - sum(sizes) - round(n * overburden)
     sizes.append(round(n * overburden))
     state[:n] = np.repeat(np.arange(6, dtype=np.int8), sizes)
     rng.shuffle(state[:n])

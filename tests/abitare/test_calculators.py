@@ -208,13 +208,15 @@ ALLOWED_LITERALS = {0, 1, 2, 12, 100, 1000}  # counting, months in a year, perce
 
 
 def _domain_literals(tree: ast.AST) -> list[ast.Constant]:
-    """Numeric literals, except the bounds of input fields (Field(gt=0, le=1000) are not rules)."""
+    """Numeric literals, except in the declaration of input fields: Field(default=10, gt=0, le=1000)
+    gives a form's starting value and bounds, not a rule."""
     bounds = {
-        id(kw.value)
+        id(inner)
         for node in ast.walk(tree)
         if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Field"
         for kw in node.keywords
-        if kw.arg in ("gt", "ge", "lt", "le")
+        if kw.arg in ("default", "gt", "ge", "lt", "le")
+        for inner in ast.walk(kw.value)  # -10 is a minus applied to 10
     }
     return [
         node

@@ -172,8 +172,10 @@ def test_related_items_are_found_where_they_live(fixture_content):
     from abitare.content import available_items
 
     root = fixture_content()
-    calculators = {("calculator", name) for name in ("canone-sap", "requisiti-sap", "proprietario",
-                                                     "sostenibilita", "piano-rientro")}
+    calculators = {
+        ("calculator", name)
+        for name in ("canone-sap", "requisiti-sap", "proprietario", "sostenibilita", "piano-rientro")
+    }
     assert available_items(root) == {("case", "prova")} | calculators
     (root / "schede").mkdir()
     (root / "schede" / "assemblea-pubblica.yaml").write_text("schema_version: 1\n", encoding="utf-8")
