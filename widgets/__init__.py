@@ -13,6 +13,7 @@ from abitare_widgets.pages import (
     glossary_page,
     home_page,
     module_page,
+    simulation_page,
 )
 from abitare_widgets.player import ModulePlayer
 from abitare_widgets.quiz import QuestionView
@@ -30,4 +31,5 @@ __all__ = [
     "guarded",
     "home_page",
     "module_page",
+    "simulation_page",
 ]

@@ -103,6 +103,7 @@ class HomeApp(w.VBox):
                 w.HTML(
                     '<p class="abitare-tools"><a href="glossario.ipynb">Glossario del corso</a> · '
                     '<a href="calcolatore.ipynb">Strumenti di calcolo</a> · '
+                    '<a href="simulazione.ipynb">Simulazione della carriera abitativa</a> · '
                     '<a href="classe.ipynb">Area di chi tiene il corso</a></p>'
                 ),
             ],

@@ -31,8 +31,17 @@ from abitare_widgets.home import HomeApp
 from abitare_widgets.links import home_link
 from abitare_widgets.player import ModulePlayer
 from abitare_widgets.safety import DATABASE_MESSAGE, GENERIC_MESSAGE, setup_kernel_logging
+from abitare_widgets.simulation import SimulationApp
 
-__all__ = ["calculator_page", "case_page", "class_page", "glossary_page", "home_page", "module_page"]
+__all__ = [
+    "calculator_page",
+    "case_page",
+    "class_page",
+    "glossary_page",
+    "home_page",
+    "module_page",
+    "simulation_page",
+]
 
 log = logging.getLogger(__name__)
 
@@ -172,3 +181,9 @@ def calculator_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, 
         return CalculatorForm(CALCULATORS[name], home=home)
     back = f'<nav class="abitare-breadcrumb"><a href="{escape(home)}">← Pagina iniziale</a></nav>'
     return w.HTML(back + calculator_index_html(hub_user(environ) or query.get("p")))
+
+
+@_page()
+def simulation_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
+    """The housing-system simulation, two scenarios side by side."""
+    return SimulationApp(home=home_link(hub_user(environ) or query.get("p")))

@@ -1,0 +1,50 @@
+"""Calculator form and simulation app, driven headless."""
+
+from abitare.calc import CALCULATORS
+from abitare_widgets.calculator import CalculatorForm, parse_italian_number
+from abitare_widgets.simulation import SimulationApp
+
+
+def test_italian_numbers_are_read():
+    assert parse_italian_number("1.234,50") == "1234.50" and parse_italian_number(" 80 ") == "80"
+    assert parse_italian_number("80.5") == "80.5"
+
+
+def test_the_canone_form_computes_with_sources_and_indicative_marks():
+    form = CalculatorForm(CALCULATORS["canone-sap"])
+    form.fields["superficie_alloggio"].value = "80"
+    form.fields["balconi"].value = "8"
+    form.fields["cantine"].value = "4"
+    form.fields["anno_costruzione"].value = "1970"
+    form.fields["isee_erp"].value = "8.000,00"
+    form.compute_button.click()
+    html = form.result.value
+    assert "1.037,50 €" in html and "Fonte: L.R. Lombardia 27/2009" in html and "(valore indicativo)" in html
+
+
+def test_the_form_reports_bad_input_in_italian_and_clears_the_old_result():
+    form = CalculatorForm(CALCULATORS["sostenibilita"])
+    form.fields["reddito_mensile"].value = "1500"
+    form.fields["affitto_mensile"].value = "500"
+    form.compute()
+    assert "Risultato" in form.result.value
+    form.fields["reddito_mensile"].value = "tanti"
+    form.compute()
+    assert "deve essere un numero" in form.message.value and form.result.value == ""
+
+
+def test_the_schedule_is_a_table_and_a_csv():
+    form = CalculatorForm(CALCULATORS["piano-rientro"])
+    form.fields["arretrato"].value = "600"
+    form.fields["capacita_mensile"].value = "200"
+    form.compute()
+    assert "Mese per mese" in form.result.value and "piano-rientro.csv" in form.result.value
+
+
+def test_moving_a_slider_reruns_and_redraws_both_scenarios():
+    app = SimulationApp()
+    first_chart, first_table = bytes(app.chart.value), app.summary.value
+    assert app.runs == 1 and first_chart.startswith(b"\x89PNG")
+    app.panel_b.sliders["agency_contracts"].value = 30
+    assert app.runs == 2 and bytes(app.chart.value) != first_chart and app.summary.value != first_table
+    assert "simulazione-scenari.csv" in app.export.value
