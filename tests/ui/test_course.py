@@ -97,8 +97,14 @@ def test_no_page_has_serious_accessibility_violations(voila, page: Page):
         page.get_by_role("button", name="Verifica finale").click()
         answer(page, 1, m.questions[0], wrong=True)
         problems[f"{m.id}/verifica"] = serious_violations(page)
-    for name in ("glossario", "classe", "caso"):
-        page.goto(f"{voila.base}/voila/render/{name}.ipynb?p=axe-tester&c=conflitto-vicinato")
+    for name, c in (
+        ("glossario", ""),
+        ("classe", ""),
+        ("caso", "conflitto-vicinato"),
+        ("calcolatore", "canone-sap"),
+        ("simulazione", ""),
+    ):
+        page.goto(f"{voila.base}/voila/render/{name}.ipynb?p=axe-tester&c={c}")
         expect(page.locator(".abitare-title")).to_be_visible(timeout=LONG)
         problems[name] = serious_violations(page)
     bad = {k: v for k, v in problems.items() if v}

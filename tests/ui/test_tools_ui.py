@@ -1,0 +1,39 @@
+"""Calculators and the simulation in the browser."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+LONG = 90_000
+
+
+def test_moving_a_slider_changes_the_chart(voila, page: Page):
+    page.goto(f"{voila.base}/voila/render/simulazione.ipynb?p=sim-tester")
+    chart = page.locator(".abitare-chart")
+    expect(chart).to_be_visible(timeout=LONG)
+    before = chart.get_attribute("src")
+    table_before = page.locator(".abitare-compare").inner_text()
+    slider = page.get_by_role("slider").nth(3 + 7)  # scenario B: «Contratti a canone concordato al mese»
+    slider.focus()
+    for _ in range(10):
+        page.keyboard.press("ArrowRight")
+    expect(chart).not_to_have_attribute("src", before, timeout=20_000)
+    assert page.locator(".abitare-compare").inner_text() != table_before
+
+
+def test_the_canone_calculator_shows_steps_and_sources(voila, page: Page):
+    page.goto(f"{voila.base}/voila/render/calcolatore.ipynb?c=canone-sap&p=calc-tester")
+    page.get_by_label("Superficie dell'alloggio (m²)", exact=True).fill("80", timeout=LONG)
+    page.get_by_label("Balconi e terrazze (m²) (facoltativo)").fill("8")
+    page.get_by_label("Cantine e simili (m²) (facoltativo)").fill("4")
+    page.get_by_label("Anno di costruzione (facoltativo)").fill("1970")
+    page.get_by_label("ISEE-ERP del nucleo (€) (facoltativo)").fill("8.000")
+    page.get_by_role("button", name="Calcola").click()
+    result = page.locator(".abitare-result")
+    expect(result).to_contain_text("1.037,50 €")
+    page.get_by_text("Costo convenzionale per gli alloggi ultimati prima del 1977").click()
+    expect(page.get_by_text("Fonte: L.R. Lombardia 27/2009, art. 31, Allegato B").first).to_be_visible()
+    page.get_by_label("Superficie dell'alloggio (m²)", exact=True).fill("-3")
+    page.get_by_role("button", name="Calcola").click()
+    expect(page.get_by_role("alert")).to_contain_text("deve essere maggiore di 0")
