@@ -31,16 +31,12 @@ def case_graph_svg(case: Case) -> str:
         graph.nodes[node_id]["layer"] = deepest + 1 if node_id in data.endings else depth.get(node_id, 0)
     pos = nx.multipartite_layout(graph, subset_key="layer")
     width = max(8.0, 2.2 * (deepest + 2))
-    height = max(
-        5.0, 0.9 * max(sum(1 for n in graph if graph.nodes[n]["layer"] == k) for k in range(deepest + 2))
-    )
+    height = max(5.0, 0.9 * max(sum(1 for n in graph if graph.nodes[n]["layer"] == k) for k in range(deepest + 2)))
     fig, ax = plt.subplots(figsize=(width, height))
     recommended = set(zip(data.recommended, data.recommended[1:], strict=False))
     plain = [(a, b) for a, b, d in graph.edges(data=True) if (a, b) not in recommended and not d["guarded"]]
     guarded = [(a, b) for a, b, d in graph.edges(data=True) if (a, b) not in recommended and d["guarded"]]
-    nx.draw_networkx_edges(
-        graph, pos, edgelist=plain, ax=ax, edge_color="#9aa4ae", arrows=True, node_size=1800
-    )
+    nx.draw_networkx_edges(graph, pos, edgelist=plain, ax=ax, edge_color="#9aa4ae", arrows=True, node_size=1800)
     nx.draw_networkx_edges(
         graph, pos, edgelist=guarded, ax=ax, edge_color="#9aa4ae", style="dashed", arrows=True, node_size=1800
     )
@@ -54,9 +50,7 @@ def case_graph_svg(case: Case) -> str:
         arrows=True,
         node_size=1800,
     )
-    colours = [
-        _OUTCOME_COLOURS[data.endings[n].outcome] if n in data.endings else "#e3ebf3" for n in graph.nodes
-    ]
+    colours = [_OUTCOME_COLOURS[data.endings[n].outcome] if n in data.endings else "#e3ebf3" for n in graph.nodes]
     nx.draw_networkx_nodes(graph, pos, ax=ax, node_color=colours, node_size=1800, edgecolors="#1d5c8f")
     labels = {n: n.replace("-", "\n") for n in graph.nodes}
     nx.draw_networkx_labels(graph, pos, labels=labels, ax=ax, font_size=7)

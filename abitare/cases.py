@@ -108,9 +108,7 @@ class StateVar(_Schema):
     @model_validator(mode="after")
     def _range(self) -> StateVar:
         if not self.min <= self.initial <= self.max:
-            raise ValueError(
-                f"il valore iniziale {self.initial} è fuori dall'intervallo {self.min}–{self.max}"
-            )
+            raise ValueError(f"il valore iniziale {self.initial} è fuori dall'intervallo {self.min}–{self.max}")
         return self
 
 
@@ -149,9 +147,7 @@ class Ending(_Schema):
     title: Text
     outcome: Literal["positive", "mixed", "negative"]
     debrief: Text
-    lessons: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$")]] = Field(
-        default_factory=list
-    )
+    lessons: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$")]] = Field(default_factory=list)
 
 
 class CaseFile(_Schema):
@@ -175,9 +171,7 @@ def _apply(names: list[str], state: State, effects: dict[str, int]) -> State:
     return tuple(v + effects.get(n, 0) for n, v in zip(names, state, strict=True))
 
 
-def check_case(
-    case: CaseFile, display: str, line_for: dict[tuple[str | int, ...], int]
-) -> list[ContentIssue]:
+def check_case(case: CaseFile, display: str, line_for: dict[tuple[str | int, ...], int]) -> list[ContentIssue]:
     """Every problem an author must fix, each with its line; empty when the case is sound."""
     issues: list[ContentIssue] = []
 
@@ -276,8 +270,7 @@ def check_case(
             shown = ", ".join(f"{n} = {v}" for n, v in values.items())
             add(
                 ("nodes", node_id),
-                f"in «{node_id}» nessuna scelta è disponibile quando {shown}: "
-                "aggiungi una scelta senza «when».",
+                f"in «{node_id}» nessuna scelta è disponibile quando {shown}: aggiungi una scelta senza «when».",
             )
         for i, choice in open_choices:
             after = _apply(names, state, choice.effects)
@@ -312,9 +305,7 @@ def check_case(
 Adder = Callable[[tuple[str | int, ...], str], None]
 
 
-def _check_loops_and_length(
-    edges: dict[tuple[str, State], dict[tuple[str, State], None]], add: Adder
-) -> None:
+def _check_loops_and_length(edges: dict[tuple[str, State], dict[tuple[str, State], None]], add: Adder) -> None:
     """The (node, state) graph must be free of cycles and no path longer than MAX_STEPS."""
     import networkx as nx
 
@@ -337,9 +328,7 @@ def _check_loops_and_length(
         return
     longest = nx.dag_longest_path_length(graph) if graph.number_of_nodes() else 0
     if longest > MAX_STEPS:
-        add(
-            ("nodes",), f"un percorso arriva a {longest} scelte prima di un finale: il massimo è {MAX_STEPS}."
-        )
+        add(("nodes",), f"un percorso arriva a {longest} scelte prima di un finale: il massimo è {MAX_STEPS}.")
     stuck = {n[0] for n in graph.nodes if not n[0].startswith("ending:") and graph.out_degree(n) == 0}
     for node_id in sorted(stuck):
         add(("nodes", node_id), f"da «{node_id}» non si arriva a nessun finale.")
@@ -364,8 +353,7 @@ def lesson_exists(content_dir: Path, reference: str) -> bool:
     """``morosita/03-piano-di-rientro`` names a lesson file of a module folder."""
     module_id, lesson = reference.split("/", 1)
     return any(
-        (folder / "lezioni" / f"{lesson}.md").is_file()
-        for folder in content_dir.glob(f"[0-9][0-9]_{module_id}")
+        (folder / "lezioni" / f"{lesson}.md").is_file() for folder in content_dir.glob(f"[0-9][0-9]_{module_id}")
     )
 
 
@@ -392,9 +380,7 @@ def load_case_file(path: Path, content_dir: Path, params: ParameterSet | None = 
     params = params or load_parameters()
     display = _display(path, content_dir)
     if not re.match(r"^[a-z0-9][a-z0-9-]*$", path.stem):
-        raise ContentError.single(
-            display, None, "il nome del file deve avere solo minuscole, cifre e trattini."
-        )
+        raise ContentError.single(display, None, "il nome del file deve avere solo minuscole, cifre e trattini.")
     located = _load_with_parameters(path, display, params)
     case = validate_located(CaseFile, located)
     issues = check_case(case, display, located.lines)
@@ -409,9 +395,7 @@ def load_case_file(path: Path, content_dir: Path, params: ParameterSet | None = 
                     )
                 )
     if case.module and not any(content_dir.glob(f"[0-9][0-9]_{case.module}")):
-        issues.append(
-            ContentIssue(display, located.line_for(("module",)), f"il modulo «{case.module}» non esiste.")
-        )
+        issues.append(ContentIssue(display, located.line_for(("module",)), f"il modulo «{case.module}» non esiste."))
     if issues:
         raise ContentError(issues)
     return Case(path.stem, path, case)

@@ -150,8 +150,6 @@ def class_report(engine: Engine, modules: list[Module]) -> ClassReport:
     stats = []
     for m in modules:
         for q in m.questions:
-            given = [
-                s.answers[q.id] for _, sums in rows for s in sums if s.module.id == m.id and q.id in s.answers
-            ]
+            given = [s.answers[q.id] for _, sums in rows for s in sums if s.module.id == m.id and q.id in s.answers]
             stats.append(QuestionStat(m, q.id, q.text, len(given), sum(not r.correct for r in given)))
     return ClassReport(tuple(modules), tuple(rows), tuple(stats))

@@ -17,9 +17,7 @@ from abitare.errors import AbitareError
 from abitare.settings import get_settings
 from abitare.text import count_label
 
-app = typer.Typer(
-    help="Spazio di lavoro del corso sulla gestione sociale.", no_args_is_help=True, add_completion=False
-)
+app = typer.Typer(help="Spazio di lavoro del corso sulla gestione sociale.", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database: creazione e aggiornamento.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 facilitator_app = typer.Typer(help="Credenziali di chi tiene il corso.", no_args_is_help=True)
@@ -34,9 +32,7 @@ app.add_typer(case_app, name="case")
 )
 def calc(
     ctx: typer.Context,
-    name: Annotated[
-        str, typer.Argument(help="Il calcolo: canone-sap, requisiti-sap, proprietario, ...")
-    ] = "",
+    name: Annotated[str, typer.Argument(help="Il calcolo: canone-sap, requisiti-sap, proprietario, ...")] = "",
 ) -> None:
     """Calcolatori: abitare calc NOME --campo valore ... [--json]; con --help elenca i campi."""
     from abitare.calc import CALCULATORS
@@ -65,9 +61,7 @@ def calc(
 
 @case_app.command("graph")
 def case_graph(
-    case_id: Annotated[
-        str, typer.Argument(help="Id del caso (il nome del file in modules/casi senza .yaml).")
-    ],
+    case_id: Annotated[str, typer.Argument(help="Id del caso (il nome del file in modules/casi senza .yaml).")],
     out: Annotated[Path | None, typer.Option(help="File SVG da scrivere (predefinito: <id>.svg).")] = None,
 ) -> None:
     """Disegna il grafo di un caso (SVG) per chi lo scrive."""
@@ -105,6 +99,8 @@ def check(
                 f"ok  caso {c['id']}: {count_label(c['nodes'], 'situazione', 'situazioni')}, "
                 f"{count_label(c['endings'], 'finale', 'finali')}"
             )
+        for ws in inv["worksheets"]:
+            typer.echo(f"ok  scheda {ws['id']}: {count_label(ws['fields'], 'campo', 'campi')}")
         for e in inv["errors"]:
             where = f"{e['path']}:{e['line']}" if e["line"] else e["path"]
             typer.echo(f"ERRORE  {where}: {e['message']}", err=True)
@@ -112,6 +108,8 @@ def check(
         valid = count_label(len(inv["modules"]), "modulo valido", "moduli validi")
         if inv["cases"]:
             valid += ", " + count_label(len(inv["cases"]), "caso valido", "casi validi")
+        if inv["worksheets"]:
+            valid += ", " + count_label(len(inv["worksheets"]), "scheda valida", "schede valide")
         typer.echo(f"{valid}, {count_label(n, 'errore', 'errori') if n else 'nessun errore'}.")
     if inv["errors"]:
         raise typer.Exit(1)
@@ -162,9 +160,7 @@ def serve(
     port: Annotated[int, typer.Option(help="Porta su cui ascoltare.")] = 8866,
     host: Annotated[str, typer.Option(help="Indirizzo su cui ascoltare.")] = "127.0.0.1",
     pool: Annotated[int, typer.Option(help="Kernel pre-avviati per pagina (0 = nessuno).")] = 0,
-    fill_delay: Annotated[
-        float, typer.Option(help="Secondi prima di sostituire un kernel pre-avviato usato.")
-    ] = 0,
+    fill_delay: Annotated[float, typer.Option(help="Secondi prima di sostituire un kernel pre-avviato usato.")] = 0,
     cull_idle: Annotated[int, typer.Option(help="Secondi prima di chiudere un kernel inattivo.")] = 900,
     upgrade_db: Annotated[
         bool, typer.Option("--upgrade-db/--no-upgrade-db", help="Aggiorna il database prima dell'avvio.")
@@ -199,8 +195,7 @@ def serve(
     signal.signal(signal.SIGTERM, _stop)
     if wait_for_port(host, port, timeout=120, alive=lambda: proc.poll() is None):
         typer.echo(
-            f"\n  Spazio di lavoro avviato. Apri nel browser:\n\n    {home_url(opts)}\n\n"
-            "  (Ctrl+C per fermarlo)\n"
+            f"\n  Spazio di lavoro avviato. Apri nel browser:\n\n    {home_url(opts)}\n\n  (Ctrl+C per fermarlo)\n"
         )
     try:
         code = proc.wait()

@@ -119,8 +119,7 @@ class Question(_Schema):
         if self.type == "ordering":
             if right:
                 raise ValueError(
-                    "in una domanda 'ordering' le opzioni si scrivono nell'ordine giusto, "
-                    "senza 'correct: true'"
+                    "in una domanda 'ordering' le opzioni si scrivono nell'ordine giusto, senza 'correct: true'"
                 )
             if len(self.options) < 3:
                 raise ValueError("una domanda 'ordering' deve avere almeno tre elementi da ordinare")
@@ -130,13 +129,9 @@ class Question(_Schema):
                 f"con 'correct: true' (ne ha {right})"
             )
         if self.type == "multiple" and right < 1:
-            raise ValueError(
-                "una domanda di tipo 'multiple' deve avere almeno un'opzione con 'correct: true'"
-            )
+            raise ValueError("una domanda di tipo 'multiple' deve avere almeno un'opzione con 'correct: true'")
         if self.type == "true_false" and len(self.options) != 2:
-            raise ValueError(
-                "una domanda di tipo 'true_false' deve avere esattamente due opzioni (Vero e Falso)"
-            )
+            raise ValueError("una domanda di tipo 'true_false' deve avere esattamente due opzioni (Vero e Falso)")
         texts = [o.text.casefold() for o in self.options]
         if len(set(texts)) != len(texts):
             raise ValueError("due opzioni hanno lo stesso testo")
@@ -297,9 +292,7 @@ def _check_links(text: str, path: Path, display: str, content_dir: Path) -> list
         if not resolved.is_relative_to(root):
             issues.append(ContentIssue(display, line, f"il collegamento '{m[1]}' porta fuori dal corso."))
         elif not resolved.exists():
-            issues.append(
-                ContentIssue(display, line, f"il collegamento '{m[1]}' porta a un file che non esiste.")
-            )
+            issues.append(ContentIssue(display, line, f"il collegamento '{m[1]}' porta a un file che non esiste."))
     return issues
 
 
@@ -332,9 +325,7 @@ def _read_lesson(path: Path, display: str, params: ParameterSet, content_dir: Pa
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
-        raise ContentError.single(
-            display, None, "il file non è in UTF-8: salvalo con codifica UTF-8."
-        ) from err
+        raise ContentError.single(display, None, "il file non è in UTF-8: salvalo con codifica UTF-8.") from err
     except OSError as err:
         raise ContentError.single(display, None, f"il file non si può leggere ({err.strerror}).") from err
     issues = _check_references(text, display, params) + _check_links(text, path, display, content_dir)
@@ -350,9 +341,7 @@ def _read_lesson(path: Path, display: str, params: ParameterSet, content_dir: Pa
                 raise ContentError.single(display, number, "la lezione non ha testo dopo il titolo.")
             title = params.fill_text(line[2:].strip())
             return Lesson(path.stem, title, body, count_words(params.fill_text(body)))
-        raise ContentError.single(
-            display, number, "la prima riga della lezione deve essere il titolo: '# Titolo'."
-        )
+        raise ContentError.single(display, number, "la prima riga della lezione deve essere il titolo: '# Titolo'.")
     raise ContentError.single(display, None, "il file della lezione è vuoto.")
 
 
@@ -433,9 +422,7 @@ def _module_folders(content_dir: Path) -> list[Path]:
         raise ContentError.single(str(content_dir), None, "la cartella dei contenuti non esiste.")
     special = set(RELATED_FOLDERS.values())  # cases and worksheets live beside the modules
     return sorted(
-        p
-        for p in content_dir.iterdir()
-        if p.is_dir() and not p.name.startswith((".", "_")) and p.name not in special
+        p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_")) and p.name not in special
     )
 
 
@@ -464,8 +451,7 @@ def scan(content_dir: Path) -> tuple[list[Module], list[ContentIssue]]:
                 ContentIssue(
                     _display(module.folder, content_dir),
                     None,
-                    f"l'id del modulo '{module.id}' è già usato dalla cartella "
-                    f"{seen[module.id].folder.name}.",
+                    f"l'id del modulo '{module.id}' è già usato dalla cartella {seen[module.id].folder.name}.",
                 )
             )
             continue
@@ -514,8 +500,11 @@ def inventory(content_dir: Path) -> dict[str, Any]:
     from abitare.cases import scan_cases  # cases build on this module
 
     modules, issues = scan(content_dir)
+    from abitare.worksheets import scan_worksheets
+
     cases, case_issues = scan_cases(content_dir) if content_dir.is_dir() else ([], [])
-    issues = [*issues, *case_issues]
+    sheets, sheet_issues = scan_worksheets(content_dir) if content_dir.is_dir() else ([], [])
+    issues = [*issues, *case_issues, *sheet_issues]
     if content_dir.is_dir():
         try:
             load_course(content_dir)
@@ -542,6 +531,8 @@ def inventory(content_dir: Path) -> dict[str, Any]:
             }
             for c in cases
         ],
-        "worksheets": [],
+        "worksheets": [
+            {"id": ws.id, "title": ws.title, "module": ws.data.module, "fields": len(ws.data.fields)} for ws in sheets
+        ],
         "errors": [i.as_dict() for i in issues],
     }

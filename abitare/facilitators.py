@@ -45,9 +45,7 @@ def verify_secret(secret: str, stored: str) -> bool:
         scheme, n, r, p, salt, digest = stored.split("$")
         if scheme != "scrypt":
             return False
-        got = hashlib.scrypt(
-            secret.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=32
-        )
+        got = hashlib.scrypt(secret.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=32)
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(got, base64.b64decode(digest))
@@ -70,9 +68,7 @@ class FacilitatorStore:
         hashed, now = hash_secret(secret), datetime.now(UTC)
         try:
             with self.engine.begin() as conn:
-                done = conn.execute(
-                    update(facilitators).where(facilitators.c.name == name).values(secret_hash=hashed)
-                )
+                done = conn.execute(update(facilitators).where(facilitators.c.name == name).values(secret_hash=hashed))
                 if not done.rowcount:
                     conn.execute(insert(facilitators).values(name=name, secret_hash=hashed, created_at=now))
         except SQLAlchemyError as err:

@@ -118,9 +118,7 @@ class ParameterSet(BaseModel):
         return self._fill(html, span)
 
     def _fill(self, text: str, render: Callable[[Parameter], str]) -> str:
-        return PLACEHOLDER.sub(
-            lambda m: render(self.parameters[m[1]]) if m[1] in self.parameters else m[0], text
-        )
+        return PLACEHOLDER.sub(lambda m: render(self.parameters[m[1]]) if m[1] in self.parameters else m[0], text)
 
 
 @lru_cache(maxsize=4)

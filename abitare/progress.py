@@ -83,14 +83,10 @@ class ProgressStore:
             for _attempt in range(2):  # a concurrent first visit may win the insert
                 with self.engine.begin() as conn:
                     row = conn.execute(
-                        select(participants.c.id, participants.c.display_name).where(
-                            participants.c.code == code
-                        )
+                        select(participants.c.id, participants.c.display_name).where(participants.c.code == code)
                     ).first()
                     if row is not None:
-                        conn.execute(
-                            update(participants).where(participants.c.id == row.id).values(last_seen_at=now)
-                        )
+                        conn.execute(update(participants).where(participants.c.id == row.id).values(last_seen_at=now))
                         return Participant(row.id, code, row.display_name)
                     try:
                         new_id = conn.execute(
@@ -139,8 +135,7 @@ class ProgressStore:
         with _database("Non è stato possibile leggere le tue risposte."), self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
         return {
-            r.question_id: AnswerRecord(r.question_id, tuple(r.choice), bool(r.correct), r.answered_at)
-            for r in rows
+            r.question_id: AnswerRecord(r.question_id, tuple(r.choice), bool(r.correct), r.answered_at) for r in rows
         }
 
     def set_position(self, participant_id: int, module_id: str, position: str) -> None:
@@ -166,9 +161,7 @@ class ProgressStore:
         )
         with _database("Non è stato possibile salvare la lezione letta."), self.engine.begin() as conn:
             done = conn.execute(
-                update(lesson_progress)
-                .where(*where)
-                .values(seconds_spent=lesson_progress.c.seconds_spent + add)
+                update(lesson_progress).where(*where).values(seconds_spent=lesson_progress.c.seconds_spent + add)
             )
             if not done.rowcount:
                 conn.execute(

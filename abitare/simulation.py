@@ -54,16 +54,10 @@ class Scenario(BaseModel):
     sap_units_change: int = Field(default=0, ge=-2000, le=2000, title="Alloggi SAP in più (o in meno)")
     sap_turnover: float = Field(default=4.0, ge=0, le=30, title="Rotazione annua degli alloggi SAP (%)")
     temporary_places: int = Field(default=50, ge=0, le=5000, title="Posti di accoglienza temporanea")
-    agency_contracts: float = Field(
-        default=3.0, ge=0, le=200, title="Contratti a canone concordato al mese (Agenzia)"
-    )
-    prevention_budget: float = Field(
-        default=5000.0, ge=0, le=1_000_000, title="Budget mensile di prevenzione (€)"
-    )
+    agency_contracts: float = Field(default=3.0, ge=0, le=200, title="Contratti a canone concordato al mese (Agenzia)")
+    prevention_budget: float = Field(default=5000.0, ge=0, le=1_000_000, title="Budget mensile di prevenzione (€)")
     rent_growth: float = Field(default=2.0, ge=-10, le=20, title="Crescita annua degli affitti (%)")
-    income_shock: float = Field(
-        default=1.0, ge=0, le=5, title="Intensità degli shock di reddito (1 = normale)"
-    )
+    income_shock: float = Field(default=1.0, ge=0, le=5, title="Intensità degli shock di reddito (1 = normale)")
     seed: int = Field(default=1, ge=0, title="Seme casuale")
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     Engine,
     ForeignKey,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    false,
     inspect,
     text,
 )
@@ -47,12 +49,15 @@ __all__ = [
     "participants",
     "progress",
     "upgrade",
+    "worksheet_answers",
+    "worksheet_members",
+    "worksheet_sessions",
 ]
 
 log = logging.getLogger(__name__)
 
 #: The Alembic head this code expects; bump it with every new migration.
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0004"
 
 metadata = MetaData()
 
@@ -131,6 +136,43 @@ case_choices = Table(
 )
 
 
+worksheet_sessions = Table(
+    "worksheet_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(12), nullable=False, unique=True),
+    Column("template_id", String(60), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("session_date", Date, nullable=False),
+    Column("secret_hash", String(255), nullable=False),
+    Column("status", String(10), nullable=False, server_default="open"),
+    Column("anonymous", Boolean, nullable=False, server_default=false()),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+worksheet_members = Table(
+    "worksheet_members",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", Integer, ForeignKey("worksheet_sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("name_key", String(80), nullable=False),
+    Column("display_name", String(80), nullable=False),
+    Column("joined_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("session_id", "name_key", name="uq_worksheet_member"),
+)
+
+worksheet_answers = Table(
+    "worksheet_answers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("member_id", Integer, ForeignKey("worksheet_members.id", ondelete="CASCADE"), nullable=False),
+    Column("field_id", String(60), nullable=False),
+    Column("value", JSON, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("member_id", "field_id", name="uq_worksheet_answer"),
+)
+
+
 def make_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
     """An engine for ``url``; for SQLite, creates the folder and sets WAL mode."""
     try:
@@ -185,9 +227,7 @@ def upgrade(url: str, revision: str = "head") -> None:
             command.upgrade(cfg, revision)
     except SQLAlchemyError as err:
         log.error("database upgrade failed", exc_info=err)
-        raise StorageError(
-            f"Aggiornamento del database non riuscito ({type(err).__name__}: {err.args[0]})."
-        ) from err
+        raise StorageError(f"Aggiornamento del database non riuscito ({type(err).__name__}: {err.args[0]}).") from err
     finally:
         engine.dispose()
 
@@ -212,8 +252,7 @@ def check_ready(engine: Engine) -> None:
     if found != SCHEMA_REVISION:
         if found is None:
             raise DatabaseNotReadyError(
-                "Il database non è ancora stato creato: esegui 'abitare db upgrade' "
-                "(lo fa anche 'make start')."
+                "Il database non è ancora stato creato: esegui 'abitare db upgrade' (lo fa anche 'make start')."
             )
         raise DatabaseNotReadyError(
             f"Il database è alla versione {found}, serve la {SCHEMA_REVISION}: "

@@ -218,9 +218,7 @@ def load_yaml(path: Path, display: str | None = None) -> Located:
     name = display or str(path)
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise ContentError.single(
-                name, None, f"il file supera {MAX_BYTES // 1_000_000} MB: è troppo grande."
-            )
+            raise ContentError.single(name, None, f"il file supera {MAX_BYTES // 1_000_000} MB: è troppo grande.")
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
         raise ContentError.single(name, None, "il file non è in UTF-8: salvalo con codifica UTF-8.") from err

@@ -38,9 +38,7 @@ def measure(pool: int, runs: int) -> tuple[list[float], list[float]]:
                     page.goto(server.home + "?" + urlencode({"p": code}))
                     page.get_by_text(f"Benvenuto/a, {code}").wait_for(timeout=120_000)
                     homes.append(time.perf_counter() - start)
-                    url = f"{server.base}/voila/render/modulo.ipynb?" + urlencode(
-                        {"m": "sistema-abitativo", "p": code}
-                    )
+                    url = f"{server.base}/voila/render/modulo.ipynb?" + urlencode({"m": "sistema-abitativo", "p": code})
                     start = time.perf_counter()
                     page.goto(url)
                     page.get_by_role("button", name="Verifica finale").wait_for(timeout=120_000)
@@ -66,8 +64,7 @@ def main() -> None:
             f"runs={runs}"
         )
     print(
-        f"ratio pool=1 / pool=0: home {results[1][0] / results[0][0]:.2f}, "
-        f"module {results[1][1] / results[0][1]:.2f}"
+        f"ratio pool=1 / pool=0: home {results[1][0] / results[0][0]:.2f}, module {results[1][1] / results[0][1]:.2f}"
     )
 
 

@@ -55,8 +55,7 @@ def result_html(calculator: Calculator, result: Result, params: ParameterSet) ->
     if result.table:
         head = "".join(f"<th>{escape(str(k))}</th>" for k in result.table[0])
         body = "".join(
-            "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row.values()) + "</tr>"
-            for row in result.table
+            "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row.values()) + "</tr>" for row in result.table
         )
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=list(result.table[0]), delimiter=";")
@@ -117,9 +116,7 @@ class CalculatorForm(w.VBox):
                 )
             self.fields[name] = widget
             rows.append(widget)
-        self.compute_button = w.Button(
-            description="Calcola", button_style="primary", layout=w.Layout(width="auto")
-        )
+        self.compute_button = w.Button(description="Calcola", button_style="primary", layout=w.Layout(width="auto"))
         self.compute_button.on_click(lambda _b: self.compute())
         self.result = w.HTML()
         header = w.HTML(

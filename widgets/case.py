@@ -39,9 +39,7 @@ def _md(text: str) -> str:
 class CasePlayer(w.VBox):
     """One participant's attempt at a case, rebuilt from the stored choices."""
 
-    def __init__(
-        self, case: Case, store: CaseStore, participant: Participant, group: str = "", **kwargs: Any
-    ) -> None:
+    def __init__(self, case: Case, store: CaseStore, participant: Participant, group: str = "", **kwargs: Any) -> None:
         self.case = case
         self.store = store
         self.participant = participant
@@ -148,9 +146,7 @@ class CasePlayer(w.VBox):
             self.choice_box.children = buttons
         steps = "".join(f"<li>{escape(self._choice_text(s.node, s.choice))}</li>" for s in self.run.steps)
         self.path_view.value = (
-            f"<h2>Le tue scelte</h2><ol>{steps}</ol>"
-            if steps
-            else "<h2>Le tue scelte</h2><p>Nessuna, per ora.</p>"
+            f"<h2>Le tue scelte</h2><ol>{steps}</ol>" if steps else "<h2>Le tue scelte</h2><p>Nessuna, per ora.</p>"
         )
 
     def _choice_text(self, node_id: str, index: int) -> str:
@@ -170,8 +166,7 @@ class CasePlayer(w.VBox):
         advised = "".join(f"<li>{escape(t)}</li>" for t in self._recommended_choices())
         code = self.participant.display_name
         lessons = "".join(
-            f'<li><a href="{escape(page_link("modulo.ipynb", code, m=module_id, l=lesson_id))}">'
-            f"{escape(ref)}</a></li>"
+            f'<li><a href="{escape(page_link("modulo.ipynb", code, m=module_id, l=lesson_id))}">{escape(ref)}</a></li>'
             for ref in ending.lessons
             for module_id, lesson_id in [ref.split("/", 1)]
         )

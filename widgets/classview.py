@@ -50,8 +50,7 @@ def case_stats_html(stats: CaseStats) -> str:
             f"<tbody>{rows}</tbody></table>"
         )
     endings = "".join(
-        f"<tr><td>{escape(e.title)}</td><td>{stats.endings.get(eid, 0)}</td></tr>"
-        for eid, e in data.endings.items()
+        f"<tr><td>{escape(e.title)}</td><td>{stats.endings.get(eid, 0)}</td></tr>" for eid, e in data.endings.items()
     )
     return (
         f'<p role="status">Partecipanti che hanno giocato: <strong>{stats.participants}</strong>; '
@@ -107,9 +106,7 @@ class ClassView(w.VBox):
             style={"description_width": "initial"},
             layout=w.Layout(width="420px"),
         )
-        self.enter_button = w.Button(
-            description="Entra", button_style="primary", layout=w.Layout(width="auto")
-        )
+        self.enter_button = w.Button(description="Entra", button_style="primary", layout=w.Layout(width="auto"))
         self.enter_button.on_click(lambda _b: self.enter())
         self.refresh_button = w.Button(description="Aggiorna i dati", layout=w.Layout(width="auto"))
         self.refresh_button.on_click(lambda _b: self.refresh())
@@ -227,9 +224,7 @@ class ClassView(w.VBox):
         rows = ""
         for participant, sums in report.rows:
             cells = "".join(
-                "<td>"
-                + ("✓ " + f"{s.score_percent}%" if s.complete else "in corso" if s.started else "–")
-                + "</td>"
+                "<td>" + ("✓ " + f"{s.score_percent}%" if s.complete else "in corso" if s.started else "–") + "</td>"
                 for s in sums
             )
             rows += f"<tr><th scope='row'>{escape(participant.display_name)}</th>{cells}</tr>"

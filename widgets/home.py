@@ -78,16 +78,12 @@ class HomeApp(w.VBox):
             continuous_update=False,
             layout=w.Layout(width="360px"),
         )
-        self.enter_button = w.Button(
-            description="Entra", button_style="primary", layout=w.Layout(width="auto")
-        )
+        self.enter_button = w.Button(description="Entra", button_style="primary", layout=w.Layout(width="auto"))
         self.enter_button.on_click(lambda _b: self.enter())
         self.code.observe(lambda ch: self.enter() if ch["new"].strip() else None, "value")
         help_text = w.HTML(f'<p class="abitare-help">{escape(course.identity_help)}</p>')
         if hub_user:
-            identity: w.Widget = w.HTML(
-                f"<p>Hai effettuato l'accesso come <strong>{escape(hub_user)}</strong>.</p>"
-            )
+            identity: w.Widget = w.HTML(f"<p>Hai effettuato l'accesso come <strong>{escape(hub_user)}</strong>.</p>")
         else:
             identity = w.VBox([w.HTML("<h2>Chi sei</h2>"), help_text, w.HBox([self.code, self.enter_button])])
         identity.add_class("abitare-identity")
@@ -173,17 +169,9 @@ class HomeApp(w.VBox):
                 action = '<p class="abitare-hint">Inserisci il tuo codice per aprire il modulo.</p>'
             else:
                 ms = summary.modules[i]
-                label = (
-                    "Rivedi il modulo"
-                    if ms.complete
-                    else "Riprendi il modulo"
-                    if ms.started
-                    else "Apri il modulo"
-                )
+                label = "Rivedi il modulo" if ms.complete else "Riprendi il modulo" if ms.started else "Apri il modulo"
                 href = escape(module_link(m.id, self.participant.display_name))
-                action = (
-                    f'{_progress_html(ms)}<p><a class="abitare-link-button" href="{href}">{label}</a></p>'
-                )
+                action = f'{_progress_html(ms)}<p><a class="abitare-link-button" href="{href}">{label}</a></p>'
             cards.append(
                 w.HTML(
                     f'<section class="abitare-card" aria-label="{escape(m.title)}">'

@@ -57,8 +57,7 @@ def _safely(build: Callable[[], w.Widget], link: str | None = "home.ipynb") -> w
     except ContentError as err:
         log.error("content error while building a page:\n%s", err)
         return _notice(
-            "Questa pagina ha un errore nei contenuti del corso e non può essere "
-            "mostrata. Avvisa chi tiene il corso.",
+            "Questa pagina ha un errore nei contenuti del corso e non può essere mostrata. Avvisa chi tiene il corso.",
             link,
         )
     except DatabaseUnavailableError as err:

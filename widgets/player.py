@@ -50,9 +50,7 @@ class ModulePlayer(w.VBox):
         self.participant = participant
         self.available = available
         self.message = ErrorBanner()
-        self.answers: dict[str, AnswerRecord] = current_answers(
-            module, store.latest_answers(participant.id, module.id)
-        )
+        self.answers: dict[str, AnswerRecord] = current_answers(module, store.latest_answers(participant.id, module.id))
         self.read: dict[str, int] = store.lessons_read(participant.id, module.id)
         self._quiz: w.VBox | None = None
         self._lesson_started: float | None = None
@@ -66,9 +64,7 @@ class ModulePlayer(w.VBox):
             f" · tempo stimato {module.estimated_minutes} minuti</p>"
         )
         self.toc_buttons = {
-            key: w.Button(
-                description=self._label(key), layout=w.Layout(width="100%"), tooltip=self._label(key)
-            )
+            key: w.Button(description=self._label(key), layout=w.Layout(width="100%"), tooltip=self._label(key))
             for key in module.positions
         }
         for key, button in self.toc_buttons.items():
@@ -81,9 +77,7 @@ class ModulePlayer(w.VBox):
         toc.add_class("abitare-toc")
         self.body = w.VBox(layout=w.Layout(flex="1 1 auto", width="auto"))
         self.prev = w.Button(description="◀ Precedente", layout=w.Layout(width="auto"))
-        self.next = w.Button(
-            description="Successiva ▶", button_style="primary", layout=w.Layout(width="auto")
-        )
+        self.next = w.Button(description="Successiva ▶", button_style="primary", layout=w.Layout(width="auto"))
         self.prev.on_click(lambda _b: self.step(-1))
         self.next.on_click(lambda _b: self.step(+1))
         nav = w.HBox([self.prev, self.next], layout=w.Layout(justify_content="space-between"))
@@ -188,8 +182,7 @@ class ModulePlayer(w.VBox):
             quiz = self.module.quiz
             assert quiz is not None
             views = [
-                QuestionView(q, n, self._answer, self.answers.get(q.id))
-                for n, q in enumerate(quiz.questions, start=1)
+                QuestionView(q, n, self._answer, self.answers.get(q.id)) for n, q in enumerate(quiz.questions, start=1)
             ]
             intro = w.HTML(
                 f"<h2>{escape(quiz.title)}</h2><p>Scegli la tua risposta e premi "
@@ -260,6 +253,5 @@ class ModulePlayer(w.VBox):
         given = list(self.answers.values())
         right = sum(r.correct for r in given)
         self.score.value = (
-            f'<p class="abitare-score" role="status">Risposte date: {len(given)} su {total}'
-            f" · corrette: {right}</p>"
+            f'<p class="abitare-score" role="status">Risposte date: {len(given)} su {total} · corrette: {right}</p>'
         )

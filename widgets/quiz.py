@@ -89,8 +89,7 @@ class QuestionView(w.VBox):
             "ordering": "metti in ordine",
         }[question.type]
         self.prompt = w.HTML(
-            f'<p class="abitare-question"><strong>Domanda {number}</strong> ({kind}). '
-            f"{escape(question.text)}</p>"
+            f'<p class="abitare-question"><strong>Domanda {number}</strong> ({kind}). {escape(question.text)}</p>'
         )
         labels = [o.text for o in question.options]
         self.places: list[tuple[int, w.Dropdown]] = []
@@ -113,8 +112,7 @@ class QuestionView(w.VBox):
             self.selector = w.VBox([hint, *(d for _, d in self.places)])
         elif question.type == "multiple":
             self.checks = [
-                w.Checkbox(value=False, description=t, indent=False, layout=w.Layout(width="auto"))
-                for t in labels
+                w.Checkbox(value=False, description=t, indent=False, layout=w.Layout(width="auto")) for t in labels
             ]
             self.selector: w.Widget = w.VBox(self.checks)
             for c in self.checks:

@@ -103,8 +103,7 @@ def comparison_html(a: SimulationResult, b: SimulationResult) -> str:
         ("Costo pubblico stimato", ta["costo_pubblico"], tb["costo_pubblico"], _euro),
     ]
     body = "".join(
-        f"<tr><th scope='row'>{label}</th><td>{fmt(x)}</td><td>{fmt(y)}</td></tr>"
-        for label, x, y, fmt in rows
+        f"<tr><th scope='row'>{label}</th><td>{fmt(x)}</td><td>{fmt(y)}</td></tr>" for label, x, y, fmt in rows
     )
     last = "".join(
         f"<tr><th scope='row'>{label}</th><td>{a.counts[-1, i]}</td><td>{b.counts[-1, i]}</td></tr>"

@@ -70,8 +70,7 @@ def canone_sap(i: CanoneSapInputs, p: ParameterSet) -> Result:
         Step(
             "Superficie dell'alloggio con il coefficiente di dimensione",
             f"{number(i.superficie_alloggio)} m² × {number(size)} = {number(own)} m²",
-            "Alla superficie propria dell'alloggio si applica un coefficiente "
-            "che dipende dalla sua dimensione.",
+            "Alla superficie propria dell'alloggio si applica un coefficiente che dipende dalla sua dimensione.",
             ("sap.superficie_soglia_coefficiente_alto", "sap.superficie_soglia_coefficiente_basso", size_key),
         )
     )
@@ -101,9 +100,7 @@ def canone_sap(i: CanoneSapInputs, p: ParameterSet) -> Result:
     year = i.anno_ristrutturazione or i.anno_costruzione
     if year is None:
         cost_key = "sap.costo_convenzionale_dopo_1976"
-        notes.append(
-            "Anno di costruzione non indicato: si usa il costo convenzionale degli alloggi più recenti."
-        )
+        notes.append("Anno di costruzione non indicato: si usa il costo convenzionale degli alloggi più recenti.")
     else:
         recent = year >= p.value("sap.anno_soglia_costo")
         cost_key = "sap.costo_convenzionale_dopo_1976" if recent else "sap.costo_convenzionale_prima_1977"
@@ -151,8 +148,7 @@ def canone_sap(i: CanoneSapInputs, p: ParameterSet) -> Result:
         steps.append(
             Step(
                 "Canone sopportabile annuo",
-                f"{euro(rental)} × {number(p.value(band_key), 0)}% = {euro(annual)} "
-                f"(al mese {euro(annual / 12)})",
+                f"{euro(rental)} × {number(p.value(band_key), 0)}% = {euro(annual)} (al mese {euro(annual / 12)})",
                 "Il canone è una percentuale del valore locativo che dipende dall'area ISEE-ERP del nucleo.",
                 (band_key,),
             )

@@ -37,9 +37,7 @@ def parse_args(calculator: Calculator, args: list[str]) -> tuple[dict[str, Any],
             continue
         key, _, inline = arg.partition("=")
         if key not in by_option:
-            raise CalcInputError(
-                [f"opzione sconosciuta «{key}» (vedi abitare calc {calculator.name} --help)"]
-            )
+            raise CalcInputError([f"opzione sconosciuta «{key}» (vedi abitare calc {calculator.name} --help)"])
         name = by_option[key]
         if _is_flag(fields[name].annotation) and not inline:
             raw[name] = True

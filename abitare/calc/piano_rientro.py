@@ -57,15 +57,11 @@ def piano_rientro(i: PianoInputs, p: ParameterSet) -> Result:
     long_enough = i.anni_residui_contratto >= p.value("morosita_incolpevole.anni_residui")
     fund = 0.0
     if fund_ok and long_enough:
-        fund = min(
-            remaining, p.value("morosita_incolpevole.sanare_max"), p.value("morosita_incolpevole.totale_max")
-        )
+        fund = min(remaining, p.value("morosita_incolpevole.sanare_max"), p.value("morosita_incolpevole.totale_max"))
     steps.append(
         Step(
             "Fondo morosità incolpevole (per sanare l'arretrato)",
-            euro(fund)
-            if fund
-            else ("requisiti economici non rispettati" if not fund_ok else "contratto troppo breve"),
+            euro(fund) if fund else ("requisiti economici non rispettati" if not fund_ok else "contratto troppo breve"),
             "Con ISE o ISEE sotto le soglie e un contratto con abbastanza anni residui, il fondo può sanare "
             "l'arretrato fino al massimo previsto (verifica l'avviso del tuo Comune).",
             (

@@ -16,25 +16,15 @@ class ProprietarioInputs(Inputs):
     canone_concordato_mensile: float = Field(gt=0, title="Canone concordato mensile (€)")
     canone_libero_mensile: float = Field(gt=0, title="Canone di mercato libero mensile (€)")
     superficie: float = Field(gt=0, le=1000, title="Superficie dell'alloggio (m²)")
-    fascia_min: float | None = Field(
-        default=None, ge=0, title="Fascia dell'accordo territoriale: minimo (€/m² anno)"
-    )
-    fascia_max: float | None = Field(
-        default=None, ge=0, title="Fascia dell'accordo territoriale: massimo (€/m² anno)"
-    )
+    fascia_min: float | None = Field(default=None, ge=0, title="Fascia dell'accordo territoriale: minimo (€/m² anno)")
+    fascia_max: float | None = Field(default=None, ge=0, title="Fascia dell'accordo territoriale: massimo (€/m² anno)")
     regime: Literal["cedolare", "irpef"] = Field(default="cedolare", title="Regime fiscale")
     aliquota_irpef: float | None = Field(default=None, ge=0, le=100, title="Aliquota IRPEF marginale (%)")
     imu_ordinaria: float = Field(default=0, ge=0, title="IMU ordinaria annua (€)")
     mesi_sfitto_libero: float = Field(default=0, ge=0, le=12, title="Mesi di sfitto all'anno, mercato libero")
-    mesi_sfitto_concordato: float = Field(
-        default=0, ge=0, le=12, title="Mesi di sfitto all'anno, canone concordato"
-    )
-    morosita_libero: float = Field(
-        default=0, ge=0, le=100, title="Canoni non pagati attesi, mercato libero (%)"
-    )
-    morosita_concordato: float = Field(
-        default=0, ge=0, le=100, title="Canoni non pagati attesi, canone concordato (%)"
-    )
+    mesi_sfitto_concordato: float = Field(default=0, ge=0, le=12, title="Mesi di sfitto all'anno, canone concordato")
+    morosita_libero: float = Field(default=0, ge=0, le=100, title="Canoni non pagati attesi, mercato libero (%)")
+    morosita_concordato: float = Field(default=0, ge=0, le=100, title="Canoni non pagati attesi, canone concordato (%)")
     reddito_inquilino: float | None = Field(default=None, ge=0, title="Reddito dell'inquilino (€)")
 
     @model_validator(mode="after")
@@ -131,9 +121,7 @@ def proprietario(i: ProprietarioInputs, p: ParameterSet) -> Result:
     )
     notes = []
     per_m2 = i.canone_concordato_mensile * 12 / i.superficie
-    if (i.fascia_min is not None and per_m2 < i.fascia_min) or (
-        i.fascia_max is not None and per_m2 > i.fascia_max
-    ):
+    if (i.fascia_min is not None and per_m2 < i.fascia_min) or (i.fascia_max is not None and per_m2 > i.fascia_max):
         notes.append(
             f"Il canone concordato indicato ({number(per_m2)} €/m² l'anno) è fuori dalla fascia dell'accordo "
             "territoriale: va ricalcolato."
@@ -153,12 +141,8 @@ def proprietario(i: ProprietarioInputs, p: ParameterSet) -> Result:
             Step(
                 "Detrazione per l'inquilino a canone concordato",
                 euro(deduction),
-                "L'inquilino con un contratto a canone concordato detrae un importo fisso, "
-                "secondo il reddito.",
-                (
-                    ("inquilino.soglia_reddito_basso", "inquilino.soglia_reddito_medio")
-                    + ((key,) if key else ())
-                ),
+                "L'inquilino con un contratto a canone concordato detrae un importo fisso, secondo il reddito.",
+                (("inquilino.soglia_reddito_basso", "inquilino.soglia_reddito_medio") + ((key,) if key else ())),
             )
         )
     return Result(

@@ -95,9 +95,7 @@ def test_proprietario_irpef_by_hand():
 
 
 def test_sostenibilita_thresholds():
-    r = run_calculator(
-        "sostenibilita", {"reddito_mensile": 1500, "affitto_mensile": 500, "spese_mensili": 100}
-    )
+    r = run_calculator("sostenibilita", {"reddito_mensile": 1500, "affitto_mensile": 500, "spese_mensili": 100})
     assert r.figures["incidenza_percento"] == 40 and r.figures["esito"] == "attenzione"
     over = run_calculator("sostenibilita", {"reddito_mensile": 1000, "affitto_mensile": 450})
     assert over.figures["esito"] == "sovraccarico"
@@ -117,9 +115,7 @@ def test_piano_di_rientro_uses_the_funds_then_schedules():
         },
     )
     # 12.000 − 1.000 (solidarietà) − 8.000 (fondo, massimo) = 3.000 → 12 rate da 250
-    assert (
-        r.figures["fondo_morosita"] == 8000 and r.figures["da_rateizzare"] == 3000 and r.figures["rate"] == 12
-    )
+    assert r.figures["fondo_morosita"] == 8000 and r.figures["da_rateizzare"] == 3000 and r.figures["rate"] == 12
     assert r.table[-1] == {"mese": 12, "rata": 250, "residuo": 0}
 
 

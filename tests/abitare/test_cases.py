@@ -34,9 +34,7 @@ def test_the_base_case_is_sound_and_listed(fixture_content):
     from abitare.content import inventory
 
     inv = inventory(fixture_content())
-    assert inv["cases"] == [
-        {"id": "prova", "title": "Un caso di prova", "module": "prova", "nodes": 3, "endings": 2}
-    ]
+    assert inv["cases"] == [{"id": "prova", "title": "Un caso di prova", "module": "prova", "nodes": 3, "endings": 2}]
     assert inv["errors"] == []
 
 
@@ -100,9 +98,7 @@ def test_six_cases_are_shipped_and_sound():
 
 @pytest.mark.parametrize("case", SHIPPED, ids=[c.id for c in SHIPPED])
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    seed=st.integers(min_value=0, max_value=10**9), picks=st.lists(st.integers(0, 3), max_size=MAX_STEPS + 5)
-)
+@given(seed=st.integers(min_value=0, max_value=10**9), picks=st.lists(st.integers(0, 3), max_size=MAX_STEPS + 5))
 def test_random_walks_end_and_stay_in_range(case, seed, picks):
     run = CaseRun(case, str(seed))
     for step in range(MAX_STEPS + 1):

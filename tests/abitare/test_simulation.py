@@ -22,9 +22,7 @@ PARAMS = load_parameters()
     shock=st.floats(0, 3),
     seed=st.integers(0, 10_000),
 )
-def test_households_are_neither_created_nor_lost(
-    households, years, sap, temp, agency, budget, growth, shock, seed
-):
+def test_households_are_neither_created_nor_lost(households, years, sap, temp, agency, budget, growth, shock, seed):
     scenario = Scenario(
         households=households,
         years=years,
@@ -42,9 +40,7 @@ def test_households_are_neither_created_nor_lost(
     assert (r.counts >= 0).all()
     assert (np.diff(r.counts[:, STATES.index("uscita")]) >= 0).all(), "nobody comes back from the exit"
     assert (r.counts[:, STATES.index("sap")] <= max(r.sap_capacity, r.counts[0, STATES.index("sap")])).all()
-    assert (
-        r.counts[1:, STATES.index("temporanea")] <= max(temp, r.counts[0, STATES.index("temporanea")])
-    ).all()
+    assert (r.counts[1:, STATES.index("temporanea")] <= max(temp, r.counts[0, STATES.index("temporanea")])).all()
 
 
 def test_same_seed_same_run_other_seed_other_run():

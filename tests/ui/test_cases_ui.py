@@ -27,9 +27,9 @@ def play_to_an_ending(page: Page) -> None:
             return
         step = page.locator(".abitare-case h2").filter(has_text=re.compile("^Passo")).inner_text()
         page.locator(".abitare-choice").first.click()
-        expect(
-            page.locator(".abitare-case h2").filter(has_text=re.compile("^(Passo|Finale)")).first
-        ).not_to_have_text(step)
+        expect(page.locator(".abitare-case h2").filter(has_text=re.compile("^(Passo|Finale)")).first).not_to_have_text(
+            step
+        )
     pytest.fail("no ending after 45 choices")
 
 

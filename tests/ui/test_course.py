@@ -151,9 +151,7 @@ def test_a_quiz_can_be_answered_with_the_keyboard_alone(voila, page: Page):
                 page.keyboard.press("Space")
         else:
             for right_place, text in enumerate(options, start=1):
-                tab_to(
-                    f"e.tagName === 'SELECT' && e.closest('.widget-dropdown').textContent.includes({text!r})"
-                )
+                tab_to(f"e.tagName === 'SELECT' && e.closest('.widget-dropdown').textContent.includes({text!r})")
                 page.keyboard.type(str(right_place))  # type-ahead picks "2°" on a focused list
         tab_to("e.tagName === 'BUTTON' && e.textContent.startsWith('Conferma')")
         page.keyboard.press("Enter")

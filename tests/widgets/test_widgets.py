@@ -192,9 +192,7 @@ def test_ordering_questions_take_positions(store):
         from abitare.progress import AnswerRecord
 
         stored.append(choice)
-        return AnswerRecord(
-            question.id, choice, question.is_correct(choice), __import__("datetime").datetime.now()
-        )
+        return AnswerRecord(question.id, choice, question.is_correct(choice), __import__("datetime").datetime.now())
 
     view = QuestionView(q, 1, record)
     shown = [i for i, _ in view.places]

@@ -26,9 +26,7 @@ def upgrade() -> None:
     op.create_table(
         "progress",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column(
-            "participant_id", sa.Integer, sa.ForeignKey("participants.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("participant_id", sa.Integer, sa.ForeignKey("participants.id", ondelete="CASCADE"), nullable=False),
         sa.Column("module_id", sa.String(60), nullable=False),
         sa.Column("position", sa.String(80), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -37,9 +35,7 @@ def upgrade() -> None:
     op.create_table(
         "answers",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column(
-            "participant_id", sa.Integer, sa.ForeignKey("participants.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("participant_id", sa.Integer, sa.ForeignKey("participants.id", ondelete="CASCADE"), nullable=False),
         sa.Column("module_id", sa.String(60), nullable=False),
         sa.Column("question_id", sa.String(60), nullable=False),
         sa.Column("choice", sa.JSON, nullable=False),
