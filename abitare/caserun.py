@@ -40,6 +40,7 @@ class CaseRun:
     steps: list[Step] = field(init=False, default_factory=list)
     ending: str | None = field(init=False, default=None)
     last_event: str | None = field(init=False, default=None)
+    clamped: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
         data = self.case.data
@@ -66,7 +67,9 @@ class CaseRun:
         for name, delta in effects.items():
             var = self.case.data.state[name]
             # the checker proves effects stay in range; clamping only guards edited files
-            self.state[name] = min(max(self.state[name] + delta, var.min), var.max)
+            raw = self.state[name] + delta
+            self.state[name] = min(max(raw, var.min), var.max)
+            self.clamped = self.clamped or raw != self.state[name]
 
     @property
     def finished(self) -> bool:

@@ -13,6 +13,7 @@ is not a real path.
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 from collections import deque
 from collections.abc import Callable
@@ -25,6 +26,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from abitare.errors import ContentError, ContentIssue, UnknownCaseError
 from abitare.parameters import ParameterSet, load_parameters
 from abitare.validation import validate_located
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "MAX_STATES",
@@ -40,6 +43,7 @@ __all__ = [
     "load_case",
     "load_case_file",
     "parse_guard",
+    "recommended_choices",
     "scan_cases",
 ]
 
@@ -118,6 +122,7 @@ class Choice(_Schema):
     effects: dict[VarName, int] = Field(default_factory=dict)
     feedback: Text | None = None
     when: Text | None = None
+    recommended: bool = False
 
     @field_validator("when")
     @classmethod
@@ -315,7 +320,7 @@ def _check_loops_and_length(edges: dict[tuple[str, State], dict[tuple[str, State
         for target in targets:
             graph.add_edge(source, target)
     try:
-        cycle = nx.find_cycle(graph, source=next(iter(edges)))
+        cycle = nx.find_cycle(graph, source=list(edges))  # every state, in exploration order
     except nx.NetworkXNoCycle:
         cycle = None
     if cycle:
@@ -347,6 +352,24 @@ def _check_recommended(case: CaseFile, add: Adder) -> None:
                 ("recommended", i + 1),
                 f"nel percorso consigliato, da «{a}» non c'è una scelta che porti a «{b}».",
             )
+            continue
+        leading = [j for j, c in enumerate(node.choices) if c.to == b]
+        marked = [j for j in leading if node.choices[j].recommended]
+        if len(leading) > 1 and len(marked) != 1:
+            add(
+                ("nodes", a),
+                f"da «{a}» più scelte portano a «{b}»: segna con «recommended: true» quella consigliata (una sola).",
+            )
+
+
+def recommended_choices(case: CaseFile) -> list[tuple[str, int]]:
+    """The recommended path as (situation, choice index) pairs."""
+    out = []
+    for a, b in itertools.pairwise(case.recommended):
+        leading = [j for j, c in enumerate(case.nodes[a].choices) if c.to == b]
+        marked = [j for j in leading if case.nodes[a].choices[j].recommended]
+        out.append((a, (marked or leading)[0]))
+    return out
 
 
 def lesson_exists(content_dir: Path, reference: str) -> bool:
@@ -418,6 +441,9 @@ def scan_cases(content_dir: Path) -> tuple[list[Case], list[ContentIssue]]:
             cases.append(load_case_file(path, content_dir, params))
         except ContentError as err:
             issues.extend(err.issues)
+        except Exception as err:  # a checker bug must not take the pages down
+            log.exception("unexpected error checking %s", path)
+            issues.append(ContentIssue(str(path.name), None, f"errore imprevisto nel controllo del caso: {err}"))
     return cases, issues
 
 

@@ -57,6 +57,44 @@ def calc(
     except AbitareError as err:
         typer.echo(f"Dati non validi: {err}", err=True)
         raise typer.Exit(2) from err
+    except (ArithmeticError, ValueError) as err:  # numbers too large to compute with
+        logging.getLogger(__name__).debug("calc failed", exc_info=err)
+        typer.echo("Dati non validi: i numeri indicati sono fuori misura.", err=True)
+        raise typer.Exit(2) from err
+
+
+session_app = typer.Typer(help="Sessioni delle comunità di pratica.", no_args_is_help=True)
+app.add_typer(session_app, name="session")
+
+
+@session_app.command("create")
+def session_create(
+    template: Annotated[str, typer.Option(help="Id della scheda (il nome del file in modules/schede).")],
+    title: Annotated[str, typer.Option(help="Titolo dell'incontro.")],
+    day: Annotated[str | None, typer.Option("--date", help="Data AAAA-MM-GG (predefinita: oggi).")] = None,
+) -> None:
+    """Crea una sessione: stampa il codice per i partecipanti e la parola segreta della lavagna."""
+    from datetime import date as _date
+
+    from abitare.progress import open_store
+    from abitare.sessions import SessionStore
+    from abitare.worksheets import load_worksheet
+
+    settings = get_settings()
+    try:
+        when = _date.fromisoformat(day) if day else _date.today()
+    except ValueError:
+        typer.echo(f"Data non valida: «{day}» (scrivi AAAA-MM-GG).", err=True)
+        raise typer.Exit(2) from None
+    try:
+        worksheet = load_worksheet(settings.content_dir, template)
+        session, secret = SessionStore(open_store(settings).engine).create(worksheet, title, when)
+    except AbitareError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(2) from err
+    typer.echo(f"Sessione creata: {session.title} ({session.session_date:%d/%m/%Y})")
+    typer.echo(f"Codice per i partecipanti: {session.code}")
+    typer.echo(f"Parola segreta della lavagna (annotala, non sarà mostrata di nuovo): {secret}")
 
 
 @case_app.command("graph")

@@ -7,6 +7,7 @@ No course text and no domain rules live here: they come from ``abitare``.
 
 from abitare_widgets.home import HomeApp
 from abitare_widgets.pages import (
+    board_page,
     calculator_page,
     case_page,
     class_page,
@@ -14,6 +15,7 @@ from abitare_widgets.pages import (
     home_page,
     module_page,
     simulation_page,
+    worksheet_page,
 )
 from abitare_widgets.player import ModulePlayer
 from abitare_widgets.quiz import QuestionView
@@ -24,6 +26,7 @@ __all__ = [
     "HomeApp",
     "ModulePlayer",
     "QuestionView",
+    "board_page",
     "calculator_page",
     "case_page",
     "class_page",
@@ -32,4 +35,5 @@ __all__ = [
     "home_page",
     "module_page",
     "simulation_page",
+    "worksheet_page",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import re
 import typing
 from html import escape
 from typing import Any, Literal
@@ -24,6 +25,8 @@ def parse_italian_number(text: str) -> str:
     clean = text.strip().replace(" ", "").replace("€", "")
     if "," in clean:
         clean = clean.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"-?\d{1,3}(\.\d{3})+", clean):  # 3.500 is three thousand five hundred
+        clean = clean.replace(".", "")
     return clean
 
 

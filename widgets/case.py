@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from html import escape
 from typing import Any
 
 import ipywidgets as w
 
 from abitare.caserun import CaseRun, run_seed
-from abitare.cases import Case, StateVar
+from abitare.cases import Case, StateVar, recommended_choices
 from abitare.casestore import CaseStore
 from abitare.parameters import load_parameters
 from abitare.progress import Participant
@@ -17,6 +18,8 @@ from abitare_widgets.links import home_link, page_link
 from abitare_widgets.safety import ErrorBanner, guarded
 
 __all__ = ["CasePlayer", "format_value"]
+
+log = logging.getLogger(__name__)
 
 OUTCOMES = {"positive": "Esito positivo", "mixed": "Esito in parte positivo", "negative": "Esito negativo"}
 
@@ -46,11 +49,17 @@ class CasePlayer(w.VBox):
         self.group = group
         self.message = ErrorBanner()
         self.attempt = max(store.latest_attempt(participant.id, case.id), 1)
-        self.run = CaseRun.replay(
-            case,
-            run_seed(participant.id, case.id, self.attempt),
-            store.choices(participant.id, case.id, self.attempt),
-        )
+        try:
+            self.run = CaseRun.replay(
+                case,
+                run_seed(participant.id, case.id, self.attempt),
+                store.choices(participant.id, case.id, self.attempt),
+            )
+        except ValueError:  # the case was edited and the stored choices no longer fit: start again
+            log.warning("stored choices of %s no longer replay; new attempt", case.id)
+            self.attempt += 1
+            self.run = CaseRun(case, run_seed(participant.id, case.id, self.attempt))
+            self.message.info("Il caso è stato aggiornato da chi lo cura: ricominci da capo.")
         self.last_feedback: str | None = None
         data = case.data
         header = w.HTML(
@@ -153,11 +162,7 @@ class CasePlayer(w.VBox):
         return self.case.data.nodes[node_id].choices[index].text
 
     def _recommended_choices(self) -> list[str]:
-        data = self.case.data
-        texts = []
-        for a, b in zip(data.recommended, data.recommended[1:], strict=False):
-            texts.extend(c.text for c in data.nodes[a].choices if c.to == b)
-        return texts
+        return [self._choice_text(node, index) for node, index in recommended_choices(self.case.data)]
 
     def _debrief(self) -> str:
         ending = self.run.ending_data
@@ -170,7 +175,7 @@ class CasePlayer(w.VBox):
             for ref in ending.lessons
             for module_id, lesson_id in [ref.split("/", 1)]
         )
-        followed = self.run.path == list(self.case.data.recommended)
+        followed = [(s.node, s.choice) for s in self.run.steps] == recommended_choices(self.case.data)
         return (
             f'<section class="abitare-lesson abitare-ending"><h2>Finale: {escape(ending.title)}</h2>'
             f'<p class="abitare-outcome abitare-outcome-{ending.outcome}">'

@@ -97,6 +97,7 @@ class ClassView(w.VBox):
         self.case_picker.observe(lambda _c: self.refresh_cases(), "value")
         self.group.observe(lambda _c: self.refresh_cases(), "value")
         self._timer: threading.Thread | None = None
+        self._refresh_lock = threading.Lock()
         self.make_report = report
         self.facilitator: str | None = None
         self.message = ErrorBanner()
@@ -181,9 +182,12 @@ class ClassView(w.VBox):
         """How the chosen group played the chosen case, read again."""
         if self.facilitator is None or self.case_store is None or not self.cases:
             return
-        case = next(c for c in self.cases if c.id == self.case_picker.value)
-        stats = self.case_store.class_stats(case, self.group.value.strip() or None)
-        self.case_stats.value = case_stats_html(stats)
+        with self._refresh_lock:  # the live thread and the facilitator's clicks take turns
+            wanted = (self.case_picker.value, self.group.value.strip())
+            case = next(c for c in self.cases if c.id == wanted[0])
+            html = case_stats_html(self.case_store.class_stats(case, wanted[1] or None))
+            if wanted == (self.case_picker.value, self.group.value.strip()) and html != self.case_stats.value:
+                self.case_stats.value = html  # unchanged text is not re-announced to screen readers
 
     @guarded
     def refresh(self) -> None:

@@ -100,6 +100,8 @@ class HomeApp(w.VBox):
                     '<p class="abitare-tools"><a href="glossario.ipynb">Glossario del corso</a> · '
                     '<a href="calcolatore.ipynb">Strumenti di calcolo</a> · '
                     '<a href="simulazione.ipynb">Simulazione della carriera abitativa</a> · '
+                    '<a href="scheda.ipynb">Partecipa a una scheda condivisa</a> · '
+                    '<a href="lavagna.ipynb">Lavagna della comunità di pratica</a> · '
                     '<a href="classe.ipynb">Area di chi tiene il corso</a></p>'
                 ),
             ],

@@ -11,7 +11,7 @@ __all__ = ["RELATED_PAGES", "home_link", "module_link", "page_link", "related_li
 RELATED_PAGES = {
     "case": ("caso.ipynb", "c", "Simulazione di un caso"),
     "calculator": ("calcolatore.ipynb", "c", "Strumento di calcolo"),
-    "worksheet": ("scheda.ipynb", "s", "Scheda di lavoro"),
+    "worksheet": ("lavagna.ipynb", "t", "Scheda di lavoro per la comunità di pratica"),
 }
 
 

@@ -22,7 +22,10 @@ from abitare.errors import AbitareError, ContentError, DatabaseUnavailableError
 from abitare.facilitators import FacilitatorStore
 from abitare.identity import hub_user, request_query
 from abitare.progress import open_store
+from abitare.sessions import SessionStore
 from abitare.settings import Settings, get_settings
+from abitare.worksheets import load_worksheet, scan_worksheets
+from abitare_widgets.board import BoardView
 from abitare_widgets.calculator import CalculatorForm, calculator_index_html
 from abitare_widgets.case import CasePlayer
 from abitare_widgets.classview import ClassView
@@ -32,8 +35,10 @@ from abitare_widgets.links import home_link
 from abitare_widgets.player import ModulePlayer
 from abitare_widgets.safety import DATABASE_MESSAGE, GENERIC_MESSAGE, setup_kernel_logging
 from abitare_widgets.simulation import SimulationApp
+from abitare_widgets.worksheet import JoinView
 
 __all__ = [
+    "board_page",
     "calculator_page",
     "case_page",
     "class_page",
@@ -41,6 +46,7 @@ __all__ = [
     "home_page",
     "module_page",
     "simulation_page",
+    "worksheet_page",
 ]
 
 log = logging.getLogger(__name__)
@@ -186,3 +192,23 @@ def calculator_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, 
 def simulation_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
     """The housing-system simulation, two scenarios side by side."""
     return SimulationApp(home=home_link(hub_user(environ) or query.get("p")))
+
+
+@_page()
+def worksheet_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
+    """A participant joins a session (``?s=<code>``) and fills in its worksheet."""
+    store = open_store(cfg)
+    return JoinView(
+        SessionStore(store.engine),
+        lambda template_id: load_worksheet(cfg.content_dir, template_id),
+        code=query.get("s", ""),
+        home=home_link(hub_user(environ) or query.get("p")),
+    )
+
+
+@_page()
+def board_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
+    """The facilitator's board (asks for the session's code and secret)."""
+    sheets, _ = scan_worksheets(cfg.content_dir)
+    store = open_store(cfg)
+    return BoardView(SessionStore(store.engine), sheets, home=home_link(hub_user(environ) or query.get("p")))

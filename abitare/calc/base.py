@@ -26,7 +26,7 @@ class CalcInputError(AbitareError):
 class Inputs(BaseModel):
     """Base of every calculator's inputs: Italian titles, no unknown fields, numbers not text."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 @dataclass(frozen=True)

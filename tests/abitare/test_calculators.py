@@ -136,6 +136,7 @@ def test_invalid_inputs_name_the_field_in_italian():
         (["--superficie-alloggio", "ottanta"], "deve essere un numero"),
         (["--superficie-alloggio", "70", "--anno-costruzione", "2999"], "è nel futuro"),
         (["--superficie-alloggio", "70", "--piani", "3"], "opzione sconosciuta «--piani»"),
+        (["--superficie-alloggio", "inf"], "deve essere un numero finito"),
     ],
 )
 def test_command_line_refuses_bad_input_with_status_2(args, words):

@@ -1,0 +1,198 @@
+"""The facilitator's board: create or open a session, watch answers arrive, project, close, export."""
+
+from __future__ import annotations
+
+import base64
+import threading
+import time
+from datetime import date, datetime
+from html import escape
+from typing import Any
+
+import ipywidgets as w
+
+from abitare.errors import AbitareError
+from abitare.sessions import Session, SessionStore
+from abitare.synthesis import field_html, summarize, to_csv, to_html, to_markdown, to_xlsx
+from abitare.worksheets import Worksheet
+from abitare_widgets.safety import ErrorBanner, guarded
+
+__all__ = ["BoardView"]
+
+
+def _link(data: bytes, filename: str, mime: str, label: str) -> str:
+    encoded = base64.b64encode(data).decode("ascii")
+    return (
+        f'<a class="abitare-link-button" download="{escape(filename)}" '
+        f'href="data:{mime};base64,{encoded}">{escape(label)}</a>'
+    )
+
+
+class BoardView(w.VBox):
+    """Behind the session's facilitator secret; refreshes itself every ``refresh_seconds``."""
+
+    def __init__(
+        self,
+        sessions: SessionStore,
+        worksheets: list[Worksheet],
+        home: str = "home.ipynb",
+        refresh_seconds: float = 1.0,
+        **kwargs: Any,
+    ) -> None:
+        self.sessions = sessions
+        self.worksheets = {ws.id: ws for ws in worksheets}
+        self.refresh_seconds = refresh_seconds
+        self.session: Session | None = None
+        self.message = ErrorBanner()
+        style = {"description_width": "initial"}
+        # open an existing session
+        self.code = w.Text(description="Codice della sessione", style=style)
+        self.secret = w.Password(description="Parola segreta della sessione", style=style)
+        self.open_button = w.Button(
+            description="Apri la lavagna", button_style="primary", layout=w.Layout(width="auto")
+        )
+        self.open_button.on_click(lambda _b: self.open_board())
+        # create a new one
+        self.template = w.Dropdown(options=[(ws.title, ws.id) for ws in worksheets], description="Scheda", style=style)
+        self.title = w.Text(description="Titolo dell'incontro", style=style, layout=w.Layout(width="480px"))
+        self.day = w.DatePicker(description="Data", value=date.today(), style=style)
+        self.create_button = w.Button(description="Crea la sessione", layout=w.Layout(width="auto"))
+        self.create_button.on_click(lambda _b: self.create())
+        self.created = w.HTML()
+        # the board
+        self.anonymous = w.Checkbox(value=False, description="Proiezione anonima (senza nomi)", indent=False)
+        self.anonymous.observe(lambda _ch: self.set_anonymous(), "value")
+        self.toggle_button = w.Button(description="Chiudi la sessione", layout=w.Layout(width="auto"))
+        self.toggle_button.on_click(lambda _b: self.toggle())
+        self.board = w.HTML()
+        self.exports = w.HTML()
+        self.controls = w.HBox([self.anonymous, self.toggle_button])
+        self.controls.layout.display = "none"
+        self.login = w.VBox(
+            [
+                w.HTML(
+                    f'<nav class="abitare-breadcrumb"><a href="{escape(home)}">← Pagina iniziale</a></nav>'
+                    '<h1 class="abitare-title">Lavagna della comunità di pratica</h1>'
+                    "<h2>Apri una sessione</h2>"
+                ),
+                self.code,
+                self.secret,
+                self.open_button,
+                w.HTML("<h2>Oppure crea una nuova sessione</h2>"),
+                self.template,
+                self.title,
+                self.day,
+                self.create_button,
+                self.created,
+            ]
+        )
+        self._thread: threading.Thread | None = None
+        super().__init__([self.login, self.message, self.controls, self.board, self.exports], **kwargs)
+        self.add_class("abitare-board")
+
+    @guarded
+    def create(self) -> None:
+        worksheet = self.worksheets[self.template.value]
+        session, secret = self.sessions.create(worksheet, self.title.value, self.day.value or date.today())
+        self.code.value = session.code
+        self.created.value = (
+            '<div class="abitare-feedback" role="status"><p>Sessione creata. Codice da dare ai partecipanti: '
+            f"<strong class='abitare-code'>{escape(session.code)}</strong></p>"
+            f"<p>Parola segreta per questa lavagna (annotala ora, non sarà mostrata di nuovo): "
+            f"<strong class='abitare-secret'>{escape(secret)}</strong></p></div>"
+        )
+
+    @guarded
+    def open_board(self, code: str | None = None, secret: str | None = None) -> bool:
+        typed_secret = self.secret.value if secret is None else secret
+        self.secret.value = ""
+        session = self.sessions.find(self.code.value if code is None else code)
+        if session is None or not self.sessions.check_secret(session, typed_secret):
+            self.message.error("Codice o parola segreta non validi.")
+            return False
+        self.session = session
+        self.login.layout.display = "none"
+        self.controls.layout.display = ""
+        self.anonymous.value = session.anonymous
+        self.message.clear()
+        self.refresh()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="abitare-board", daemon=True)
+            self._thread.start()
+        return True
+
+    def _loop(self) -> None:
+        while True:
+            time.sleep(self.refresh_seconds)
+            self.refresh()
+
+    @guarded
+    def set_anonymous(self) -> None:
+        if self.session is not None and self.session.anonymous != self.anonymous.value:
+            self.session = self.sessions.set_status(self.session, anonymous=self.anonymous.value)
+            self.refresh()
+
+    @guarded
+    def toggle(self) -> None:
+        if self.session is not None:
+            self.session = self.sessions.set_status(self.session, is_open=not self.session.is_open)
+            self.refresh()
+
+    @guarded
+    def refresh(self) -> None:
+        """Read the answers again and redraw the board and the exports."""
+        if self.session is None:
+            return
+        session = self.session
+        worksheet = self.worksheets.get(session.template_id)
+        if worksheet is None:
+            raise AbitareError("La scheda di questa sessione non esiste più tra i contenuti.")
+        rows = self.sessions.answers(session)
+        members = self.sessions.members(session)
+        anonymous = session.anonymous
+        summaries = summarize(worksheet, rows, anonymous=anonymous)
+        who = (
+            f"<p>Partecipanti: <strong>{len(members)}</strong></p>"
+            if anonymous
+            else f"<p>Partecipanti ({len(members)}): " + ", ".join(escape(m) for m in members) + "</p>"
+        )
+        state = "aperta" if session.is_open else "chiusa"
+        self.toggle_button.description = "Chiudi la sessione" if session.is_open else "Riapri la sessione"
+        self.board.value = (
+            f'<h1 class="abitare-title">{escape(session.title)}</h1>'
+            f"<p>Scheda: <strong>{escape(worksheet.title)}</strong> · codice <strong>{escape(session.code)}</strong>"
+            f" · sessione {state} · aggiornata alle {datetime.now():%H:%M:%S}</p>{who}"
+            + "".join(field_html(s) for s in summaries)
+        )
+        stem = f"sessione-{session.code.lower()}"
+        self.exports.value = (
+            "<h2>Esporta</h2><p>"
+            + _link(
+                ("\ufeff" + to_csv(worksheet, rows, anonymous)).encode("utf-8"),
+                f"{stem}.csv",
+                "text/csv;charset=utf-8",
+                "CSV",
+            )
+            + " "
+            + _link(
+                to_xlsx(worksheet, rows, anonymous),
+                f"{stem}.xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "XLSX",
+            )
+            + " "
+            + _link(
+                to_markdown(worksheet, session, summaries).encode("utf-8"),
+                f"{stem}.md",
+                "text/markdown;charset=utf-8",
+                "Markdown",
+            )
+            + " "
+            + _link(
+                to_html(worksheet, session, summaries).encode("utf-8"),
+                f"{stem}.html",
+                "text/html;charset=utf-8",
+                "HTML",
+            )
+            + "</p>"
+        )

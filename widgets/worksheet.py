@@ -1,0 +1,266 @@
+"""Filling in a worksheet together: join with a code, type, and every change is saved."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from html import escape
+from typing import Any
+
+import ipywidgets as w
+
+from abitare.errors import AbitareError
+from abitare.parameters import load_parameters
+from abitare.sessions import Member, Session, SessionStore
+from abitare.text import render_markdown
+from abitare.worksheets import AnswerError, FieldSpec, Worksheet
+from abitare_widgets.safety import ErrorBanner, guarded
+
+__all__ = ["FieldInput", "JoinView", "WorksheetForm"]
+
+#: Seconds of quiet typing before a change is saved.
+DEBOUNCE = 0.5
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class FieldInput:
+    """The widget of one field, and the conversion between its value and what is stored."""
+
+    def __init__(self, spec: FieldSpec, on_change: Callable[[], None]) -> None:
+        self.spec = spec
+        kind = spec.type
+        label = spec.label
+        style = {"description_width": "initial"}
+        self.parts: dict[str, w.Widget] = {}
+        if kind == "short_text":
+            self.widget: w.Widget = w.Text(description=label, style=style, layout=w.Layout(width="100%"))
+        elif kind in ("long_text", "list", "stakeholders", "action_plan"):
+            placeholder = {
+                "long_text": "",
+                "list": "una voce per riga",
+                "stakeholders": "una riga per attore: nome; valore da 1 a 5; valore da 1 a 5",
+                "action_plan": "una riga per azione: azione; chi; entro (AAAA-MM-GG)",
+            }[kind]
+            self.widget = w.Textarea(
+                description=label, placeholder=placeholder, style=style, layout=w.Layout(width="100%", height="7em")
+            )
+        elif kind == "scale":
+            options = [(str(v), v) for v in range(spec.scale_min, spec.scale_max + 1)]
+            self.widget = w.RadioButtons(options=options, value=None, description=label, style=style)
+        elif kind == "single":
+            self.widget = w.RadioButtons(options=spec.options, value=None, description=label, style=style)
+        elif kind == "multiple":
+            self.parts = {o: w.Checkbox(value=False, description=o, indent=False) for o in spec.options}
+            self.widget = w.VBox([w.HTML(f"<p>{escape(label)}</p>"), *self.parts.values()])
+        elif kind == "ranking":
+            places = [("scegli", None)] + [(f"{k}°", k) for k in range(1, len(spec.options) + 1)]
+            self.parts = {o: w.Dropdown(options=places, value=None, description=o, style=style) for o in spec.options}
+            self.widget = w.VBox([w.HTML(f"<p>{escape(label)} (dal 1° all'ultimo posto)</p>"), *self.parts.values()])
+        else:  # matrix
+            self.parts = {
+                f"{r}|{c}": w.Textarea(description=f"{r} – {c}", style=style, layout=w.Layout(width="48%"))
+                for r in spec.rows
+                for c in spec.columns
+            }
+            self.widget = w.VBox(
+                [
+                    w.HTML(f"<p>{escape(label)}</p>"),
+                    w.HBox(list(self.parts.values()), layout=w.Layout(flex_flow="row wrap")),
+                ]
+            )
+        for child in self.parts.values() or [self.widget]:
+            child.observe(lambda _ch: on_change(), "value")
+        self.widget.add_class("abitare-ws-field")
+
+    def value(self) -> Any:
+        """What the participant has entered, in the stored shape (may be refused by validation)."""
+        kind = self.spec.type
+        if kind in ("short_text", "long_text", "scale", "single"):
+            return self.widget.value  # type: ignore[attr-defined]
+        if kind == "list":
+            return _lines(self.widget.value)  # type: ignore[attr-defined]
+        if kind == "multiple":
+            return [o for o, box in self.parts.items() if box.value]  # type: ignore[attr-defined]
+        if kind == "ranking":
+            given = {o: d.value for o, d in self.parts.items()}  # type: ignore[attr-defined]
+            if None in given.values():
+                return None
+            return sorted(given, key=lambda o: given[o])
+        if kind == "matrix":
+            return {k: t.value for k, t in self.parts.items() if t.value.strip()}  # type: ignore[attr-defined]
+        rows = [[p.strip() for p in line.split(";")] for line in _lines(self.widget.value)]  # type: ignore[attr-defined]
+        if kind == "stakeholders":
+            out = []
+            for row in rows:
+                if len(row) != 3 or not row[1].isdigit() or not row[2].isdigit():
+                    raise AnswerError(f"{self.spec.label}: scrivi «nome; numero; numero» su ogni riga.")
+                out.append({"attore": row[0], "x": int(row[1]), "y": int(row[2])})
+            return out
+        out_rows = []
+        for row in rows:
+            if len(row) != 3:
+                raise AnswerError(f"{self.spec.label}: scrivi «azione; chi; AAAA-MM-GG» su ogni riga.")
+            out_rows.append({"azione": row[0], "chi": row[1], "entro": row[2]})
+        return out_rows
+
+    def show(self, value: Any) -> None:
+        """Put a stored value back in the widget (on return)."""
+        kind = self.spec.type
+        if kind in ("short_text", "long_text", "scale", "single"):
+            self.widget.value = value  # type: ignore[attr-defined]
+        elif kind == "list":
+            self.widget.value = "\n".join(value)  # type: ignore[attr-defined]
+        elif kind == "multiple":
+            for o, box in self.parts.items():
+                box.value = o in value  # type: ignore[attr-defined]
+        elif kind == "ranking":
+            for o, d in self.parts.items():
+                d.value = value.index(o) + 1 if o in value else None  # type: ignore[attr-defined]
+        elif kind == "matrix":
+            for k, t in self.parts.items():
+                t.value = value.get(k, "")  # type: ignore[attr-defined]
+        elif kind == "stakeholders":
+            self.widget.value = "\n".join(f"{a['attore']}; {a['x']}; {a['y']}" for a in value)  # type: ignore[attr-defined]
+        else:
+            self.widget.value = "\n".join(f"{a['azione']}; {a['chi']}; {a['entro']}" for a in value)  # type: ignore[attr-defined]
+
+    def disable(self) -> None:
+        for child in self.parts.values() or [self.widget]:
+            child.disabled = True  # type: ignore[attr-defined]
+
+
+class WorksheetForm(w.VBox):
+    """The worksheet for one member; each field saved a moment after the last change."""
+
+    def __init__(
+        self, worksheet: Worksheet, sessions: SessionStore, session: Session, member: Member, **kwargs: Any
+    ) -> None:
+        self.worksheet = worksheet
+        self.sessions = sessions
+        self.session = session
+        self.member = member
+        self.status = w.HTML('<p class="abitare-save" role="status">Le risposte si salvano mentre scrivi.</p>')
+        self.message = ErrorBanner()
+        self._timers: dict[str, threading.Timer] = {}
+        self._lock = threading.Lock()
+        self._restoring = True
+        self.inputs = {f.id: FieldInput(f, lambda fid=f.id: self._changed(fid)) for f in worksheet.data.fields}
+        for field_id, value in sessions.member_answers(member).items():
+            if field_id in self.inputs:
+                self.inputs[field_id].show(value)
+        self._restoring = False
+        rows = []
+        for spec in worksheet.data.fields:
+            rows.append(self.inputs[spec.id].widget)
+            if spec.help:
+                rows.append(w.HTML(f'<p class="abitare-meta">{escape(spec.help)}</p>'))
+        header = w.HTML(
+            f'<h1 class="abitare-title">{escape(session.title)}</h1>'
+            f"<p>Scheda: <strong>{escape(worksheet.title)}</strong> · partecipi come "
+            f"<strong>{escape(member.display_name)}</strong></p>"
+            f'<div class="abitare-lesson">{render_markdown(worksheet.data.instructions, load_parameters())}</div>'
+        )
+        super().__init__([header, self.status, self.message, *rows], **kwargs)
+        self.add_class("abitare-worksheet")
+        if not session.is_open:
+            self._closed()
+
+    def _closed(self) -> None:
+        for field in self.inputs.values():
+            field.disable()
+        self.status.value = (
+            '<p class="abitare-save" role="status">La sessione è chiusa: puoi leggere, non modificare.</p>'
+        )
+
+    def _changed(self, field_id: str) -> None:
+        if self._restoring:
+            return
+        with self._lock:
+            old = self._timers.pop(field_id, None)
+            if old:
+                old.cancel()
+            timer = threading.Timer(DEBOUNCE, self.save, args=(field_id,))
+            timer.daemon = True
+            self._timers[field_id] = timer
+        self.status.value = '<p class="abitare-save" role="status">Salvataggio…</p>'
+        timer.start()
+
+    @guarded
+    def save(self, field_id: str) -> None:
+        """Store one field now (the debounce timer calls this; tests may too)."""
+        with self._lock:
+            self._timers.pop(field_id, None)
+        try:
+            value = self.inputs[field_id].value()
+            when = self.sessions.save(self.worksheet, self.member, field_id, value)
+        except AbitareError as err:
+            self.status.value = '<p class="abitare-save abitare-error" role="status">Non salvato.</p>'
+            if "chiusa" in str(err):
+                self._closed()
+            raise
+        self.message.clear()
+        local = when.astimezone().strftime("%H:%M:%S") if isinstance(when, datetime) else ""
+        self.status.value = f'<p class="abitare-save" role="status">Salvato alle {local}.</p>'
+
+    def flush(self) -> None:
+        """Save every pending change now."""
+        with self._lock:
+            pending = list(self._timers)
+            for timer in self._timers.values():
+                timer.cancel()
+        for field_id in pending:
+            self.save(field_id)
+
+
+class JoinView(w.VBox):
+    """Code and name, then the worksheet."""
+
+    def __init__(
+        self,
+        sessions: SessionStore,
+        load: Callable[[str], Worksheet],
+        code: str = "",
+        home: str = "home.ipynb",
+        **kwargs: Any,
+    ) -> None:
+        self.sessions = sessions
+        self.load = load
+        self.message = ErrorBanner()
+        self.code = w.Text(value=code, description="Codice della sessione", style={"description_width": "initial"})
+        self.name = w.Text(
+            description="Il tuo nome (come vuoi farti vedere)",
+            style={"description_width": "initial"},
+            layout=w.Layout(width="420px"),
+        )
+        self.enter_button = w.Button(description="Entra", button_style="primary", layout=w.Layout(width="auto"))
+        self.enter_button.on_click(lambda _b: self.enter())
+        self.form: WorksheetForm | None = None
+        self.login = w.VBox(
+            [
+                w.HTML(
+                    f'<nav class="abitare-breadcrumb"><a href="{escape(home)}">← Pagina iniziale</a></nav>'
+                    '<h1 class="abitare-title">Scheda di lavoro condivisa</h1>'
+                    "<p>Scrivi il codice che ti ha dato chi conduce l'incontro e il nome con cui vuoi "
+                    "comparire. Per tornare alla scheda usa lo stesso nome.</p>"
+                ),
+                self.code,
+                self.name,
+                self.enter_button,
+            ]
+        )
+        super().__init__([self.login, self.message], **kwargs)
+
+    @guarded
+    def enter(self) -> None:
+        session = self.sessions.find(self.code.value)
+        if session is None:
+            self.message.error("Codice non valido: controlla di averlo scritto bene.")
+            return
+        member = self.sessions.join(session, self.name.value)
+        self.form = WorksheetForm(self.load(session.template_id), self.sessions, session, member)
+        self.message.clear()
+        self.children = [self.form]
