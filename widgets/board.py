@@ -14,6 +14,7 @@ import ipywidgets as w
 from abitare.errors import AbitareError
 from abitare.sessions import Session, SessionStore
 from abitare.synthesis import field_html, summarize, to_csv, to_html, to_markdown, to_xlsx
+from abitare.text import render_markdown
 from abitare.worksheets import Worksheet
 from abitare_widgets.safety import ErrorBanner, guarded
 
@@ -37,6 +38,7 @@ class BoardView(w.VBox):
         worksheets: list[Worksheet],
         home: str = "home.ipynb",
         refresh_seconds: float = 1.0,
+        guide: str = "",
         **kwargs: Any,
     ) -> None:
         self.sessions = sessions
@@ -45,6 +47,7 @@ class BoardView(w.VBox):
         self.session: Session | None = None
         self.message = ErrorBanner()
         style = {"description_width": "initial"}
+        guide_html = render_markdown(guide) if guide else ""
         # open an existing session
         self.code = w.Text(description="Codice della sessione", style=style)
         self.secret = w.Password(description="Parola segreta della sessione", style=style)
@@ -73,6 +76,7 @@ class BoardView(w.VBox):
                 w.HTML(
                     f'<nav class="abitare-breadcrumb"><a href="{escape(home)}">← Pagina iniziale</a></nav>'
                     '<h1 class="abitare-title">Lavagna della comunità di pratica</h1>'
+                    f"<details><summary>Come condurre una sessione (guida)</summary>{guide_html}</details>"
                     "<h2>Apri una sessione</h2>"
                 ),
                 self.code,

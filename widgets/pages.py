@@ -211,4 +211,10 @@ def board_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] 
     """The facilitator's board (asks for the session's code and secret)."""
     sheets, _ = scan_worksheets(cfg.content_dir)
     store = open_store(cfg)
-    return BoardView(SessionStore(store.engine), sheets, home=home_link(hub_user(environ) or query.get("p")))
+    guide = cfg.content_dir / "guida-facilitatori.md"
+    return BoardView(
+        SessionStore(store.engine),
+        sheets,
+        home=home_link(hub_user(environ) or query.get("p")),
+        guide=guide.read_text(encoding="utf-8") if guide.is_file() else "",
+    )
