@@ -17,7 +17,9 @@ def test_check_json_lists_the_shipped_modules_and_cases():
     out = run("check", "--json")
     assert out.returncode == 0, out.stderr
     inv = json.loads(out.stdout)
-    assert inv["errors"] == [] and inv["worksheets"] == []
+    assert inv["errors"] == []
+    assert len(inv["worksheets"]) >= 5
+    assert all(set(ws) == {"id", "title", "module", "fields"} for ws in inv["worksheets"])
     assert len(inv["cases"]) >= 6
     for c in inv["cases"]:
         assert set(c) == {"id", "title", "module", "nodes", "endings"}

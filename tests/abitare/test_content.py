@@ -181,7 +181,6 @@ def test_related_items_are_found_where_they_live(fixture_content):
         ("calculator", name)
         for name in ("canone-sap", "requisiti-sap", "proprietario", "sostenibilita", "piano-rientro")
     }
-    assert available_items(root) == {("case", "prova")} | calculators
-    (root / "schede").mkdir()
+    assert available_items(root) == {("case", "prova"), ("worksheet", "prova")} | calculators
     (root / "schede" / "assemblea-pubblica.yaml").write_text("schema_version: 1\n", encoding="utf-8")
     assert ("worksheet", "assemblea-pubblica") in available_items(root)

@@ -69,7 +69,7 @@ def test_three_participants_and_the_board(voila, page: Page, browser):
     assert first_text.input_value() == HOSTILE
     expect(board.get_by_text("Partecipanti (3)")).to_be_visible()
     assert board.evaluate("window.pwned === undefined") and dialogs == []
-    board.get_by_text("Proiezione anonima (senza nomi)").click()
+    board.get_by_label("Proiezione anonima (senza nomi)").check()
     expect(board.get_by_text(re.compile(r"^Partecipanti: 3$"))).to_be_visible()
     csv_href = board.get_by_role("link", name="CSV").get_attribute("href")
     import base64
