@@ -11,6 +11,7 @@ what a participant sends for one field, so nothing malformed is ever stored.
 from __future__ import annotations
 
 import re
+import typing
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -35,7 +36,7 @@ __all__ = [
 ]
 
 WORKSHEETS_FOLDER = "schede"
-FIELD_TYPES = (
+FieldType = Literal[
     "short_text",
     "long_text",
     "list",
@@ -46,7 +47,8 @@ FIELD_TYPES = (
     "matrix",
     "stakeholders",
     "action_plan",
-)
+]
+FIELD_TYPES: tuple[str, ...] = typing.get_args(FieldType)
 MAX_TEXT = 4000
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
@@ -63,18 +65,7 @@ class _Schema(BaseModel):
 
 class FieldSpec(_Schema):
     id: Slug
-    type: Literal[
-        "short_text",
-        "long_text",
-        "list",
-        "scale",
-        "single",
-        "multiple",
-        "ranking",
-        "matrix",
-        "stakeholders",
-        "action_plan",
-    ]
+    type: FieldType
     label: Text
     help: Text | None = None
     options: list[Text] = Field(default_factory=list)

@@ -21,7 +21,7 @@ from abitare.content import available_items, load_course, load_module, scan
 from abitare.errors import AbitareError, ContentError, DatabaseUnavailableError
 from abitare.facilitators import FacilitatorStore
 from abitare.identity import hub_user, request_query
-from abitare.progress import open_store
+from abitare.progress import Participant, ProgressStore, open_store
 from abitare.sessions import SessionStore
 from abitare.settings import Settings, get_settings
 from abitare.worksheets import load_worksheet, scan_worksheets
@@ -95,6 +95,22 @@ def _page(link: str | None = "home.ipynb") -> Callable[[Builder], Callable[..., 
     return wrap
 
 
+def _participant(
+    cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None, item: str | None, what: str, doing: str
+) -> w.Widget | tuple[ProgressStore, Participant]:
+    """The store and participant of a page about ``item``, or a notice saying what is missing."""
+    hub = hub_user(environ)
+    code = hub or query.get("p")
+    if not item:
+        return _notice(f"Nell'indirizzo della pagina manca {what}.", home_link(code))
+    if not code:
+        return _notice(
+            f"Per {doing} serve il tuo codice partecipante: inseriscilo nella pagina iniziale.", "home.ipynb"
+        )
+    store = open_store(cfg)
+    return store, store.identify(code, trusted=hub is not None)
+
+
 @_page(link=None)
 def home_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
     """The landing page: the course, the participant's code, the modules."""
@@ -117,19 +133,12 @@ def home_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] |
 @_page()
 def module_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
     """One course module, for the participant named in the page address."""
-    hub = hub_user(environ)
-    code = hub or query.get("p")
     module_id = query.get("m")
-    if not module_id:
-        return _notice("Nessun modulo indicato nell'indirizzo della pagina.", home_link(code))
-    if not code:
-        return _notice(
-            "Per seguire il modulo serve il tuo codice partecipante: inseriscilo nella pagina iniziale.",
-            "home.ipynb",
-        )
-    module = load_module(cfg.content_dir, module_id)
-    store = open_store(cfg)
-    participant = store.identify(code, trusted=hub is not None)
+    who = _participant(cfg, query, environ, module_id, "il modulo", "seguire il modulo")
+    if isinstance(who, w.Widget):
+        return who
+    store, participant = who
+    module = load_module(cfg.content_dir, module_id or "")
     player = ModulePlayer(module, store, participant, available=available_items(cfg.content_dir))
     if query.get("l") in module.positions:  # a link from a case's debrief to a lesson
         player.go(query["l"])
@@ -160,19 +169,12 @@ def class_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] 
 @_page()
 def case_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
     """A case simulation for the participant in the page address (``?c=<case>&p=<code>[&g=<group>]``)."""
-    hub = hub_user(environ)
-    code = hub or query.get("p")
     case_id = query.get("c")
-    if not case_id:
-        return _notice("Nessun caso indicato nell'indirizzo della pagina.", home_link(code))
-    if not code:
-        return _notice(
-            "Per giocare il caso serve il tuo codice partecipante: inseriscilo nella pagina iniziale.",
-            "home.ipynb",
-        )
-    case = load_case(cfg.content_dir, case_id)
-    store = open_store(cfg)
-    participant = store.identify(code, trusted=hub is not None)
+    who = _participant(cfg, query, environ, case_id, "il caso", "giocare il caso")
+    if isinstance(who, w.Widget):
+        return who
+    store, participant = who
+    case = load_case(cfg.content_dir, case_id or "")
     group = " ".join(query.get("g", "").split())[:40]
     return CasePlayer(case, CaseStore(store.engine), participant, group=group)
 
