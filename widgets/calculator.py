@@ -44,6 +44,32 @@ def _param_html(key: str, params: ParameterSet) -> str:
     )
 
 
+def schedule_chart(rows: list[dict[str, Any]]) -> str:
+    """The debt left after each instalment, as an inline PNG (no outside request)."""
+    if not rows or "residuo" not in rows[0]:
+        return ""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 2.6))
+    ax.bar([r["mese"] for r in rows], [r["residuo"] for r in rows], color="#1d5c8f")
+    ax.set_xlabel("mese")
+    ax.set_ylabel("debito residuo (€)")
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90)
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    last = rows[-1]["mese"]
+    return (
+        f'<img class="abitare-schedule" src="data:image/png;base64,{data}" '
+        f'alt="Grafico del debito residuo mese per mese: si azzera al mese {last}.">'
+    )
+
+
 def result_html(calculator: Calculator, result: Result, params: ParameterSet) -> str:
     """The steps with their rules and sources, the notes and the table."""
     steps = "".join(
@@ -66,7 +92,8 @@ def result_html(calculator: Calculator, result: Result, params: ParameterSet) ->
         writer.writerows(result.table)
         data = base64.b64encode(("\ufeff" + out.getvalue()).encode("utf-8")).decode("ascii")
         table = (
-            f"<h3>Mese per mese</h3><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            f"<h3>Mese per mese</h3>{schedule_chart(result.table)}"
+            f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
             f'<p><a class="abitare-link-button" download="{escape(calculator.name)}.csv" '
             f'href="data:text/csv;charset=utf-8;base64,{data}">Scarica la tabella (CSV)</a></p>'
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Callable, Mapping
 from html import escape
 
@@ -218,5 +219,6 @@ def board_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] 
         SessionStore(store.engine),
         sheets,
         home=home_link(hub_user(environ) or query.get("p")),
-        guide=guide.read_text(encoding="utf-8") if guide.is_file() else "",
+        # the repository's copy shows screenshots; in the app they would be broken links
+        guide=re.sub(r"!\[[^\]]*\]\([^)]*\)\n?", "", guide.read_text(encoding="utf-8")) if guide.is_file() else "",
     )

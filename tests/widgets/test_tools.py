@@ -40,6 +40,7 @@ def test_the_schedule_is_a_table_and_a_csv():
     form.fields["capacita_mensile"].value = "200"
     form.compute()
     assert "Mese per mese" in form.result.value and "piano-rientro.csv" in form.result.value
+    assert 'alt="Grafico del debito residuo mese per mese: si azzera al mese 3."' in form.result.value
 
 
 def test_moving_a_slider_reruns_and_redraws_both_scenarios():
