@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import threading
-import time
 from datetime import date, datetime
 from html import escape
 from typing import Any
@@ -37,7 +36,7 @@ class BoardView(w.VBox):
         sessions: SessionStore,
         worksheets: list[Worksheet],
         home: str = "home.ipynb",
-        refresh_seconds: float = 1.0,
+        refresh_seconds: float = 0.5,
         guide: str = "",
         **kwargs: Any,
     ) -> None:
@@ -91,6 +90,8 @@ class BoardView(w.VBox):
             ]
         )
         self._thread: threading.Thread | None = None
+        self._last_key: tuple[Any, ...] | None = None
+        self._stop = threading.Event()
         super().__init__([self.login, self.message, self.controls, self.board, self.exports], **kwargs)
         self.add_class("abitare-board")
 
@@ -126,9 +127,13 @@ class BoardView(w.VBox):
         return True
 
     def _loop(self) -> None:
-        while True:
-            time.sleep(self.refresh_seconds)
+        while not self._stop.wait(self.refresh_seconds):
             self.refresh()
+
+    def close(self) -> None:
+        """Stop the live updates with the widget."""
+        self._stop.set()
+        super().close()
 
     @guarded
     def set_anonymous(self) -> None:
@@ -154,6 +159,11 @@ class BoardView(w.VBox):
         rows = self.sessions.answers(session)
         members = self.sessions.members(session)
         anonymous = session.anonymous
+        # redraw (and rebuild the exports) only when something changed: the board polls often
+        key = (len(rows), max((r.updated_at for r in rows), default=None), len(members), anonymous, session.status)
+        if key == self._last_key:
+            return
+        self._last_key = key
         summaries = summarize(worksheet, rows, anonymous=anonymous)
         who = (
             f"<p>Partecipanti: <strong>{len(members)}</strong></p>"

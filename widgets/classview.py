@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import threading
-import time
 from collections.abc import Callable
 from html import escape
 from typing import Any
@@ -97,6 +96,7 @@ class ClassView(w.VBox):
         self.case_picker.observe(lambda _c: self.refresh_cases(), "value")
         self.group.observe(lambda _c: self.refresh_cases(), "value")
         self._timer: threading.Thread | None = None
+        self._stop = threading.Event()
         self._refresh_lock = threading.Lock()
         self.make_report = report
         self.facilitator: str | None = None
@@ -153,13 +153,17 @@ class ClassView(w.VBox):
             return
 
         def loop() -> None:
-            while True:
-                time.sleep(self.refresh_seconds)
+            while not self._stop.wait(self.refresh_seconds):
                 if self.live.value:
                     self.refresh_cases()
 
         self._timer = threading.Thread(target=loop, name="abitare-class-live", daemon=True)
         self._timer.start()
+
+    def close(self) -> None:
+        """Stop the live updates with the widget."""
+        self._stop.set()
+        super().close()
 
     @guarded
     def show_graph(self) -> None:

@@ -20,7 +20,7 @@ from abitare_widgets.safety import ErrorBanner, guarded
 __all__ = ["FieldInput", "JoinView", "WorksheetForm"]
 
 #: Seconds of quiet typing before a change is saved.
-DEBOUNCE = 0.5
+DEBOUNCE = 0.4
 
 
 def _lines(text: str) -> list[str]:

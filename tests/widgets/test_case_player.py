@@ -83,3 +83,6 @@ def test_the_facilitator_can_draw_a_case(fixture_content, store):
     view.enter("parola-segreta-lunga")
     view.graph_button.click()
     assert "data:image/svg+xml;base64," in view.graph.value and "prova.svg" in view.graph.value
+    view.close()
+    view._timer.join(timeout=10)
+    assert not view._timer.is_alive(), "the live updates stop with the page"

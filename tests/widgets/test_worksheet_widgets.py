@@ -66,6 +66,9 @@ def test_the_board_shows_answers_escaped_and_can_close(fixture_content, store):
     assert "sessione chiusa" in board.board.value
     form = WorksheetForm(sheet, sessions, sessions.find(session.code), member)
     assert form.inputs["note"].widget.disabled
+    board.close()
+    board._thread.join(timeout=10)
+    assert not board._thread.is_alive()
 
 
 def test_a_facilitator_creates_a_session_from_the_board(fixture_content, store):
