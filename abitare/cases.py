@@ -396,8 +396,12 @@ class Case:
         return self.data.title
 
 
-def load_case_file(path: Path, content_dir: Path, params: ParameterSet | None = None) -> Case:
-    """Load, validate and check one case file; every problem at once, with lines."""
+def load_case_file(path: Path, content_dir: Path, params: ParameterSet | None = None, *, deep: bool = True) -> Case:
+    """Load, validate and check one case file; every problem at once, with lines.
+
+    ``deep=False`` skips the exploration of every state (seconds for a whole course):
+    enough to list cases on a page; ``abitare check`` and playing a case always check deeply.
+    """
     from abitare.content import _display, _load_with_parameters
 
     params = params or load_parameters()
@@ -406,7 +410,7 @@ def load_case_file(path: Path, content_dir: Path, params: ParameterSet | None = 
         raise ContentError.single(display, None, "il nome del file deve avere solo minuscole, cifre e trattini.")
     located = _load_with_parameters(path, display, params)
     case = validate_located(CaseFile, located)
-    issues = check_case(case, display, located.lines)
+    issues = check_case(case, display, located.lines) if deep else []
     for ending_id, ending in case.endings.items():
         for i, ref in enumerate(ending.lessons):
             if not lesson_exists(content_dir, ref):
@@ -428,8 +432,8 @@ def case_files(content_dir: Path) -> list[Path]:
     return sorted((content_dir / CASES_FOLDER).glob("*.yaml"))
 
 
-def scan_cases(content_dir: Path) -> tuple[list[Case], list[ContentIssue]]:
-    """Every case that loads, and every problem found."""
+def scan_cases(content_dir: Path, *, deep: bool = True) -> tuple[list[Case], list[ContentIssue]]:
+    """Every case that loads, and every problem found (``deep``: see :func:`load_case_file`)."""
     cases: list[Case] = []
     issues: list[ContentIssue] = []
     try:
@@ -438,7 +442,7 @@ def scan_cases(content_dir: Path) -> tuple[list[Case], list[ContentIssue]]:
         return [], err.issues
     for path in case_files(content_dir):
         try:
-            cases.append(load_case_file(path, content_dir, params))
+            cases.append(load_case_file(path, content_dir, params, deep=deep))
         except ContentError as err:
             issues.extend(err.issues)
         except Exception as err:  # a checker bug must not take the pages down

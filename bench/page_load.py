@@ -36,7 +36,7 @@ def measure(pool: int, runs: int) -> tuple[list[float], list[float]]:
                     code = f"bench-{pool}-{i}"
                     start = time.perf_counter()
                     page.goto(server.home + "?" + urlencode({"p": code}))
-                    page.get_by_text(f"Benvenuto/a, {code}").wait_for(timeout=120_000)
+                    page.get_by_text(f"Ti diamo il benvenuto, {code}").wait_for(timeout=120_000)
                     homes.append(time.perf_counter() - start)
                     url = f"{server.base}/voila/render/modulo.ipynb?" + urlencode({"m": "sistema-abitativo", "p": code})
                     start = time.perf_counter()

@@ -118,7 +118,7 @@ def home_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] |
     modules, issues = scan(cfg.content_dir)
     for issue in issues:
         log.error("content problem: %s", issue)
-    cases, case_issues = scan_cases(cfg.content_dir)
+    cases, case_issues = scan_cases(cfg.content_dir, deep=False)
     for issue in case_issues:
         log.error("content problem: %s", issue)
     return HomeApp(
@@ -157,7 +157,7 @@ def glossary_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, st
 def class_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
     """The facilitator's view of the class (asks for the facilitator's secret)."""
     modules, _ = scan(cfg.content_dir)
-    cases, _ = scan_cases(cfg.content_dir)
+    cases, _ = scan_cases(cfg.content_dir, deep=False)
     store = open_store(cfg)
     return ClassView(
         FacilitatorStore(store.engine),

@@ -110,3 +110,13 @@ def test_random_walks_end_and_stay_in_range(case, seed, picks):
         run.choose(index)
         assert not run.clamped, f"state left its range at {run.node}: the engine had to clamp it"
     assert run.finished, f"no ending after {MAX_STEPS} choices: {run.path}"
+
+
+def test_listing_cases_skips_the_deep_check_but_playing_does_not(fixture_content):
+    from abitare.errors import ContentError
+
+    root = fixture_content("case-out-of-range")
+    listed, issues = scan_cases(root, deep=False)
+    assert [c.id for c in listed] == ["prova"] and issues == []
+    with pytest.raises(ContentError, match="fuori dall'intervallo"):
+        load_case(root, "prova")
