@@ -402,13 +402,9 @@ def load_case_file(path: Path, content_dir: Path, params: ParameterSet | None = 
     ``deep=False`` skips the exploration of every state (seconds for a whole course):
     enough to list cases on a page; ``abitare check`` and playing a case always check deeply.
     """
-    from abitare.content import _display, _load_with_parameters
+    from abitare.content import load_item_yaml, module_exists
 
-    params = params or load_parameters()
-    display = _display(path, content_dir)
-    if not re.match(r"^[a-z0-9][a-z0-9-]*$", path.stem):
-        raise ContentError.single(display, None, "il nome del file deve avere solo minuscole, cifre e trattini.")
-    located = _load_with_parameters(path, display, params)
+    located, display = load_item_yaml(path, content_dir, params or load_parameters())
     case = validate_located(CaseFile, located)
     issues = check_case(case, display, located.lines) if deep else []
     for ending_id, ending in case.endings.items():
@@ -421,7 +417,7 @@ def load_case_file(path: Path, content_dir: Path, params: ParameterSet | None = 
                         f"la lezione «{ref}» non esiste (modulo/nome-del-file-senza-.md).",
                     )
                 )
-    if case.module and not any(content_dir.glob(f"[0-9][0-9]_{case.module}")):
+    if case.module and not module_exists(content_dir, case.module):
         issues.append(ContentIssue(display, located.line_for(("module",)), f"il modulo «{case.module}» non esiste."))
     if issues:
         raise ContentError(issues)

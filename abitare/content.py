@@ -317,6 +317,21 @@ def _load_with_parameters(path: Path, display: str, params: ParameterSet) -> Loc
     return located
 
 
+ITEM_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def load_item_yaml(path: Path, content_dir: Path, params: ParameterSet) -> tuple[Located, str]:
+    """A case's or worksheet's YAML, named like an id, with parameters checked and filled in."""
+    display = _display(path, content_dir)
+    if not ITEM_NAME.match(path.stem):
+        raise ContentError.single(display, None, "il nome del file deve avere solo minuscole, cifre e trattini.")
+    return _load_with_parameters(path, display, params), display
+
+
+def module_exists(content_dir: Path, module_id: str) -> bool:
+    return any(content_dir.glob(f"[0-9][0-9]_{module_id}"))
+
+
 def _read_lesson(path: Path, display: str, params: ParameterSet, content_dir: Path) -> Lesson:
     if len(path.stem) > MAX_LESSON_ID:
         raise ContentError.single(

@@ -210,14 +210,11 @@ def validate_answer(spec: FieldSpec, value: Any) -> Any:
 
 
 def load_worksheet_file(path: Path, content_dir: Path) -> Worksheet:
-    from abitare.content import _display, _load_with_parameters
+    from abitare.content import load_item_yaml, module_exists
 
-    display = _display(path, content_dir)
-    if not re.match(r"^[a-z0-9][a-z0-9-]*$", path.stem):
-        raise ContentError.single(display, None, "il nome del file deve avere solo minuscole, cifre e trattini.")
-    located = _load_with_parameters(path, display, load_parameters())
+    located, display = load_item_yaml(path, content_dir, load_parameters())
     data = validate_located(WorksheetFile, located)
-    if data.module and not any(content_dir.glob(f"[0-9][0-9]_{data.module}")):
+    if data.module and not module_exists(content_dir, data.module):
         raise ContentError(
             [ContentIssue(display, located.line_for(("module",)), f"il modulo «{data.module}» non esiste.")]
         )

@@ -6,7 +6,6 @@ Usage: python scripts/screenshot_board.py docs/lavagna.png
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.ui.conftest import CHROMIUM_ARGS, VoilaServer, chromium_path
+from tests.ui.conftest import CHROMIUM_ARGS, VoilaServer, chromium_path, create_session
 
 ANSWERS = {
     "Anna": "Scale buie la sera; ascensore spesso fermo",
@@ -28,25 +27,7 @@ def main(target: str) -> None:
         server = VoilaServer(Path(tmp) / "var", Path(tmp) / "voila.log")
         server.start()
         try:
-            out = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "abitare.cli",
-                    "session",
-                    "create",
-                    "--template",
-                    "bisogni-edificio-sap",
-                    "--title",
-                    "Via dei Tigli 12: i bisogni dell'edificio",
-                ],
-                capture_output=True,
-                text=True,
-                check=True,
-                env={"PATH": "/usr/bin:/bin", "ABITARE_DATA_DIR": str(server.data_dir)},
-            ).stdout
-            code = re.search(r"Codice per i partecipanti: (\w+)", out)[1]
-            secret = re.search(r"non sarà mostrata di nuovo\): (\S+)", out)[1]
+            code, secret = create_session(server, "bisogni-edificio-sap", "Via dei Tigli 12: i bisogni dell'edificio")
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
                 for name, text in ANSWERS.items():

@@ -93,6 +93,23 @@ class VoilaServer:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
+def create_session(server: VoilaServer, template: str, title: str) -> tuple[str, str]:
+    """`abitare session create` against the server's database: (join code, facilitator secret)."""
+    import re
+
+    out = subprocess.run(
+        [sys.executable, "-m", "abitare.cli", "session", "create", "--template", template, "--title", title],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", "ABITARE_DATA_DIR": str(server.data_dir)},
+    ).stdout
+    code = re.search(r"Codice per i partecipanti: (\w+)", out)
+    secret = re.search(r"non sarà mostrata di nuovo\): (\S+)", out)
+    assert code and secret, out
+    return code[1], secret[1]
+
+
 @pytest.fixture
 def voila(tmp_path: Path) -> Iterator[VoilaServer]:
     server = VoilaServer(tmp_path / "var", tmp_path / "voila.log")

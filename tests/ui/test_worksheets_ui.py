@@ -1,12 +1,12 @@
 """Three participants fill in a worksheet; the facilitator's board shows their answers within 2 seconds."""
 
 import re
-import subprocess
-import sys
 import time
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from tests.ui.conftest import create_session
 
 pytestmark = pytest.mark.browser
 
@@ -15,28 +15,7 @@ HOSTILE = '<script>window.pwned=1</script><img src=x onerror="window.pwned=1"> \
 
 
 def test_three_participants_and_the_board(voila, page: Page, browser):
-    env = {"PATH": "/usr/bin:/bin", "ABITARE_DATA_DIR": str(voila.data_dir)}
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "abitare.cli",
-            "session",
-            "create",
-            "--template",
-            "bisogni-edificio-sap",
-            "--title",
-            "Incontro di prova",
-            "--date",
-            "2026-11-25",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-    ).stdout
-    code = re.search(r"Codice per i partecipanti: (\w+)", out)[1]
-    secret = re.search(r"non sarà mostrata di nuovo\): (\S+)", out)[1]
+    code, secret = create_session(voila, "bisogni-edificio-sap", "Incontro di prova")
 
     board = page
     dialogs: list[str] = []
