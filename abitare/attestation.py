@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from html import escape
 
 from abitare.summary import CourseSummary
+from abitare.text import minutes_label
 
 __all__ = ["attestation_html"]
 
@@ -18,11 +19,6 @@ th, td { border: 1px solid #999; padding: .4em .6em; text-align: left; }
 .foot { font-size: 10pt; color: #444; margin-top: 2em; }
 @media print { body { margin: 1.5cm; } }
 """
-
-
-def _minutes(seconds: int) -> str:
-    minutes = round(seconds / 60)
-    return "meno di un minuto" if minutes < 1 else f"{minutes} minuti" if minutes != 1 else "1 minuto"
 
 
 def attestation_html(summary: CourseSummary, course_title: str, now: datetime | None = None) -> str:
@@ -56,7 +52,7 @@ def attestation_html(summary: CourseSummary, course_title: str, now: datetime | 
         f"{len(done)} {'modulo' if len(done) == 1 else 'moduli'} su {len(summary.modules)} del corso, "
         "leggendo tutte le lezioni e rispondendo a tutte le domande della verifica finale.</p>"
         f"{body}"
-        f'<p class="foot">Tempo di studio registrato: {_minutes(summary.seconds)}. '
+        f'<p class="foot">Tempo di studio registrato: {minutes_label(summary.seconds)}. '
         f"Documento generato il {when:%d/%m/%Y alle %H:%M}. Il nome indicato è il codice "
         "partecipante scelto da chi ha seguito il corso.</p>"
         "</body></html>"

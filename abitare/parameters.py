@@ -27,6 +27,7 @@ __all__ = [
     "PLACEHOLDER",
     "Parameter",
     "ParameterSet",
+    "italian_number",
     "load_parameters",
 ]
 
@@ -53,7 +54,7 @@ class Parameter(BaseModel):
     def formatted(self) -> str:
         """The value as an Italian reader expects it: ``16.000 €``, ``20,5%``, ``1,70 m``."""
         fixed = self.unit in ("EUR", "EUR_m2", "m") and not float(self.value).is_integer()
-        number = _italian_number(self.value, 2 if fixed or self.unit == "coefficient" else None)
+        number = italian_number(self.value, 2 if fixed or self.unit == "coefficient" else None)
         text = {
             "EUR": f"{number} €",
             "EUR_m2": f"{number} €/m²",
@@ -68,7 +69,7 @@ class Parameter(BaseModel):
         return f"{text} (valore indicativo)" if self.indicative else text
 
 
-def _italian_number(value: float, decimals: int | None = None) -> str:
+def italian_number(value: float, decimals: int | None = None) -> str:
     """``16000`` → ``16.000``; ``20.5`` → ``20,5``; with ``decimals=2``, ``1.7`` → ``1,70``."""
     if decimals is None:
         decimals = 0 if float(value).is_integer() else len(f"{value}".split(".")[1])

@@ -9,7 +9,7 @@ from markdown_it import MarkdownIt
 
 from abitare.parameters import ParameterSet
 
-__all__ = ["count_label", "escape", "render_markdown"]
+__all__ = ["count_label", "escape", "minutes_label", "render_markdown"]
 
 
 @lru_cache(maxsize=1)
@@ -23,6 +23,12 @@ def _md() -> MarkdownIt:
 def count_label(n: int, one: str, many: str) -> str:
     """``1 lezione``, ``3 lezioni``: a number with the Italian singular or plural."""
     return f"{n} {one if n == 1 else many}"
+
+
+def minutes_label(seconds: float) -> str:
+    """Time spent, rounded to minutes: «meno di un minuto», «1 minuto», «12 minuti»."""
+    minutes = round(seconds / 60)
+    return "meno di un minuto" if minutes < 1 else count_label(minutes, "minuto", "minuti")
 
 
 def render_markdown(source: str, params: ParameterSet | None = None) -> str:

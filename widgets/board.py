@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import threading
 from datetime import date, datetime
 from html import escape
@@ -15,17 +14,10 @@ from abitare.sessions import Session, SessionStore
 from abitare.synthesis import field_html, summarize, to_csv, to_html, to_markdown, to_xlsx
 from abitare.text import render_markdown
 from abitare.worksheets import Worksheet
+from abitare_widgets.links import csv_link, download_link
 from abitare_widgets.safety import ErrorBanner, guarded
 
 __all__ = ["BoardView"]
-
-
-def _link(data: bytes, filename: str, mime: str, label: str) -> str:
-    encoded = base64.b64encode(data).decode("ascii")
-    return (
-        f'<a class="abitare-link-button" download="{escape(filename)}" '
-        f'href="data:{mime};base64,{encoded}">{escape(label)}</a>'
-    )
 
 
 class BoardView(w.VBox):
@@ -181,28 +173,23 @@ class BoardView(w.VBox):
         stem = f"sessione-{session.code.lower()}"
         self.exports.value = (
             "<h2>Esporta</h2><p>"
-            + _link(
-                ("\ufeff" + to_csv(worksheet, rows, anonymous)).encode("utf-8"),
-                f"{stem}.csv",
-                "text/csv;charset=utf-8",
-                "CSV",
-            )
+            + csv_link(to_csv(worksheet, rows, anonymous), f"{stem}.csv", "CSV")
             + " "
-            + _link(
+            + download_link(
                 to_xlsx(worksheet, rows, anonymous),
                 f"{stem}.xlsx",
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 "XLSX",
             )
             + " "
-            + _link(
+            + download_link(
                 to_markdown(worksheet, session, summaries).encode("utf-8"),
                 f"{stem}.md",
                 "text/markdown;charset=utf-8",
                 "Markdown",
             )
             + " "
-            + _link(
+            + download_link(
                 to_html(worksheet, session, summaries).encode("utf-8"),
                 f"{stem}.html",
                 "text/html;charset=utf-8",

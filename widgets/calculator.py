@@ -14,7 +14,7 @@ import ipywidgets as w
 
 from abitare.calc import CALCULATORS, Calculator, Result, run_calculator
 from abitare.parameters import ParameterSet, load_parameters
-from abitare_widgets.links import page_link
+from abitare_widgets.links import csv_link, page_link
 from abitare_widgets.safety import ErrorBanner, guarded
 
 __all__ = ["CalculatorForm", "calculator_index_html", "parse_italian_number"]
@@ -90,12 +90,10 @@ def result_html(calculator: Calculator, result: Result, params: ParameterSet) ->
         writer = csv.DictWriter(out, fieldnames=list(result.table[0]), delimiter=";")
         writer.writeheader()
         writer.writerows(result.table)
-        data = base64.b64encode(("\ufeff" + out.getvalue()).encode("utf-8")).decode("ascii")
         table = (
             f"<h3>Mese per mese</h3>{schedule_chart(result.table)}"
             f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-            f'<p><a class="abitare-link-button" download="{escape(calculator.name)}.csv" '
-            f'href="data:text/csv;charset=utf-8;base64,{data}">Scarica la tabella (CSV)</a></p>'
+            f"<p>{csv_link(out.getvalue(), f'{calculator.name}.csv', 'Scarica la tabella (CSV)')}</p>"
         )
     return (
         f'<section class="abitare-lesson abitare-result" role="status"><h2>Risultato</h2>'

@@ -15,17 +15,10 @@ from abitare.cases import Case
 from abitare.casestore import CaseStats, CaseStore
 from abitare.classview import ClassReport
 from abitare.facilitators import FacilitatorStore
+from abitare_widgets.links import csv_link, download_link
 from abitare_widgets.safety import ErrorBanner, guarded
 
 __all__ = ["ClassView"]
-
-
-def _download(text: str, filename: str, label: str) -> str:
-    data = base64.b64encode(("\ufeff" + text).encode("utf-8")).decode("ascii")  # BOM: Excel reads UTF-8
-    return (
-        f'<a class="abitare-link-button" download="{escape(filename)}" '
-        f'href="data:text/csv;charset=utf-8;base64,{data}">{escape(label)}</a>'
-    )
 
 
 def case_stats_html(stats: CaseStats) -> str:
@@ -177,8 +170,7 @@ class ClassView(w.VBox):
             f'<figure class="abitare-graph" aria-label="Grafo del caso {escape(case.title)}">'
             f'<img alt="Grafo del caso {escape(case.title)}" src="data:image/svg+xml;base64,{data}" '
             'style="max-width:100%"></figure>'
-            f'<p><a class="abitare-link-button" download="{escape(case.id)}.svg" '
-            f'href="data:image/svg+xml;base64,{data}">Scarica il grafo (SVG)</a></p>'
+            f"<p>{download_link(svg.encode('utf-8'), f'{case.id}.svg', 'image/svg+xml', 'Scarica il grafo (SVG)')}</p>"
         )
 
     @guarded
@@ -251,8 +243,8 @@ class ClassView(w.VBox):
             "completato, «in corso» se iniziato.</p>"
             f"<table><thead><tr><th>Partecipante</th>{header_cells}</tr></thead><tbody>{rows}</tbody></table>"
             "<h2>Esporta</h2><p>File CSV con separatore «;», apribili con un foglio di calcolo.</p><p>"
-            + _download(report.progress_csv(), "avanzamento-classe.csv", "Scarica l'avanzamento (CSV)")
+            + csv_link(report.progress_csv(), "avanzamento-classe.csv", "Scarica l'avanzamento (CSV)")
             + " "
-            + _download(report.questions_csv(), "domande-classe.csv", "Scarica le domande (CSV)")
+            + csv_link(report.questions_csv(), "domande-classe.csv", "Scarica le domande (CSV)")
             + "</p>"
         )

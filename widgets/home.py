@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import re
 from collections.abc import Callable
 from html import escape
@@ -16,7 +15,7 @@ from abitare.content import CourseFile, Module
 from abitare.progress import Participant, ProgressStore
 from abitare.summary import CourseSummary, ModuleSummary, summarize_course
 from abitare.text import count_label, render_markdown
-from abitare_widgets.links import module_link, page_link
+from abitare_widgets.links import download_link, module_link, page_link
 from abitare_widgets.safety import ErrorBanner, guarded
 
 __all__ = ["HomeApp"]
@@ -117,12 +116,10 @@ class HomeApp(w.VBox):
         done = len(summary.completed)
         total = len(summary.modules)
         html = attestation_html(summary, self.course.title)
-        data = base64.b64encode(html.encode("utf-8")).decode("ascii")
+        attestation_label = "Scarica l'attestato (HTML da stampare)"
         name = f"attestato-{re.sub(r'[^a-z0-9]+', '-', summary.participant.code).strip('-') or 'corso'}.html"
         download = (
-            f'<p><a class="abitare-link-button" download="{escape(name)}" '
-            f'href="data:text/html;charset=utf-8;base64,{data}">'
-            "Scarica l'attestato (HTML da stampare)</a></p>"
+            f"<p>{download_link(html.encode('utf-8'), name, 'text/html;charset=utf-8', attestation_label)}</p>"
             if done
             else "<p>Quando completi un modulo, qui potrai scaricare l'attestato.</p>"
         )

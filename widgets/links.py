@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 from html import escape
 from urllib.parse import urlencode
 
-__all__ = ["RELATED_PAGES", "home_link", "module_link", "page_link", "related_link"]
+__all__ = ["RELATED_PAGES", "csv_link", "download_link", "home_link", "module_link", "page_link", "related_link"]
 
 #: kind of related item → (notebook, query key, label shown before its id)
 RELATED_PAGES = {
@@ -35,3 +36,17 @@ def related_link(kind: str, item_id: str, code: str) -> str:
     notebook, key, label = RELATED_PAGES[kind]
     href = escape(page_link(notebook, code, **{key: item_id}))
     return f'<a href="{href}">{escape(label)}: {escape(item_id)}</a>'
+
+
+def download_link(data: bytes, filename: str, mime: str, label: str) -> str:
+    """A link that saves ``data`` as ``filename``, with nothing fetched from a server."""
+    encoded = base64.b64encode(data).decode("ascii")
+    return (
+        f'<a class="abitare-link-button" download="{escape(filename)}" '
+        f'href="data:{mime};base64,{encoded}">{escape(label)}</a>'
+    )
+
+
+def csv_link(text: str, filename: str, label: str) -> str:
+    """A CSV download; the BOM makes spreadsheet programs read it as UTF-8."""
+    return download_link(("\ufeff" + text).encode("utf-8"), filename, "text/csv;charset=utf-8", label)

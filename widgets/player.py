@@ -17,17 +17,12 @@ from abitare.content import INTRO_POSITION, QUIZ_POSITION, SUMMARY_POSITION, Mod
 from abitare.parameters import load_parameters
 from abitare.progress import AnswerRecord, Participant, ProgressStore
 from abitare.summary import ModuleSummary, current_answers
-from abitare.text import count_label, render_markdown
+from abitare.text import count_label, minutes_label, render_markdown
 from abitare_widgets.links import home_link, related_link
 from abitare_widgets.quiz import QuestionView
 from abitare_widgets.safety import ErrorBanner, guarded
 
 __all__ = ["ModulePlayer", "home_link"]
-
-
-def _minutes(seconds: int) -> str:
-    minutes = round(seconds / 60)
-    return "meno di un minuto" if minutes < 1 else count_label(minutes, "minuto", "minuti")
 
 
 class ModulePlayer(w.VBox):
@@ -231,7 +226,7 @@ class ModulePlayer(w.VBox):
         return w.HTML(
             f'<section class="abitare-lesson abitare-summary"><h2>Riepilogo</h2>{status}'
             f"<p>Lezioni lette: {len(s.lessons_read)} su {s.lessons_total} · tempo di lettura registrato: "
-            f"{_minutes(s.seconds)}.</p>"
+            f"{minutes_label(s.seconds)}.</p>"
             + (f"<h3>Per esercitarti</h3><ul>{related}</ul>" if related else "")
             + (f"<h3>Glossario del modulo</h3><dl>{glossary}</dl>" if glossary else "")
             + (f"<h3>Fonti</h3><ul>{sources}</ul>" if sources else "")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 from html import escape
@@ -10,8 +9,10 @@ from typing import Any
 
 import ipywidgets as w
 
+from abitare.calc.base import euro
 from abitare.parameters import ParameterSet, load_parameters
 from abitare.simulation import STATE_LABELS, STATES, Scenario, SimulationResult, simulate
+from abitare_widgets.links import csv_link
 from abitare_widgets.safety import ErrorBanner, guarded
 
 __all__ = ["ScenarioPanel", "SimulationApp", "chart_png"]
@@ -84,10 +85,6 @@ def chart_png(a: SimulationResult, b: SimulationResult) -> bytes:
     return buffer.getvalue()
 
 
-def _euro(value: float) -> str:
-    return f"{value:,.0f} €".replace(",", ".")
-
-
 def comparison_html(a: SimulationResult, b: SimulationResult) -> str:
     ta, tb = a.totals(), b.totals()
     rows = [
@@ -100,7 +97,7 @@ def comparison_html(a: SimulationResult, b: SimulationResult) -> str:
             str,
         ),
         ("Nuclei in attesa alla fine", ta["in_attesa_alla_fine"], tb["in_attesa_alla_fine"], str),
-        ("Costo pubblico stimato", ta["costo_pubblico"], tb["costo_pubblico"], _euro),
+        ("Costo pubblico stimato", ta["costo_pubblico"], tb["costo_pubblico"], lambda v: euro(v, 0)),
     ]
     body = "".join(
         f"<tr><th scope='row'>{label}</th><td>{fmt(x)}</td><td>{fmt(y)}</td></tr>" for label, x, y, fmt in rows
@@ -123,11 +120,7 @@ def export_link(a: SimulationResult, b: SimulationResult) -> str:
     writer = csv.DictWriter(out, fieldnames=list(rows[-1]), delimiter=";", restval="")
     writer.writeheader()
     writer.writerows(rows)
-    data = base64.b64encode(("\ufeff" + out.getvalue()).encode("utf-8")).decode("ascii")
-    return (
-        '<a class="abitare-link-button" download="simulazione-scenari.csv" '
-        f'href="data:text/csv;charset=utf-8;base64,{data}">Scarica i risultati (CSV)</a>'
-    )
+    return csv_link(out.getvalue(), "simulazione-scenari.csv", "Scarica i risultati (CSV)")
 
 
 def assumptions_html(params: ParameterSet) -> str:

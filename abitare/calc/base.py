@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from abitare.errors import AbitareError
-from abitare.parameters import ParameterSet, load_parameters
+from abitare.parameters import ParameterSet, italian_number, load_parameters
 from abitare.validation import italian_message
 
 __all__ = ["CALCULATORS", "CalcInputError", "Calculator", "Inputs", "Result", "Step", "run_calculator"]
@@ -123,12 +123,10 @@ def run_calculator(name: str, raw: Mapping[str, Any], params: ParameterSet | Non
     return calculator.compute(parse_inputs(calculator, raw), params or load_parameters())
 
 
-def euro(value: float) -> str:
+def euro(value: float, decimals: int = 2) -> str:
     """``1234.5`` → ``1.234,50 €``."""
-    text = f"{value:,.2f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".") + " €"
+    return italian_number(value, decimals) + " €"
 
 
 def number(value: float, decimals: int = 2) -> str:
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return italian_number(value, decimals)
