@@ -21,12 +21,27 @@ from sqlalchemy.exc import SQLAlchemyError
 from abitare.errors import AbitareError, StorageError
 from abitare.storage import facilitators
 
-__all__ = ["FacilitatorError", "FacilitatorStore", "hash_secret", "verify_secret"]
+__all__ = ["FacilitatorError", "FacilitatorStore", "Throttle", "hash_secret", "verify_secret"]
 
 log = logging.getLogger(__name__)
 
 MIN_SECRET = 10
 _N, _R, _P = 2**14, 8, 1
+
+
+class Throttle:
+    """Each wrong attempt in a row waits twice as long as the last (0.5 s, 1 s, 2 s … up to 8 s)."""
+
+    def __init__(self) -> None:
+        self.failures = 0
+
+    def failed(self, what: str) -> None:
+        self.failures += 1
+        log.warning("%s (attempt %d)", what, self.failures)
+        time.sleep(min(0.5 * 2 ** (self.failures - 1), 8))
+
+    def succeeded(self) -> None:
+        self.failures = 0
 
 
 class FacilitatorError(AbitareError):
@@ -56,7 +71,7 @@ class FacilitatorStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._failures = 0
+        self.throttle = Throttle()
 
     def set_secret(self, name: str, secret: str) -> None:
         """Create the facilitator ``name`` or change their secret."""
@@ -85,12 +100,10 @@ class FacilitatorStore:
             raise StorageError("Non è stato possibile verificare la parola segreta.") from err
         for row in rows:
             if verify_secret(secret, row.secret_hash):
-                self._failures = 0
+                self.throttle.succeeded()
                 log.info("facilitator %s signed in", row.name)
                 return str(row.name)
-        self._failures += 1
-        log.warning("wrong facilitator secret (attempt %d)", self._failures)
-        time.sleep(min(0.5 * 2 ** (self._failures - 1), 8))
+        self.throttle.failed("wrong facilitator secret")
         return None
 
     def any(self) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -18,7 +17,7 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from abitare.errors import AbitareError, StorageError
-from abitare.facilitators import hash_secret, verify_secret
+from abitare.facilitators import Throttle, hash_secret, verify_secret
 from abitare.identity import display_code
 from abitare.storage import worksheet_answers, worksheet_members, worksheet_sessions
 from abitare.worksheets import Worksheet, validate_answer
@@ -76,7 +75,7 @@ def normalize_join_code(raw: str) -> str:
 class SessionStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._failures = 0
+        self.throttle = Throttle()
 
     def _db(self, failure: str) -> Any:
         from abitare.progress import _database
@@ -121,9 +120,9 @@ class SessionStore:
                 select(worksheet_sessions.c.secret_hash).where(worksheet_sessions.c.id == session.id)
             ).scalar_one()
         if verify_secret(secret, stored):
-            self._failures = 0
+            self.throttle.succeeded()
             return True
-        self._slow_down("wrong facilitator secret for a session")
+        self.throttle.failed("wrong facilitator secret for a session")
         return False
 
     def set_status(self, session: Session, *, is_open: bool | None = None, anonymous: bool | None = None) -> Session:
@@ -137,11 +136,6 @@ class SessionStore:
         return self.get(session.id)
 
     # --- participants ------------------------------------------------------------------
-
-    def _slow_down(self, what: str) -> None:
-        self._failures += 1
-        log.warning("%s (attempt %d)", what, self._failures)
-        time.sleep(min(0.5 * 2 ** (self._failures - 1), 8))
 
     def _row_to_session(self, row: Any) -> Session:
         return Session(row.id, row.code, row.template_id, row.title, row.session_date, row.status, bool(row.anonymous))
@@ -159,9 +153,9 @@ class SessionStore:
             with self._db("Non è stato possibile cercare la sessione."), self.engine.connect() as conn:
                 row = conn.execute(select(worksheet_sessions).where(worksheet_sessions.c.code == code)).first()
         if row is None:
-            self._slow_down("unknown session code")
+            self.throttle.failed("unknown session code")
             return None
-        self._failures = 0
+        self.throttle.succeeded()
         return self._row_to_session(row)
 
     def join(self, session: Session, raw_name: str) -> Member:
