@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from abitare.content import inventory
+from abitare.data.cli import data_app
 from abitare.errors import AbitareError
 from abitare.settings import get_settings
 from abitare.text import count_label
@@ -24,6 +25,7 @@ facilitator_app = typer.Typer(help="Credenziali di chi tiene il corso.", no_args
 app.add_typer(facilitator_app, name="facilitator")
 case_app = typer.Typer(help="Simulazioni di casi.", no_args_is_help=True)
 app.add_typer(case_app, name="case")
+app.add_typer(data_app, name="data")
 
 
 @app.command(

@@ -14,6 +14,8 @@ __all__ = [
     "AbitareError",
     "ContentError",
     "ContentIssue",
+    "DataError",
+    "DataProblem",
     "DatabaseNotReadyError",
     "DatabaseUnavailableError",
     "ParticipantCodeError",
@@ -98,3 +100,33 @@ class UnknownCaseError(AbitareError):
     def __init__(self, case_id: str) -> None:
         self.case_id = case_id
         super().__init__(f"Il caso '{case_id}' non esiste (forse l'indirizzo è incompleto).")
+
+
+@dataclass(frozen=True)
+class DataProblem:
+    """One problem in a data file: the row as the user counts it (the header is row 1)."""
+
+    path: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.row is not None:
+            where += f", riga {self.row}"
+        if self.column:
+            where += f", colonna «{self.column}»"
+        return f"{where}: {self.message}"
+
+
+class DataError(AbitareError):
+    """A data file cannot be loaded; nothing of it was loaded."""
+
+    def __init__(self, problems: list[DataProblem], total: int | None = None) -> None:
+        self.problems = list(problems)
+        self.total = total if total is not None else len(self.problems)
+        lines = [str(p) for p in self.problems[:20]]
+        if self.total > len(lines):
+            lines.append(f"... e altri {self.total - len(lines)} problemi.")
+        super().__init__("\n".join(lines))

@@ -1,0 +1,134 @@
+"""The data dictionary (``datasets/dizionario.yaml``) and the municipalities (``datasets/comuni.yaml``).
+
+Both are data: a field added to the dictionary is checked on every load, and the
+list of municipalities is the one the reports accept for ``comune``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from abitare.paths import DATASETS_DIR
+from abitare.validation import validate_located
+from abitare.yamlsafe import load_yaml
+
+__all__ = [
+    "AMBITO",
+    "Comune",
+    "DataDictionary",
+    "FieldSpec",
+    "TableSpec",
+    "comune_names",
+    "load_comuni",
+    "load_dictionary",
+]
+
+#: What the reports call the whole Ambito (all nine municipalities together).
+AMBITO = "Ambito"
+
+FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+FieldType = Literal["testo", "intero", "decimale", "booleano", "data", "mese", "categoria"]
+
+
+class FieldSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    nome: FieldName
+    tipo: FieldType
+    significato: Annotated[str, StringConstraints(min_length=3)]
+    unita: str | None = None
+    min: float | None = None
+    max: float | None = None
+    #: Allowed values of a ``categoria``; the word ``comune`` means the nine municipalities.
+    valori: list[str] | Literal["comune"] | None = None
+    obbligatorio: bool = True
+    unico: bool = False
+    personale: bool = False
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FieldSpec:
+        if (self.tipo == "categoria") != (self.valori is not None):
+            raise ValueError("«valori» serve alle categorie, e solo a quelle")
+        if (self.min is not None or self.max is not None) and self.tipo not in ("intero", "decimale"):
+            raise ValueError("«min» e «max» valgono solo per i numeri")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("«min» è maggiore di «max»")
+        return self
+
+    def allowed(self) -> list[str] | None:
+        if self.valori == "comune":
+            return comune_names()
+        return self.valori
+
+
+class TableSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+\.csv$")]
+    riga: str
+    campi: list[FieldSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> TableSpec:
+        names = [f.nome for f in self.campi]
+        if len(names) != len(set(names)):
+            raise ValueError("due campi hanno lo stesso nome")
+        return self
+
+    def field(self, name: str) -> FieldSpec:
+        return next(f for f in self.campi if f.nome == name)
+
+    @property
+    def names(self) -> list[str]:
+        return [f.nome for f in self.campi]
+
+    @property
+    def personal(self) -> list[str]:
+        return [f.nome for f in self.campi if f.personale]
+
+
+class DataDictionary(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    tabelle: dict[FieldName, TableSpec] = Field(min_length=1)
+
+    def table(self, name: str) -> TableSpec:
+        return self.tabelle[name]
+
+
+class Comune(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    nome: Annotated[str, StringConstraints(min_length=2)]
+    popolazione: int = Field(gt=0)
+    indicativo: bool
+    quota_sap: float = Field(gt=0, le=10)
+
+
+class ComuniFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    fonte_popolazione: str
+    comuni: list[Comune] = Field(min_length=1)
+
+
+@lru_cache(maxsize=4)
+def load_dictionary(path: Path = DATASETS_DIR / "dizionario.yaml") -> DataDictionary:
+    return validate_located(DataDictionary, load_yaml(path, path.name))
+
+
+@lru_cache(maxsize=4)
+def _comuni(path: Path) -> ComuniFile:
+    return validate_located(ComuniFile, load_yaml(path, path.name))
+
+
+def load_comuni(path: Path = DATASETS_DIR / "comuni.yaml") -> list[Comune]:
+    return list(_comuni(path).comuni)
+
+
+def comune_names() -> list[str]:
+    return [c.nome for c in load_comuni()]
