@@ -15,6 +15,7 @@ import typer
 from abitare.content import inventory
 from abitare.data.cli import data_app
 from abitare.errors import AbitareError
+from abitare.reports.cli import report_app
 from abitare.settings import get_settings
 from abitare.text import count_label
 
@@ -26,6 +27,7 @@ app.add_typer(facilitator_app, name="facilitator")
 case_app = typer.Typer(help="Simulazioni di casi.", no_args_is_help=True)
 app.add_typer(case_app, name="case")
 app.add_typer(data_app, name="data")
+app.add_typer(report_app, name="report")
 
 
 @app.command(

@@ -21,6 +21,7 @@ __all__ = [
     "ParticipantCodeError",
     "StorageError",
     "UnknownCaseError",
+    "UnknownComuneError",
     "UnknownModuleError",
 ]
 
@@ -100,6 +101,20 @@ class UnknownCaseError(AbitareError):
     def __init__(self, case_id: str) -> None:
         self.case_id = case_id
         super().__init__(f"Il caso '{case_id}' non esiste (forse l'indirizzo è incompleto).")
+
+
+class UnknownComuneError(AbitareError, ValueError):
+    """A name that is neither one of the nine comuni of the Ambito nor the whole Ambito.
+
+    It is also a ``ValueError``, so that a pydantic validator reports it as a field error.
+    """
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        self.name = name
+        super().__init__(
+            f"«{name}» non è un comune dell'Ambito Sud Est Milano: scegli tra {', '.join(known)} "
+            "oppure «Ambito» per tutti e nove."
+        )
 
 
 @dataclass(frozen=True)

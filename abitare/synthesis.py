@@ -20,8 +20,6 @@ from abitare.worksheets import FieldSpec, Worksheet
 
 __all__ = [
     "FieldSummary",
-    "SessionReport",
-    "session_report",
     "summarize",
     "to_csv",
     "to_html",
@@ -253,47 +251,3 @@ def to_html(worksheet: Worksheet, session: Session, summaries: list[FieldSummary
         f"<h1>{escape(session.title)}</h1><p>Scheda: {escape(worksheet.title)} · {session.session_date:%d/%m/%Y}</p>"
         f"{body}</body></html>"
     )
-
-
-@dataclass
-class SessionReport:
-    """What the synthesis report shows: the text and one chart per counted field."""
-
-    markdown: str
-    charts: list[tuple[str, bytes]]  # (title, PNG image)
-
-
-def session_report(code: str, anonymous: bool = True, settings: Any = None) -> SessionReport:
-    """The synthesis of the session with join code ``code`` (for the papermill report)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from abitare.errors import AbitareError
-    from abitare.progress import open_store
-    from abitare.sessions import SessionStore
-    from abitare.settings import get_settings
-    from abitare.worksheets import load_worksheet
-
-    cfg = settings or get_settings()
-    sessions = SessionStore(open_store(cfg).engine)
-    session = sessions.find(code)
-    if session is None:
-        raise AbitareError(f"Nessuna sessione con il codice «{code}».")
-    worksheet = load_worksheet(cfg.content_dir, session.template_id)
-    summaries = summarize(worksheet, sessions.answers(session), anonymous=anonymous)
-    charts = []
-    for s in summaries:
-        if not s.counts and not s.ranking:
-            continue
-        fig, ax = plt.subplots(figsize=(6, 2.4))
-        labels, values = zip(*(s.ranking or sorted(s.counts.items())), strict=True)
-        ax.barh(list(labels)[::-1], list(values)[::-1], color="#1d5c8f")
-        ax.set_title(s.spec.label, fontsize=10)
-        fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=90)
-        plt.close(fig)
-        charts.append((s.spec.label, buffer.getvalue()))
-    return SessionReport(to_markdown(worksheet, session, summaries), charts)

@@ -47,8 +47,13 @@ class _Problems:
         self.display = display
         self.items: list[DataProblem] = []
         self.total = 0
+        self.seen: set[tuple[int | None, str | None]] = set()
 
-    def add(self, row: int | None, column: str | None, message: str) -> None:
+    def add(self, row: int | None, column: str | None, message: str, *, once: bool = False) -> None:
+        """Record a problem; with ``once``, not when that cell already has one (a value that did not parse)."""
+        if once and (row, column) in self.seen:
+            return
+        self.seen.add((row, column))
         self.total += 1
         if len(self.items) < MAX_PROBLEMS:
             self.items.append(DataProblem(self.display, row, column, message))
@@ -266,7 +271,7 @@ def _check(frame: pd.DataFrame, table: TableSpec, problems: _Problems) -> None:
             message = _PANDERA_MESSAGES.get(check)
             if message is None:
                 message = f"«{_short(case.failure_case)}»: {check}."
-            problems.add(row, None if pd.isna(case.column) else str(case.column), message)
+            problems.add(row, None if pd.isna(case.column) else str(case.column), message, once=True)
 
 
 def detect_table(path: Path, columns: list[str] | None = None) -> str | None:

@@ -1,0 +1,278 @@
+"""What a report is made of, and the rules every report follows.
+
+A report is a list of blocks (headings, text, tables, charts) built by plain Python
+from the datasets, then shown in the notebook papermill runs. The rules live here,
+once: counts under the confidentiality threshold show as ``<5`` (and so do the
+figures that would let a reader work them out), tables never carry identifying
+columns (the loader drops them), numbers are written the Italian way, charts are
+PNG images embedded in the page so the HTML works offline.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from abitare.data import AMBITO, SHIPPED_DIR, comune_names, load_table
+from abitare.data.dictionary import load_dictionary
+from abitare.errors import AbitareError
+from abitare.parameters import italian_number
+from abitare.text import render_markdown
+
+__all__ = [
+    "MIN_CELL",
+    "Report",
+    "Tables",
+    "count_table",
+    "fmt",
+    "month_label",
+    "pct",
+    "resolve_comune",
+    "share",
+    "suppressed",
+]
+
+#: Counts under this are never published (DOMAIN.md, Privacy).
+MIN_CELL = 5
+SUPPRESSED = "<5"
+
+
+def fmt(value: Any, decimals: int = 0) -> str:
+    """A number the Italian way; missing values as a dash."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return "–"
+    if isinstance(value, str):
+        return value
+    return italian_number(round(float(value), decimals), decimals)
+
+
+def pct(part: float, whole: float, decimals: int = 1) -> str:
+    return "–" if not whole else fmt(100 * part / whole, decimals) + "%"
+
+
+def share(part: int, whole: int, threshold: int = MIN_CELL) -> str:
+    """A share that does not give away a small count: a dash when the part or the rest is under the threshold."""
+    rest = whole - part
+    if 0 < part < threshold or 0 < rest < threshold:
+        return "–"
+    return pct(part, whole)
+
+
+MONTHS = (
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
+)
+
+
+def month_label(month: str) -> str:
+    """``2025-12`` → ``dicembre 2025``."""
+    year, number = month.split("-")
+    return f"{MONTHS[int(number) - 1]} {year}"
+
+
+def suppressed(threshold: int = MIN_CELL) -> str:
+    return f"<{threshold}"
+
+
+def resolve_comune(name: str) -> str:
+    """The canonical spelling of a municipality (or ``Ambito``), ignoring case and spaces."""
+    wanted = " ".join(name.split()).casefold()
+    for candidate in [AMBITO, *comune_names()]:
+        if candidate.casefold() == wanted:
+            return candidate
+    raise AbitareError(f"Comune sconosciuto: «{name}». Comuni: {', '.join(comune_names())}; oppure «{AMBITO}».")
+
+
+def count_table(
+    counts: pd.Series,
+    *,
+    label: str,
+    threshold: int = MIN_CELL,
+    order: Sequence[str] | None = None,
+    total: bool = True,
+) -> pd.DataFrame:
+    """A distribution as a table (category, households, share) with small cells suppressed.
+
+    Counts under ``threshold`` show as ``<5`` and their share as a dash. When only one
+    cell would be hidden, the next smallest is hidden too, or the total would give it away.
+    """
+    counts = counts.astype(int)
+    if order is not None:
+        counts = counts.reindex(list(order), fill_value=0)
+    whole = int(counts.sum())
+    hide = (counts > 0) & (counts < threshold)
+    if total and hide.sum() == 1:
+        others = counts[~hide & (counts > 0)]
+        if len(others):
+            hide[others.idxmin()] = True
+    rows = []
+    for key, n in counts.items():
+        if hide[key]:
+            rows.append({label: str(key), "Numero": suppressed(threshold), "Quota": "–"})
+        else:
+            rows.append({label: str(key), "Numero": fmt(n), "Quota": pct(n, whole)})
+    if total:
+        shown_total = fmt(whole) if whole >= threshold else suppressed(threshold)
+        rows.append({label: "Totale", "Numero": shown_total, "Quota": "100%" if whole >= threshold else "–"})
+    return pd.DataFrame(rows)
+
+
+@dataclass
+class Block:
+    kind: str  # heading | text | table | chart | note
+    text: str = ""
+    frame: pd.DataFrame | None = None
+    png: bytes = b""
+
+
+@dataclass
+class Report:
+    """The blocks of one report, in order; ``show()`` displays them in a notebook."""
+
+    title: str
+    subtitle: str = ""
+    blocks: list[Block] = field(default_factory=list)
+
+    def heading(self, text: str) -> None:
+        self.blocks.append(Block("heading", text))
+
+    def text(self, markdown: str) -> None:
+        self.blocks.append(Block("text", markdown))
+
+    def note(self, markdown: str) -> None:
+        self.blocks.append(Block("note", markdown))
+
+    def table(self, frame: pd.DataFrame, caption: str) -> None:
+        self.blocks.append(Block("table", caption, frame=frame))
+
+    def chart(self, figure: Any, caption: str) -> None:
+        import matplotlib.pyplot as plt
+
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+        plt.close(figure)
+        self.blocks.append(Block("chart", caption, png=buffer.getvalue()))
+
+    def html_blocks(self) -> list[str]:
+        out = [f"<h1>{escape(self.title)}</h1>"]
+        if self.subtitle:
+            out.append(f"<p class='abitare-subtitle'>{escape(self.subtitle)}</p>")
+        for b in self.blocks:
+            if b.kind == "heading":
+                out.append(f"<h2>{escape(b.text)}</h2>")
+            elif b.kind == "text":
+                out.append(render_markdown(b.text))
+            elif b.kind == "note":
+                out.append(f"<div class='abitare-note'>{render_markdown(b.text)}</div>")
+            elif b.kind == "table" and b.frame is not None:
+                out.append(table_html(b.frame, b.text))
+            elif b.kind == "chart":
+                data = base64.b64encode(b.png).decode("ascii")
+                out.append(
+                    f"<figure><img src='data:image/png;base64,{data}' alt='{escape(b.text)}'>"
+                    f"<figcaption>{escape(b.text)}</figcaption></figure>"
+                )
+        return out
+
+    def show(self) -> None:
+        """Display in the running notebook: one output per block (HTML only, no widgets)."""
+        from IPython.display import HTML, display
+
+        for part in self.html_blocks():
+            display(HTML(part))  # type: ignore[no-untyped-call]
+
+    def plain_text(self) -> str:
+        """All the words and table cells (what the tests read)."""
+        parts = [self.title, self.subtitle]
+        for b in self.blocks:
+            parts.append(b.text)
+            if b.frame is not None:
+                parts.append(b.frame.to_string())
+        return "\n".join(parts)
+
+
+def table_html(frame: pd.DataFrame, caption: str) -> str:
+    head = "".join(f"<th scope='col'>{escape(str(c))}</th>" for c in frame.columns)
+    body = []
+    for row in frame.itertuples(index=False):
+        cells = []
+        for i, value in enumerate(row):
+            text = escape(fmt(value) if not isinstance(value, str) else value)
+            cells.append(f"<th scope='row'>{text}</th>" if i == 0 else f"<td>{text}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f"<table class='abitare-table'><caption>{escape(caption)}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+class Tables:
+    """The tables a report reads: from the shipped dataset, a folder, or one file.
+
+    With one file, only the table that file holds is available; a report shows the
+    sections it can and says which it left out.
+    """
+
+    def __init__(self, data: str | Path | None = None) -> None:
+        self.source = Path(data) if data else SHIPPED_DIR
+        self.synthetic = self.source.resolve() == SHIPPED_DIR.resolve()
+        self._cache: dict[str, pd.DataFrame] = {}
+        self.file_table: str | None = None
+        if self.source.is_file():
+            from abitare.data import detect_table
+
+            self.file_table = detect_table(self.source, _header(self.source))
+        elif not self.source.is_dir():
+            raise AbitareError(f"Dati non trovati: «{self.source}» non è né un file né una cartella.")
+
+    def has(self, name: str) -> bool:
+        if self.file_table is not None or self.source.is_file():
+            return name == self.file_table
+        spec = load_dictionary().table(name)
+        path = self.source / spec.file
+        return path.exists() or path.with_suffix(".xlsx").exists()
+
+    def get(self, name: str) -> pd.DataFrame:
+        if name not in self._cache:
+            if not self.has(name):
+                raise AbitareError(f"Manca la tabella «{name}» nei dati indicati.")
+            self._cache[name] = load_table(name, self.source)
+        return self._cache[name]
+
+    def describe(self) -> str:
+        if self.synthetic:
+            return "dati sintetici distribuiti con il progetto (nessuna persona reale)"
+        return f"dati forniti dall'utente ({self.source.name})"
+
+
+def _header(path: Path) -> list[str]:
+    """Column names of a file, cheaply (for telling which table it holds)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return [str(c) for c in pd.read_excel(path, nrows=0, engine="openpyxl").columns]
+    raw = path.read_bytes()[:4096]
+    text = raw.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()
+    first = text[0] if text else ""
+    sep = max([";", ",", "\t"], key=first.count)
+    return [c.strip().strip('"') for c in first.split(sep)]
+
+
+def today_label() -> str:
+    return f"{date.today():%d/%m/%Y}"

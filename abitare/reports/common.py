@@ -1,0 +1,80 @@
+"""Pieces several reports share: the ISEE-ERP areas, charts, the opening lines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from abitare.data import AMBITO
+from abitare.parameters import load_parameters
+from abitare.reports.base import MIN_CELL, Report, Tables, fmt
+
+__all__ = ["AREAS", "bar_chart", "isee_area", "mean_or_dash", "opening", "select_comune", "shown_counts"]
+
+AREAS = ("protezione", "accesso", "permanenza", "decadenza")
+
+
+def isee_area(isee: pd.Series) -> pd.Series:
+    """The canone SAP area of each ISEE-ERP, by the parameter file's thresholds."""
+    p = load_parameters()
+    values = isee.astype(float).to_numpy()
+    area = np.select(
+        [
+            values <= p.value("sap.isee_erp_protezione_max"),
+            values <= p.value("sap.isee_erp_accesso_max"),
+            values <= p.value("sap.isee_erp_permanenza_max"),
+        ],
+        AREAS[:3],
+        AREAS[3],
+    )
+    return pd.Series(area, index=isee.index)
+
+
+def select_comune(frame: pd.DataFrame, comune: str) -> pd.DataFrame:
+    return frame if comune == AMBITO else frame[frame["comune"] == comune]
+
+
+def opening(report: Report, tables: Tables, comune: str, threshold: int) -> None:
+    where = "tutti i nove comuni dell'Ambito Sud Est Milano" if comune == AMBITO else f"il Comune di {comune}"
+    report.note(
+        f"Riguarda {where}. Fonte: {tables.describe()}. "
+        f"Per riservatezza i conteggi inferiori a {threshold} sono indicati come «<{threshold}» "
+        "(e con loro le quote che permetterebbero di ricavarli); "
+        "il rapporto non riporta nomi, codici fiscali o indirizzi."
+    )
+
+
+def bar_chart(
+    labels: Sequence[str], values: Sequence[float], title: str, *, ylabel: str = "", horizontal: bool = False
+) -> object:
+    """A simple bar chart (matplotlib figure) in the project's colour."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 3.2))
+    if horizontal:
+        ax.barh(list(labels), list(values), color="#1d5c8f")
+        ax.invert_yaxis()
+    else:
+        ax.bar(list(labels), list(values), color="#1d5c8f")
+        ax.tick_params(axis="x", labelrotation=20)
+    ax.set_title(title)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def shown_counts(counts: pd.Series, threshold: int = MIN_CELL) -> pd.Series:
+    """Only the categories a chart may show (counts at or above the threshold)."""
+    return counts[counts >= threshold]
+
+
+def mean_or_dash(values: pd.Series, threshold: int = MIN_CELL, decimals: int = 0) -> str:
+    values = values.dropna()
+    return fmt(values.mean(), decimals) if len(values) >= threshold else "–"

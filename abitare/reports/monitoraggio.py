@@ -1,0 +1,169 @@
+"""Report «monitoraggio-progetto»: indicators of the project's macro-actions over a period."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from abitare.data import AMBITO
+from abitare.reports.base import MIN_CELL, Report, Tables, count_table, fmt, share, suppressed
+from abitare.reports.common import select_comune
+
+__all__ = ["monitoraggio_progetto"]
+
+STABLE = ("alloggio SAP", "canone concordato", "mercato libero")
+
+
+def _count(n: int, k: int) -> str:
+    return fmt(n) if n >= k or n == 0 else suppressed(k)
+
+
+def _quarter(days: pd.Series) -> pd.Series:
+    return days.dt.year.astype(str) + " T" + days.dt.quarter.astype(str)
+
+
+def monitoraggio_progetto(
+    comune: str = AMBITO,
+    dal: str = "2024-09-01",
+    al: str = "2026-02-28",
+    dati: str = "",
+    soglia_riservatezza: int = MIN_CELL,
+) -> Report:
+    tables = Tables(dati or None)
+    k = soglia_riservatezza
+    start, end = pd.Timestamp(date.fromisoformat(dal)), pd.Timestamp(date.fromisoformat(al))
+    place = "Tutto l'Ambito Sud Est Milano" if comune == AMBITO else f"Comune di {comune}"
+    report = Report(
+        "Monitoraggio del progetto «Carriera abitativa di ambito»",
+        f"{place} · dal {start:%d/%m/%Y} al {end:%d/%m/%Y}",
+    )
+    report.note(
+        f"Fonte: {tables.describe()}. I conteggi inferiori a {k} sono indicati come «<{k}». "
+        "Gli indicatori seguono le macro-azioni del progetto."
+    )
+
+    def within(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+        return frame[(frame[column] >= start) & (frame[column] <= end)]
+
+    report.heading("Azione 1 - Soluzioni abitative temporanee e mercato")
+    stays = select_comune(tables.get("accoglienza"), comune)
+    entered = within(stays, "data_ingresso")
+    exited = stays[stays["data_uscita"].notna()]
+    exited = within(exited, "data_uscita")
+    stable = int(exited["esito"].isin(STABLE).sum())
+    ongoing = stays[(stays["data_ingresso"] <= end) & (stays["data_uscita"].isna() | (stays["data_uscita"] > end))]
+    contracts = within(select_comune(tables.get("contratti_concordati"), comune), "data_stipula")
+    indicators = pd.DataFrame(
+        [
+            ("Nuclei entrati in accoglienza temporanea", _count(len(entered), k)),
+            ("Nuclei accolti alla fine del periodo", _count(len(ongoing), k)),
+            ("Nuclei usciti dall'accoglienza", _count(len(exited), k)),
+            ("... di cui verso una casa stabile (SAP, concordato, mercato)", share(stable, len(exited), k)),
+            ("Contratti a canone concordato con l'Agenzia", _count(len(contracts), k)),
+            (
+                "Contributi dell'Agenzia ai contratti",
+                fmt(contracts["contributo_agenzia"].sum()) + " €" if len(contracts) >= k else "–",
+            ),
+        ],
+        columns=["Indicatore", "Valore"],
+    )
+    report.table(indicators, "Indicatori dell'azione 1")
+    if len(exited):
+        report.table(
+            count_table(exited["esito"].value_counts(), label="Uscita verso", threshold=k),
+            "Dove sono andati i nuclei usciti dall'accoglienza",
+        )
+
+    sessions = within(select_comune(tables.get("sessioni_cdp"), comune), "data")
+    report.heading("Comunità di pratica")
+    report.table(
+        pd.DataFrame(
+            [
+                ("Incontri", _count(len(sessions), k)),
+                ("Presenze complessive", fmt(sessions["partecipanti"].sum()) if len(sessions) >= k else "–"),
+                (
+                    "Enti del terzo settore per incontro (media)",
+                    fmt(sessions["enti_ets"].mean(), 1) if len(sessions) >= k else "–",
+                ),
+                ("Ore di lavoro comune", fmt(sessions["durata_minuti"].sum() / 60) if len(sessions) >= k else "–"),
+            ],
+            columns=["Indicatore", "Valore"],
+        ),
+        "Incontri delle comunità di pratica",
+    )
+    if len(sessions):
+        report.table(count_table(sessions["tema"].value_counts(), label="Tema", threshold=k), "Incontri per tema")
+
+    report.heading("Azione 2 - Équipe SAP e formazione")
+    requests = within(select_comune(tables.get("domande_sap"), comune), "data_presentazione")
+    report.table(
+        pd.DataFrame(
+            [
+                ("Domande SAP presentate nel periodo", _count(len(requests), k)),
+                ("... di cui assegnate", _count(int((requests["stato"] == "assegnata").sum()), k)),
+                ("... di nuclei in indigenza", _count(int(requests["indigenza"].sum()), k)),
+            ],
+            columns=["Indicatore", "Valore"],
+        ),
+        "Domande di alloggio SAP",
+    )
+    if comune == AMBITO and tables.has("partecipanti_corso"):
+        people = tables.get("partecipanti_corso")
+        report.table(
+            pd.DataFrame(
+                [
+                    ("Iscritti al corso", _count(len(people), k)),
+                    (
+                        "Hanno completato i sei moduli",
+                        share(int((people["moduli_completati"] == 6).sum()), len(people), k),
+                    ),
+                    ("Operatori del terzo settore", _count(int((people["ente"] == "ETS").sum()), k)),
+                ],
+                columns=["Indicatore", "Valore"],
+            ),
+            "Formazione sulla gestione sociale",
+        )
+    else:
+        report.note("La formazione è organizzata per tutto l'Ambito: i suoi indicatori sono nel rapporto dell'Ambito.")
+
+    report.heading("Andamento per trimestre")
+    quarters = sorted(
+        set(_quarter(entered["data_ingresso"]))
+        | set(_quarter(contracts["data_stipula"]))
+        | set(_quarter(sessions["data"]))
+    )
+    per = {
+        "Ingressi in accoglienza": _quarter(entered["data_ingresso"]).value_counts(),
+        "Contratti concordati": _quarter(contracts["data_stipula"]).value_counts(),
+        "Incontri": _quarter(sessions["data"]).value_counts(),
+    }
+    rows = [(q, *[_count(int(v.get(q, 0)), k) for v in per.values()]) for q in quarters]
+    report.table(pd.DataFrame(rows, columns=["Trimestre", *per]), "Attività per trimestre")
+    publishable = {
+        label: values
+        for label, values in per.items()
+        if all(int(values.get(q, 0)) >= k or int(values.get(q, 0)) == 0 for q in quarters)
+    }
+    if quarters and publishable:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(6.4, 3.2))
+        for label, values in publishable.items():
+            ax.plot(quarters, [int(values.get(q, 0)) for q in quarters], marker="o", label=label)
+        ax.legend(frameon=False, fontsize=8)
+        ax.set_ylim(bottom=0)
+        ax.spines[["top", "right"]].set_visible(False)
+        fig.tight_layout()
+        report.chart(fig, "Attività per trimestre: " + ", ".join(publishable).lower())
+    if len(publishable) < len(per):
+        report.note("Nel grafico mancano le serie con valori sotto la soglia di riservatezza.")
+
+    report.heading("Azione 3 - Comunicazione")
+    report.note(
+        "Le attività di comunicazione (redazione territoriale, assemblee) non sono nei dati: vanno aggiunte a mano."
+    )
+    return report

@@ -1,0 +1,129 @@
+"""Report «morosita»: arrears month by month, who is behind, who may qualify for the funds."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from abitare.data import AMBITO
+from abitare.parameters import load_parameters
+from abitare.reports.base import MIN_CELL, Report, Tables, count_table, fmt, month_label, share, suppressed
+from abitare.reports.common import AREAS, isee_area, opening, select_comune
+
+__all__ = ["arrears_by_month", "morosita"]
+
+DEBT_ORDER = ("fino a 1 mese", "da 1 a 3 mesi", "da 3 a 6 mesi", "oltre 6 mesi")
+#: Debts under one euro are rounding, not arrears.
+TOLERANCE = 1.0
+
+
+def arrears_by_month(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Per household and month: the debt carried at the end of the month (never below zero)."""
+    frame = ledger.sort_values(["id_nucleo", "mese"]).copy()
+    frame["saldo"] = (frame["dovuto"] - frame["pagato"]).astype(float)
+    frame["debito"] = frame.groupby("id_nucleo")["saldo"].cumsum().clip(lower=0)
+    return frame
+
+
+def morosita(comune: str = AMBITO, dati: str = "", soglia_riservatezza: int = MIN_CELL) -> Report:
+    tables = Tables(dati or None)
+    k = soglia_riservatezza
+    p = load_parameters()
+    report = Report(
+        "Monitoraggio della morosità",
+        "Tutto l'Ambito Sud Est Milano" if comune == AMBITO else f"Comune di {comune}",
+    )
+    opening(report, tables, comune, k)
+    households = select_comune(tables.get("inquilini"), comune)
+    ledger = tables.get("morosita_mensile")
+    ledger = ledger[ledger["id_nucleo"].isin(households["id_nucleo"])]
+    if len(households) < k or ledger.empty:
+        report.text(f"I nuclei con dati di pagamento sono meno di {k}: il rapporto non viene pubblicato.")
+        return report
+
+    frame = arrears_by_month(ledger)
+    months = sorted(frame["mese"].unique())
+    last = months[-1]
+    report.heading("Andamento mese per mese")
+    rows = []
+    for month in months:
+        current = frame[frame["mese"] == month]
+        behind = int((current["debito"] > TOLERANCE).sum())
+        rows.append(
+            (
+                month_label(month),
+                fmt(behind) if behind >= k or behind == 0 else suppressed(k),
+                share(behind, len(current), k),
+                fmt(current["debito"].sum()) + " €" if behind >= k else "–",
+            )
+        )
+    trend = pd.DataFrame(rows, columns=["Mese", "Nuclei in morosità", "Quota dei nuclei", "Debito complessivo"])
+    report.table(trend, "Nuclei con un debito a fine mese")
+    rates = [100 * (frame[frame["mese"] == m]["debito"] > TOLERANCE).mean() for m in months]
+    if all(int((frame[frame["mese"] == m]["debito"] > TOLERANCE).sum()) >= k for m in months):
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(6.4, 3.0))
+        ax.plot([month_label(m)[:3] + " " + m[2:4] for m in months], rates, marker="o", color="#1d5c8f")
+        ax.set_ylabel("% dei nuclei")
+        ax.set_title("Quota di nuclei in morosità")
+        ax.tick_params(axis="x", labelrotation=45)
+        ax.set_ylim(bottom=0)
+        ax.spines[["top", "right"]].set_visible(False)
+        fig.tight_layout()
+        report.chart(fig, "Quota di nuclei in morosità, mese per mese")
+
+    current = frame[frame["mese"] == last].merge(households, on="id_nucleo")
+    behind = current[current["debito"] > TOLERANCE].copy()
+    report.heading(f"La situazione a fine {month_label(last)}")
+    report.text(
+        f"Nuclei in morosità: **{fmt(len(behind)) if len(behind) >= k else suppressed(k)}** su {fmt(len(current))}. "
+        "Il debito è misurato in mensilità: quanti mesi di canone e spese servirebbero a saldarlo."
+    )
+    behind["mensilita"] = behind["debito"] / behind["dovuto"].astype(float).where(behind["dovuto"] > 0)
+    classes = pd.cut(behind["mensilita"], [0, 1, 3, 6, float("inf")], right=True, labels=DEBT_ORDER).astype(str)
+    report.table(
+        count_table(classes.value_counts(), label="Debito", threshold=k, order=DEBT_ORDER),
+        "Nuclei in morosità per mensilità di debito",
+    )
+    report.table(
+        count_table(isee_area(behind["isee_erp"]).value_counts(), label="Area ISEE-ERP", threshold=k, order=AREAS),
+        "Nuclei in morosità per area ISEE-ERP",
+    )
+
+    report.heading("Chi potrebbe accedere ai contributi")
+    year = int(last[:4])
+    months_needed = int(p.value("solidarieta.anzianita_mesi"))
+    seniority_ok = (year - behind["anno_ingresso"].astype(int)) * 12 >= months_needed
+    solidarity = behind[seniority_ok & (behind["isee_erp"] < p.value("solidarieta.isee_max"))]
+    fund = behind[behind["isee_erp"] <= p.value("morosita_incolpevole.isee_max")]
+    eligible = pd.DataFrame(
+        [
+            (
+                "Contributo regionale di solidarietà",
+                f"ISEE sotto {fmt(p.value('solidarieta.isee_max'))} € e almeno {months_needed} mesi di locazione",
+                fmt(len(solidarity)) if len(solidarity) >= k or len(solidarity) == 0 else suppressed(k),
+                fmt(solidarity["debito"].sum()) + " €" if len(solidarity) >= k else "–",
+            ),
+            (
+                "Fondo morosità incolpevole",
+                f"ISEE fino a {fmt(p.value('morosita_incolpevole.isee_max'))} € "
+                "(e morosità dovuta a perdita di reddito)",
+                fmt(len(fund)) if len(fund) >= k or len(fund) == 0 else suppressed(k),
+                fmt(fund["debito"].sum()) + " €" if len(fund) >= k else "–",
+            ),
+        ],
+        columns=["Misura", "Requisiti verificabili nei dati", "Nuclei in morosità", "Debito dei nuclei"],
+    )
+    report.table(eligible, "Nuclei in morosità che rispettano i requisiti economici")
+    report.text(
+        "Sono stime per orientare il lavoro: i dati non dicono se la morosità sia incolpevole né se ci sia "
+        "uno sfratto in corso, e ogni misura ha il suo bando. Il contributo di solidarietà copre prima le "
+        "spese per i servizi e poi il debito, con un piano di rientro; il fondo morosità incolpevole copre fino a "
+        f"{fmt(p.value('morosita_incolpevole.sanare_max'))} € per sanare il debito (massimo "
+        f"{fmt(p.value('morosita_incolpevole.totale_max'))} € per nucleo) ed è pensato soprattutto per chi "
+        "affitta sul mercato privato: verificare con il bando del Comune."
+    )
+    return report

@@ -1,0 +1,170 @@
+"""Report «profilo-inquilinato»: who lives in the SAP units of a municipality or of the Ambito."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from abitare.data import AMBITO, load_comuni
+from abitare.parameters import load_parameters
+from abitare.reports.base import MIN_CELL, Report, Tables, count_table, fmt, share, suppressed
+from abitare.reports.common import AREAS, bar_chart, isee_area, mean_or_dash, opening, select_comune, shown_counts
+
+__all__ = ["profilo_inquilinato"]
+
+SIZE_ORDER = ("1 persona", "2 persone", "3 persone", "4 persone", "5 o più persone")
+AGE_ORDER = ("meno di 35 anni", "35-49 anni", "50-64 anni", "65-74 anni", "75 anni e più")
+
+
+def _size_label(n: pd.Series) -> pd.Series:
+    return n.clip(upper=5).map(dict(zip(range(1, 6), SIZE_ORDER, strict=True)))
+
+
+def _age_label(age: pd.Series) -> pd.Series:
+    bins = [0, 35, 50, 65, 75, 200]
+    return pd.cut(age.astype(int), bins=bins, right=False, labels=AGE_ORDER).astype(str)
+
+
+def profilo_inquilinato(comune: str = AMBITO, dati: str = "", soglia_riservatezza: int = MIN_CELL) -> Report:
+    tables = Tables(dati or None)
+    k = soglia_riservatezza
+    report = Report(
+        "Profilo dell'inquilinato SAP",
+        "Tutto l'Ambito Sud Est Milano" if comune == AMBITO else f"Comune di {comune}",
+    )
+    opening(report, tables, comune, k)
+    households = select_comune(tables.get("inquilini"), comune)
+    n = len(households)
+    if n < k:
+        report.text(f"I nuclei assegnatari sono meno di {k}: per riservatezza il profilo non viene pubblicato.")
+        return report
+
+    report.heading("In sintesi")
+    alone = int((households["componenti"] == 1).sum())
+    pensioners = int(households["referente_pensionato"].sum())
+    italian = int((households["cittadinanza"] == "italiana").sum())
+    summary = pd.DataFrame(
+        [
+            ("Nuclei assegnatari", fmt(n)),
+            ("Persone nei nuclei", fmt(int(households["componenti"].sum()))),
+            ("Componenti per nucleo (media)", fmt(households["componenti"].mean(), 2)),
+            ("Età media dell'intestatario", fmt(households["eta_referente"].mean(), 1) + " anni"),
+            ("Nuclei di una sola persona", share(alone, n, k)),
+            ("Intestatari pensionati", share(pensioners, n, k)),
+            ("Intestatari con cittadinanza italiana", share(italian, n, k)),
+            ("ISEE-ERP mediano", fmt(households["isee_erp"].median()) + " €"),
+            ("Canone mensile medio", fmt(households["canone_mensile"].mean()) + " €"),
+        ],
+        columns=["Indicatore", "Valore"],
+    )
+    report.table(summary, "Indicatori principali")
+    p = load_parameters()
+    report.text(
+        "Per confronto, tra gli inquilini storici SAP di Milano si riportano circa il "
+        f"{fmt(p.value('milano.inquilini_storici_pensionati'))}% di pensionati e il "
+        f"{fmt(p.value('milano.inquilini_storici_soli'))}% di persone che vivono sole (valori indicativi, "
+        "fonte nel file dei parametri)."
+    )
+
+    report.heading("Nuclei per numero di componenti")
+    sizes = _size_label(households["componenti"]).value_counts()
+    report.table(count_table(sizes, label="Componenti", threshold=k, order=SIZE_ORDER), "Nuclei per ampiezza")
+    chart = shown_counts(sizes.reindex(SIZE_ORDER, fill_value=0), k)
+    report.chart(bar_chart(chart.index, chart.values, "Nuclei per numero di componenti"), "Nuclei per ampiezza")
+
+    report.heading("Età e condizione dell'intestatario")
+    ages = _age_label(households["eta_referente"]).value_counts()
+    report.table(count_table(ages, label="Età", threshold=k, order=AGE_ORDER), "Intestatari per classe d'età")
+    citizenship = households["cittadinanza"].value_counts()
+    report.table(
+        count_table(citizenship, label="Cittadinanza", threshold=k, order=("italiana", "UE", "extra UE")),
+        "Intestatari per cittadinanza",
+    )
+
+    report.heading("Area ISEE-ERP (canone sopportabile)")
+    areas = isee_area(households["isee_erp"])
+    report.table(count_table(areas.value_counts(), label="Area", threshold=k, order=AREAS), "Nuclei per area")
+    rent = households.assign(area=areas).groupby("area")["canone_mensile"]
+    rent_rows = [
+        (a, mean_or_dash(rent.get_group(a), k) + " €" if a in rent.groups and len(rent.get_group(a)) >= k else "–")
+        for a in AREAS
+    ]
+    report.table(pd.DataFrame(rent_rows, columns=["Area", "Canone mensile medio"]), "Canone medio per area")
+    report.text(
+        "Le soglie delle aree sono quelle del file dei parametri: protezione fino a "
+        f"{fmt(p.value('sap.isee_erp_protezione_max'))} € di ISEE-ERP, accesso fino a "
+        f"{fmt(p.value('sap.isee_erp_accesso_max'))} €, permanenza fino a "
+        f"{fmt(p.value('sap.isee_erp_permanenza_max'))} € (le ultime due sono indicative)."
+    )
+
+    if tables.has("componenti"):
+        report.heading("Le persone")
+        members = tables.get("componenti")
+        members = members[members["id_nucleo"].isin(households["id_nucleo"])]
+        report.table(
+            count_table(members["condizione"].value_counts(), label="Condizione", threshold=k),
+            "Componenti per condizione professionale",
+        )
+        minors = int((members["eta"] < 18).sum())
+        disabled = int(members["disabilita"].sum())
+        people = pd.DataFrame(
+            [
+                ("Minori di 18 anni", fmt(minors) if minors >= k else suppressed(k)),
+                ("Persone con invalidità o disabilità", fmt(disabled) if disabled >= k else suppressed(k)),
+            ],
+            columns=["Persone", "Numero"],
+        )
+        report.table(people, "Minori e persone con disabilità")
+    else:
+        report.note("La tabella dei componenti non è tra i dati indicati: la sezione sulle persone è omessa.")
+
+    if tables.has("alloggi"):
+        report.heading("Gli alloggi")
+        units = select_comune(tables.get("alloggi"), comune)
+        report.table(
+            count_table(
+                units["stato"].value_counts(),
+                label="Stato",
+                threshold=k,
+                order=("locato", "sfitto", "in ristrutturazione"),
+            ),
+            "Alloggi per stato",
+        )
+        cutoff = int(p.value("sap.anno_soglia_costo"))
+        period = pd.Series(
+            ["prima del " + str(cutoff) if y < cutoff else f"dal {cutoff}" for y in units["anno_costruzione"]],
+            index=units.index,
+        )
+        report.table(count_table(period.value_counts(), label="Costruzione", threshold=k), "Alloggi per epoca")
+        surface = pd.cut(
+            units["superficie"].astype(float),
+            [0, 46, 70, 95, 1000],
+            right=False,
+            labels=["meno di 46 m²", "46-69 m²", "70-94 m²", "95 m² e più"],
+        ).astype(str)
+        report.table(
+            count_table(
+                surface.value_counts(),
+                label="Superficie",
+                threshold=k,
+                order=("meno di 46 m²", "46-69 m²", "70-94 m²", "95 m² e più"),
+            ),
+            "Alloggi per superficie",
+        )
+    else:
+        report.note("La tabella degli alloggi non è tra i dati indicati: la sezione sugli alloggi è omessa.")
+
+    if comune == AMBITO:
+        report.heading("Confronto tra i comuni")
+        per = tables.get("inquilini")["comune"].value_counts()
+        rows = []
+        for c in load_comuni():
+            count = int(per.get(c.nome, 0))
+            shown = fmt(count) if count >= k or count == 0 else suppressed(k)
+            rate = fmt(1000 * count / c.popolazione, 1) if count >= k else "–"
+            rows.append((c.nome, shown, fmt(c.popolazione) + ("*" if c.indicativo else ""), rate))
+        report.table(
+            pd.DataFrame(rows, columns=["Comune", "Nuclei", "Residenti", "Nuclei ogni 1.000 residenti"]),
+            "Nuclei assegnatari per comune",
+        )
+        report.note("Residenti: ISTAT, valori arrotondati; * = valore indicativo da verificare.")
+    return report

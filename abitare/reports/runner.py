@@ -1,0 +1,203 @@
+"""Running reports with papermill: one or a batch over the municipalities, in parallel.
+
+Each run writes the executed notebook and an HTML page without code cells, whose
+charts are embedded images (it opens offline). A run that fails does not stop the
+others; the index page and the summary say which failed and why.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from abitare.data import comune_names
+from abitare.reports.registry import ReportSpec
+
+__all__ = ["Job", "JobResult", "html_page", "plan", "run_batch", "run_job"]
+
+log = logging.getLogger(__name__)
+
+PAGE_STYLE = (
+    "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:62rem;padding:0 1rem;color:#1b1b1b;"
+    "line-height:1.45}h1{color:#1d5c8f}table{border-collapse:collapse;margin:.8rem 0 1.4rem}"
+    "caption{text-align:left;font-weight:600;padding:.3rem 0}th,td{border:1px solid #c8c8c8;padding:.3rem .6rem}"
+    "td{text-align:right}thead th{background:#eef3f8}.abitare-note{background:#f5f5f0;border-left:4px solid "
+    "#1d5c8f;padding:.2rem .8rem;margin:1rem 0}.abitare-subtitle{font-size:1.1rem;color:#444}"
+    "figure{margin:1rem 0}img{max-width:100%}figcaption{font-size:.9rem;color:#444}"
+    ".abitare-failed{color:#a4000f}"
+)
+
+
+@dataclass(frozen=True)
+class Job:
+    spec_name: str
+    notebook: Path
+    parameters: dict[str, Any]
+    stem: str
+    label: str
+
+
+@dataclass
+class JobResult:
+    job: Job
+    ok: bool
+    seconds: float
+    html: Path | None = None
+    executed: Path | None = None
+    error: str = ""
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def plan(spec: ReportSpec, parameters: dict[str, Any], all_comuni: bool) -> list[Job]:
+    """The runs asked for: one, or one per municipality."""
+    if spec.per_comune and all_comuni:
+        return [
+            Job(spec.name, spec.notebook, {**parameters, "comune": c}, f"{spec.name}-{_slug(c)}", c)
+            for c in comune_names()
+        ]
+    label = str(parameters.get("comune") or parameters.get("codice_sessione") or parameters.get("edizione") or "")
+    stem = spec.name + (f"-{_slug(label)}" if label and label != "0" else "")
+    return [Job(spec.name, spec.notebook, parameters, stem, label or spec.name)]
+
+
+def html_page(notebook: Any, title: str) -> str:
+    """A self-contained HTML page of an executed notebook: outputs only, no code, no stderr."""
+    from nbconvert import HTMLExporter
+
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.get("outputs", []) if o.get("name") != "stderr"]
+    exporter = HTMLExporter(  # type: ignore[no-untyped-call]
+        template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
+    body, _ = exporter.from_notebook_node(notebook)
+    return (
+        "<!DOCTYPE html><html lang='it'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{escape(title)}</title><style>{PAGE_STYLE}</style></head><body><main>{body}</main>"
+        f"<footer><p class='abitare-subtitle'>Prodotto il {datetime.now():%d/%m/%Y alle %H:%M} con abitare."
+        "</p></footer></body></html>"
+    )
+
+
+def _ours() -> set[str]:
+    """Names of the project's own errors (their messages are Italian and meant for the user)."""
+    from abitare.errors import AbitareError
+
+    names, todo = set(), [AbitareError]
+    while todo:
+        kind = todo.pop()
+        names.add(kind.__name__)
+        todo.extend(kind.__subclasses__())
+    return names
+
+
+def _error_text(err: BaseException) -> str:
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(err, PapermillExecutionError):
+        if err.ename in _ours():
+            return str(err.evalue)
+        return f"errore nel rapporto ({err.ename}); i dettagli sono nel notebook eseguito"
+    return f"errore imprevisto ({type(err).__name__}); i dettagli sono nel registro"
+
+
+def run_job(job: Job, out_dir: str) -> JobResult:
+    """Execute one report (in a worker process) and write its HTML."""
+    import nbformat
+    import papermill
+
+    started = time.perf_counter()
+    folder = Path(out_dir)
+    executed = folder / f"{job.stem}.ipynb"
+    html = folder / f"{job.stem}.html"
+    try:
+        papermill.execute_notebook(
+            str(job.notebook),
+            str(executed),
+            parameters=job.parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(folder),
+        )
+        notebook = nbformat.read(executed, as_version=4)  # type: ignore[no-untyped-call]
+        html.write_text(html_page(notebook, job.label), encoding="utf-8")
+    except Exception as err:  # one failed report must not stop the batch
+        log.warning("report %s failed", job.stem, exc_info=err)
+        return JobResult(job, False, time.perf_counter() - started, None, executed, _error_text(err))
+    return JobResult(job, True, time.perf_counter() - started, html, executed)
+
+
+def run_batch(
+    jobs: list[Job],
+    out_dir: Path,
+    *,
+    workers: int | None = None,
+    on_done: Callable[[JobResult], None] | None = None,
+) -> list[JobResult]:
+    """Run ``jobs`` on ``workers`` processes (default: one per core); results in the jobs' order."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    count = max(1, min(len(jobs), workers or os.cpu_count() or 1))
+    results: dict[str, JobResult] = {}
+    log_file = out_dir / "registro.log"
+    with ProcessPoolExecutor(max_workers=count, initializer=_to_log, initargs=(str(log_file),)) as pool:
+        futures = [pool.submit(run_job, job, str(out_dir)) for job in jobs]
+        for future in as_completed(futures):
+            result = future.result()
+            results[result.job.stem] = result
+            if on_done:
+                on_done(result)
+    ordered = [results[job.stem] for job in jobs]
+    write_index(ordered, out_dir)
+    return ordered
+
+
+def _to_log(path: str) -> None:
+    """In a worker: the kernels' and papermill's messages go to the run's log file, not the terminal."""
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(handle, 2)
+    os.close(handle)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
+
+
+def write_index(results: list[JobResult], out_dir: Path) -> Path:
+    """``indice.html``: every report of the folder, with its links, and the failures with their reason."""
+    index = out_dir / "indice.html"
+    previous = _previous_rows(index)
+    for r in results:
+        link = f"<a href='{escape(r.html.name)}'>{escape(r.job.label)}</a>" if r.html else escape(r.job.label)
+        status = "" if r.ok else f"<span class='abitare-failed'>non riuscito: {escape(r.error)}</span>"
+        notebook = f"<a href='{escape(r.executed.name)}'>notebook</a>" if r.executed and r.executed.exists() else ""
+        previous[r.job.stem] = (
+            f"<tr><td>{escape(r.job.spec_name)}</td><th scope='row'>{link}</th><td>{status or 'ok'}</td>"
+            f"<td>{notebook}</td><td>{datetime.now():%d/%m/%Y %H:%M}</td></tr>"
+        )
+    rows = "".join(f"<!--{stem}-->{row}\n" for stem, row in sorted(previous.items()))
+    index.write_text(
+        "<!DOCTYPE html><html lang='it'><head><meta charset='utf-8'><title>Rapporti</title>"
+        f"<style>{PAGE_STYLE}</style></head><body><main><h1>Rapporti</h1>"
+        "<table><thead><tr><th>Rapporto</th><th>Per</th><th>Esito</th><th>Notebook eseguito</th><th>Prodotto</th>"
+        f"</tr></thead><tbody>\n{rows}</tbody></table></main></body></html>",
+        encoding="utf-8",
+    )
+    return index
+
+
+def _previous_rows(index: Path) -> dict[str, str]:
+    """Rows already in the index (from earlier runs in the same folder), by output name."""
+    if not index.exists():
+        return {}
+    found = re.findall(r"<!--([a-z0-9-]+)-->(<tr>.*?</tr>)", index.read_text(encoding="utf-8"))
+    return dict(found)

@@ -1,0 +1,96 @@
+"""Report «sintesi-sessione»: the synthesis of one community-of-practice session, from the database."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pandas as pd
+
+from abitare.errors import AbitareError
+from abitare.reports.base import MIN_CELL, Report, count_table, fmt
+from abitare.reports.common import bar_chart, shown_counts
+
+__all__ = ["sintesi_sessione"]
+
+
+def sintesi_sessione(
+    codice_sessione: str, anonimo: bool = True, soglia_riservatezza: int = MIN_CELL, settings: Any = None
+) -> Report:
+    from abitare.progress import open_store
+    from abitare.sessions import SessionStore
+    from abitare.settings import get_settings
+    from abitare.synthesis import summarize
+    from abitare.worksheets import load_worksheet
+
+    k = soglia_riservatezza
+    cfg = settings or get_settings()
+    sessions = SessionStore(open_store(cfg).engine)
+    session = sessions.find(codice_sessione)
+    if session is None:
+        raise AbitareError(f"Nessuna sessione con il codice «{codice_sessione}».")
+    worksheet = load_worksheet(cfg.content_dir, session.template_id)
+    rows = sessions.answers(session)
+    summaries = summarize(worksheet, rows, anonymous=anonimo)
+    people = len({r.member for r in rows})
+    report = Report(session.title, f"Scheda: {worksheet.title} · {session.session_date:%d/%m/%Y}")
+    report.note(
+        f"Sintesi dell'incontro{' in forma anonima' if anonimo else ''}. I conteggi inferiori a {k} sono indicati "
+        f"come «<{k}»; le risposte scritte sono riportate come i partecipanti le hanno scritte."
+    )
+    report.text(f"Partecipanti che hanno risposto: **{fmt(people)}**.")
+    for s in summaries:
+        report.heading(s.spec.label)
+        report.text(f"Risposte: {s.answered}")
+        if s.counts:
+            keys = (
+                [str(v) for v in range(s.spec.scale_min, s.spec.scale_max + 1)]
+                if s.spec.type == "scale"
+                else list(s.spec.options)
+            )
+            counts = pd.Series(Counter(s.counts)).reindex(keys, fill_value=0)
+            report.table(count_table(counts, label="Risposta", threshold=k, order=keys), s.spec.label)
+            chart = shown_counts(counts, k)
+            if len(chart):
+                report.chart(bar_chart(chart.index, chart.values, s.spec.label, horizontal=True), s.spec.label)
+        if s.mean is not None:
+            report.text(
+                f"Media: {fmt(s.mean, 1)}" if s.answered >= k else f"Media: non mostrata (meno di {k} risposte)"
+            )
+        if s.ranking:
+            report.table(
+                pd.DataFrame(
+                    [(i, label, points) for i, (label, points) in enumerate(s.ranking, 1)],
+                    columns=["Posizione", "Voce", "Punti"],
+                ),
+                "Classifica comune",
+            )
+        if s.texts:
+            columns = ["Risposta"] if anonimo else ["Risposta", "Chi"]
+            data = [(t,) if anonimo else (t, w) for w, t in s.texts]
+            report.table(pd.DataFrame(data, columns=columns), "Risposte scritte")
+        if s.cells:
+            report.table(
+                pd.DataFrame(
+                    [(c.replace("|", " / "), "; ".join(t for _, t in items)) for c, items in s.cells.items()],
+                    columns=["Casella", "Contenuti"],
+                ),
+                "Contenuti per casella",
+            )
+        if s.actors:
+            x, y = s.spec.columns
+            report.table(
+                pd.DataFrame(
+                    [(a, fmt(vx, 1), fmt(vy, 1), n) for a, vx, vy, n in s.actors],
+                    columns=["Attore", x, y, "Indicato da"],
+                ),
+                "Mappa degli attori",
+            )
+        if s.actions:
+            report.table(
+                pd.DataFrame(
+                    [(r["azione"], r["chi"], r["entro"]) for _, r in s.actions], columns=["Azione", "Chi", "Entro"]
+                ),
+                "Piano d'azione",
+            )
+    return report

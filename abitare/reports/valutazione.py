@@ -1,0 +1,93 @@
+"""Report «valutazione-corso»: what the trainees learnt (pre/post tests) and how satisfied they were."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from abitare.reports.base import MIN_CELL, Report, Tables, count_table, fmt, share
+from abitare.reports.common import bar_chart, mean_or_dash, shown_counts
+
+__all__ = ["valutazione_corso"]
+
+SATISFACTION = ("1 - per niente", "2 - poco", "3 - abbastanza", "4 - molto", "5 - moltissimo")
+
+
+def valutazione_corso(edizione: int = 0, dati: str = "", soglia_riservatezza: int = MIN_CELL) -> Report:
+    tables = Tables(dati or None)
+    k = soglia_riservatezza
+    people = tables.get("partecipanti_corso")
+    if edizione:
+        people = people[people["edizione"] == edizione]
+    report = Report(
+        "Valutazione del corso sulla gestione sociale", f"Edizione {edizione}" if edizione else "Tutte le edizioni"
+    )
+    report.note(
+        f"Fonte: {tables.describe()}. I conteggi inferiori a {k} sono indicati come «<{k}» e le medie di gruppi "
+        f"con meno di {k} persone non sono mostrate."
+    )
+    n = len(people)
+    if n < k:
+        report.text(f"Gli iscritti sono meno di {k}: per riservatezza la valutazione non viene pubblicata.")
+        return report
+
+    report.heading("Chi ha partecipato")
+    report.table(count_table(people["ruolo"].value_counts(), label="Ruolo", threshold=k), "Iscritti per ruolo")
+    report.table(count_table(people["ente"].value_counts(), label="Ente", threshold=k), "Iscritti per tipo di ente")
+    completed = int((people["moduli_completati"] == 6).sum())
+    report.text(
+        f"Iscritti: **{fmt(n)}**. Hanno completato tutti e sei i moduli: **{share(completed, n, k)}**; "
+        f"moduli completati in media: **{fmt(people['moduli_completati'].mean(), 1)}**."
+    )
+
+    report.heading("Apprendimento: test d'ingresso e test finale")
+    both = people.dropna(subset=["punteggio_pre", "punteggio_post"])
+    if len(both) < k:
+        report.text(f"Meno di {k} persone hanno svolto entrambi i test: il confronto non viene pubblicato.")
+    else:
+        gain = both["punteggio_post"] - both["punteggio_pre"]
+        improved = int((gain > 0).sum())
+        summary = pd.DataFrame(
+            [
+                ("Persone con entrambi i test", fmt(len(both))),
+                ("Punteggio medio d'ingresso", fmt(both["punteggio_pre"].mean(), 1)),
+                ("Punteggio medio finale", fmt(both["punteggio_post"].mean(), 1)),
+                ("Miglioramento medio (punti)", fmt(gain.mean(), 1)),
+                ("Quota di chi è migliorato", share(improved, len(both), k)),
+            ],
+            columns=["Indicatore", "Valore"],
+        )
+        report.table(summary, "Test d'ingresso e test finale (punteggi da 0 a 100)")
+        rows = []
+        for role, group in both.groupby("ruolo"):
+            rows.append(
+                (
+                    role,
+                    fmt(len(group)) if len(group) >= k else f"<{k}",
+                    mean_or_dash(group["punteggio_pre"], k, 1),
+                    mean_or_dash(group["punteggio_post"], k, 1),
+                )
+            )
+        report.table(pd.DataFrame(rows, columns=["Ruolo", "Persone", "Ingresso", "Finale"]), "Punteggi medi per ruolo")
+        report.chart(
+            bar_chart(
+                ["Test d'ingresso", "Test finale"],
+                [both["punteggio_pre"].mean(), both["punteggio_post"].mean()],
+                "Punteggio medio (0-100)",
+            ),
+            "Punteggio medio al test d'ingresso e al test finale",
+        )
+
+    report.heading("Soddisfazione")
+    answers = people["soddisfazione"].dropna().astype(int)
+    if len(answers) < k:
+        report.text(f"Meno di {k} persone hanno espresso un giudizio: la soddisfazione non viene pubblicata.")
+        return report
+    counts = answers.map(dict(zip(range(1, 6), SATISFACTION, strict=True))).value_counts()
+    report.table(count_table(counts, label="Giudizio", threshold=k, order=SATISFACTION), "Soddisfazione complessiva")
+    report.text(
+        f"Giudizio medio: **{fmt(answers.mean(), 1)}** su 5, espresso da {fmt(len(answers))} persone "
+        f"({share(len(answers), n, k)} degli iscritti)."
+    )
+    chart = shown_counts(counts.reindex(SATISFACTION, fill_value=0), k)
+    report.chart(bar_chart([c[:1] for c in chart.index], chart.values, "Giudizi (1-5)"), "Distribuzione dei giudizi")
+    return report

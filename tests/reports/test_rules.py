@@ -1,0 +1,119 @@
+"""The rules every report follows, checked without a kernel: suppression, parameters, the command line."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pandas as pd
+import pytest
+
+from abitare.errors import AbitareError
+from abitare.reports.base import count_table, resolve_comune, share
+from abitare.reports.registry import REPORTS, ParameterError, validate_parameters
+from tests.reports.conftest import ABITARE
+
+
+def test_a_planted_cell_of_three_shows_as_under_five_and_cannot_be_worked_out():
+    table = count_table(pd.Series({"1 persona": 3, "2 persone": 40, "3 persone": 12}), label="Componenti")
+    rows = {r["Componenti"]: (r["Numero"], r["Quota"]) for r in table.to_dict("records")}
+    assert rows["1 persona"] == ("<5", "–")
+    # with the total shown, one hidden cell would be total minus the others: the next smallest goes too
+    assert rows["3 persone"] == ("<5", "–")
+    assert rows["2 persone"] == ("40", "72,7%") and rows["Totale"] == ("55", "100%")
+    assert "3" not in table["Numero"].tolist()
+
+
+def test_two_small_cells_hide_each_other_and_zero_is_not_secret():
+    table = count_table(pd.Series({"a": 2, "b": 4, "c": 30, "d": 0}), label="x")
+    assert table["Numero"].tolist() == ["<5", "<5", "30", "0", "36"]
+
+
+def test_a_share_that_would_reveal_a_small_count_is_a_dash():
+    assert share(3, 20) == "–" and share(18, 20) == "–" and share(10, 20) == "50,0%"
+
+
+def test_comune_names_are_matched_loosely_and_unknown_ones_refused():
+    assert resolve_comune("  san  donato milanese ") == "San Donato Milanese"
+    assert resolve_comune("ambito") == "Ambito"
+    with pytest.raises(AbitareError, match="Comune sconosciuto: «Milano»"):
+        resolve_comune("Milano")
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "message"),
+    [
+        ("profilo-inquilinato", {"comune": "Milano"}, "Comune sconosciuto"),
+        ("profilo-inquilinato", {"soglia_riservatezza": "tre"}, "deve essere un numero intero"),
+        ("profilo-inquilinato", {"soglia_riservatezza": "3"}, "deve essere almeno 5"),
+        ("profilo-inquilinato", {"colore": "blu"}, "Parametro sconosciuto per «profilo-inquilinato»: colore"),
+        ("monitoraggio-progetto", {"dal": "31/12/2025"}, "data non valida"),
+        ("monitoraggio-progetto", {"dal": "2026-01-01", "al": "2025-01-01"}, "viene dopo"),
+        ("valutazione-corso", {"dati": "/non/esiste"}, "non esiste"),
+        ("sintesi-sessione", {}, "codice_sessione: campo obbligatorio mancante"),
+    ],
+)
+def test_wrong_parameters_are_refused_in_italian(name, raw, message):
+    with pytest.raises(ParameterError, match=message):
+        validate_parameters(REPORTS[name], raw)
+
+
+def test_parameters_are_converted_for_papermill():
+    params = validate_parameters(REPORTS["monitoraggio-progetto"], {"comune": "dresano", "soglia_riservatezza": "10"})
+    assert params == {
+        "comune": "Dresano",
+        "dal": "2024-09-01",
+        "al": "2026-02-28",
+        "dati": "",
+        "soglia_riservatezza": 10,
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["profilo-inquilinato", "--comune", "Milano"], "Comune sconosciuto: «Milano»"),
+        (["profilo-inquilinato", "-p", "soglia_riservatezza", "molti"], "deve essere un numero intero"),
+        (["morosita", "-p", "mesi", "3"], "Parametro sconosciuto per «morosita»: mesi"),
+        (["valutazione-corso", "--comune", "Dresano"], "non è per comune"),
+        (["profilo-inquilinato", "-p", "comune"], "vuole un nome e un valore"),
+        (["profilo-inquilinato", "Melegnano"], "Argomento non previsto: «Melegnano»"),
+    ],
+)
+def test_the_command_line_refuses_before_any_kernel_starts(tmp_path, args, message):
+    out_dir = tmp_path / "rapporti"
+    done = subprocess.run([*ABITARE, "report", *args, "--out", str(out_dir)], capture_output=True, text=True)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert message in done.stderr and "Traceback" not in done.stderr
+    assert not out_dir.exists(), "nothing ran"
+
+
+def test_bad_data_stop_the_batch_before_it_starts_with_row_and_column(tmp_path):
+    bad = tmp_path / "inquilini.csv"
+    bad.write_text(
+        "id_nucleo;comune;id_alloggio;anno_ingresso;componenti;eta_referente;referente_pensionato;"
+        "cittadinanza;isee_erp;canone_mensile;spese_mensili\n"
+        "N1;Carpiano;A1;1998;3;67;sì;italiana;novemila;100;50\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [*ABITARE, "report", "profilo-inquilinato", "--comune", "all", "--data", str(bad), "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert "riga 2, colonna «isee_erp»: «novemila» non è un numero" in done.stderr
+    assert not (tmp_path / "o").exists()
+    wrong_table = subprocess.run(
+        [*ABITARE, "report", "morosita", "--data", str(bad), "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+    )
+    assert wrong_table.returncode == 2 and "servono: inquilini, morosita_mensile" in wrong_table.stderr
+
+
+def test_report_list_names_every_report_and_its_parameters():
+    done = subprocess.run([*ABITARE, "report", "list"], capture_output=True, text=True)
+    assert done.returncode == 0
+    for name in ("profilo-inquilinato", "morosita", "sintesi-sessione", "valutazione-corso", "monitoraggio-progetto"):
+        assert name in done.stdout
+    assert "soglia_riservatezza" in done.stdout and "predefinito: 2024-09-01" in done.stdout
