@@ -108,3 +108,13 @@ def pytest_terminal_summary(terminalreporter, config):
         terminalreporter.write_line(
             f"ABITARE_SKIP_BROWSER=1: {n} browser test(s) NOT run. Unset it to run them.", yellow=True
         )
+
+
+@pytest.fixture(scope="session")
+def small_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small generated dataset (400 households) for the report tests."""
+    from abitare.data.generate import generate
+
+    folder = tmp_path_factory.mktemp("dati")
+    generate(400, 11, folder)
+    return folder

@@ -10,7 +10,7 @@ import pytest
 from abitare.errors import AbitareError
 from abitare.reports.base import count_table, resolve_comune, share
 from abitare.reports.registry import REPORTS, ParameterError, validate_parameters
-from tests.reports.conftest import ABITARE
+from tests.reports.helpers import ABITARE
 
 
 def test_a_planted_cell_of_three_shows_as_under_five_and_cannot_be_worked_out():
@@ -96,7 +96,17 @@ def test_bad_data_stop_the_batch_before_it_starts_with_row_and_column(tmp_path):
         encoding="utf-8",
     )
     done = subprocess.run(
-        [*ABITARE, "report", "profilo-inquilinato", "--comune", "all", "--data", str(bad), "--out", str(tmp_path / "o")],
+        [
+            *ABITARE,
+            "report",
+            "profilo-inquilinato",
+            "--comune",
+            "all",
+            "--data",
+            str(bad),
+            "--out",
+            str(tmp_path / "o"),
+        ],
         capture_output=True,
         text=True,
     )

@@ -1,4 +1,4 @@
-"""Small generated data for the report tests, and a reader for the HTML the reports produce."""
+"""Helpers of the report tests: the command line, plain CSV reading, a reader for the HTML the reports produce."""
 
 from __future__ import annotations
 
@@ -7,18 +7,7 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
-
-from abitare.data.generate import generate
-
 ABITARE = [sys.executable, "-m", "abitare.cli"]
-
-
-@pytest.fixture(scope="session")
-def small_data(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("dati")
-    generate(400, 11, folder)
-    return folder
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
