@@ -52,6 +52,7 @@ test: install-test browser postgres lint
 bench: install-test
 	$(BIN)/python bench/page_load.py
 	$(BIN)/python bench/simulation.py
+	$(BIN)/python bench/reports.py
 
 screenshot: install-test browser
 	$(BIN)/python scripts/screenshot.py docs/home.png

@@ -29,7 +29,8 @@ PUBLIC = {
 
 def test_core_never_imports_widgets_or_ipython():
     code = (
-        "import sys, abitare, abitare.cli, abitare.serve, abitare.text, abitare.storage;"
+        "import sys, abitare, abitare.cli, abitare.serve, abitare.text, abitare.storage, abitare.data,"
+        " abitare.reports.profilo, abitare.reports.runner;"
         "bad = [m for m in ('ipywidgets', 'IPython', 'ipykernel') if m in sys.modules];"
         "print(','.join(bad))"
     )
