@@ -30,7 +30,8 @@ PAGE_STYLE = (
     "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:62rem;padding:0 1rem;color:#1b1b1b;"
     "line-height:1.45}h1{color:#1d5c8f}table{border-collapse:collapse;margin:.8rem 0 1.4rem}"
     "caption{text-align:left;font-weight:600;padding:.3rem 0}th,td{border:1px solid #c8c8c8;padding:.3rem .6rem}"
-    "td{text-align:right}thead th{background:#eef3f8}.abitare-note{background:#f5f5f0;border-left:4px solid "
+    "td{text-align:right}tbody th{text-align:left;font-weight:500}thead th{background:#eef3f8}"
+    ".abitare-index td{text-align:left}.abitare-note{background:#f5f5f0;border-left:4px solid "
     "#1d5c8f;padding:.2rem .8rem;margin:1rem 0}.abitare-subtitle{font-size:1.1rem;color:#444}"
     "figure{margin:1rem 0}img{max-width:100%}figcaption{font-size:.9rem;color:#444}"
     ".abitare-failed{color:#a4000f}"
@@ -44,6 +45,7 @@ class Job:
     parameters: dict[str, Any]
     stem: str
     label: str
+    title: str = ""
 
 
 @dataclass
@@ -64,12 +66,20 @@ def plan(spec: ReportSpec, parameters: dict[str, Any], all_comuni: bool) -> list
     """The runs asked for: one, or one per municipality."""
     if spec.per_comune and all_comuni:
         return [
-            Job(spec.name, spec.notebook, {**parameters, "comune": c}, f"{spec.name}-{_slug(c)}", c)
+            Job(
+                spec.name,
+                spec.notebook,
+                {**parameters, "comune": c},
+                f"{spec.name}-{_slug(c)}",
+                c,
+                f"{spec.title} - {c}",
+            )
             for c in comune_names()
         ]
     label = str(parameters.get("comune") or parameters.get("codice_sessione") or parameters.get("edizione") or "")
     stem = spec.name + (f"-{_slug(label)}" if label and label != "0" else "")
-    return [Job(spec.name, spec.notebook, parameters, stem, label or spec.name)]
+    title = spec.title + (f" - {label}" if label and label != "0" else "")
+    return [Job(spec.name, spec.notebook, parameters, stem, label or spec.name, title)]
 
 
 def html_page(notebook: Any, title: str) -> str:
@@ -133,7 +143,7 @@ def run_job(job: Job, out_dir: str) -> JobResult:
             cwd=str(folder),
         )
         notebook = nbformat.read(executed, as_version=4)  # type: ignore[no-untyped-call]
-        html.write_text(html_page(notebook, job.label), encoding="utf-8")
+        html.write_text(html_page(notebook, job.title or job.label), encoding="utf-8")
     except Exception as err:  # one failed report must not stop the batch
         log.warning("report %s failed", job.stem, exc_info=err)
         return JobResult(job, False, time.perf_counter() - started, None, executed, _error_text(err))
@@ -181,14 +191,15 @@ def write_index(results: list[JobResult], out_dir: Path) -> Path:
         status = "" if r.ok else f"<span class='abitare-failed'>non riuscito: {escape(r.error)}</span>"
         notebook = f"<a href='{escape(r.executed.name)}'>notebook</a>" if r.executed and r.executed.exists() else ""
         previous[r.job.stem] = (
-            f"<tr><td>{escape(r.job.spec_name)}</td><th scope='row'>{link}</th><td>{status or 'ok'}</td>"
+            f"<tr><td>{escape(r.job.spec_name)}</td><th scope='row'>{link}</th><td>{status or 'fatto'}</td>"
             f"<td>{notebook}</td><td>{datetime.now():%d/%m/%Y %H:%M}</td></tr>"
         )
     rows = "".join(f"<!--{stem}-->{row}\n" for stem, row in sorted(previous.items()))
     index.write_text(
         "<!DOCTYPE html><html lang='it'><head><meta charset='utf-8'><title>Rapporti</title>"
         f"<style>{PAGE_STYLE}</style></head><body><main><h1>Rapporti</h1>"
-        "<table><thead><tr><th>Rapporto</th><th>Per</th><th>Esito</th><th>Notebook eseguito</th><th>Prodotto</th>"
+        "<table class='abitare-index'><thead><tr><th>Rapporto</th><th>Per</th><th>Esito</th>"
+        "<th>Notebook eseguito</th><th>Prodotto</th>"
         f"</tr></thead><tbody>\n{rows}</tbody></table></main></body></html>",
         encoding="utf-8",
     )
