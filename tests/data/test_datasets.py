@@ -51,9 +51,10 @@ def test_the_shipped_profile_follows_the_reported_figures():
     per = households["comune"].value_counts()
     assert per["San Giuliano Milanese"] > per["Melegnano"] > per["Colturano"]
     members = load_table("componenti")
-    assert members.groupby("id_nucleo").size().sort_index().tolist() == households.set_index("id_nucleo")[
-        "componenti"
-    ].sort_index().tolist()
+    assert (
+        members.groupby("id_nucleo").size().sort_index().tolist()
+        == households.set_index("id_nucleo")["componenti"].sort_index().tolist()
+    )
 
 
 def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -149,5 +150,7 @@ def test_the_command_line_generates_with_progress_and_validates(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert "inquilini" in out.stdout and "120 righe" in out.stdout
-    ok = subprocess.run([*ABITARE, "data", "validate", str(tmp_path / "g" / "alloggi.csv")], capture_output=True, text=True)
+    ok = subprocess.run(
+        [*ABITARE, "data", "validate", str(tmp_path / "g" / "alloggi.csv")], capture_output=True, text=True
+    )
     assert ok.returncode == 0 and "File valido: tabella «alloggi»" in ok.stdout
