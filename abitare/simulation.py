@@ -18,16 +18,22 @@ households with NumPy (no Python loop per household):
 Households are created only by the inflow and leave only to the exit state: a test
 checks the conservation. The model's rates are parameters (marked indicative);
 the levers are the scenario's fields.
+
+A scenario starts either from the model's initial shares of ``households`` (the
+default) or, with ``from_data``, from the stocks and flows of one comune or of the
+whole Ambito derived from the datasets (:mod:`abitare.simulation_start`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from abitare.parameters import ParameterSet, load_parameters
+from abitare.simulation_start import AMBITO, START_STATES, StartingPoint, check_comune, comune_counts, starting_point
 
 __all__ = ["STATES", "Scenario", "SimulationResult", "simulate"]
 
@@ -45,11 +51,19 @@ STATE_LABELS = (
 
 
 class Scenario(BaseModel):
-    """The levers of one scenario (what a slider moves)."""
+    """The levers of one scenario (what a slider moves).
+
+    With ``from_data`` the households, their states, the SAP units and the inflow
+    come from the datasets of ``comune``; the temporary places and the Agenzia's
+    contracts, unless given, are that comune's too. ``households`` is then the
+    comune's, and giving it as well is an error.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     households: int = Field(default=10_000, ge=100, le=500_000, title="Nuclei simulati")
+    comune: str = Field(default=AMBITO, title="Comune (o «Ambito» per tutti e nove)")
+    from_data: bool = Field(default=False, title="Partire dai dati del comune")
     years: int = Field(default=10, ge=1, le=20, title="Anni")
     sap_units_change: int = Field(default=0, ge=-2000, le=2000, title="Alloggi SAP in più (o in meno)")
     sap_turnover: float = Field(default=4.0, ge=0, le=30, title="Rotazione annua degli alloggi SAP (%)")
@@ -59,6 +73,29 @@ class Scenario(BaseModel):
     rent_growth: float = Field(default=2.0, ge=-10, le=20, title="Crescita annua degli affitti (%)")
     income_shock: float = Field(default=1.0, ge=0, le=5, title="Intensità degli shock di reddito (1 = normale)")
     seed: int = Field(default=1, ge=0, title="Seme casuale")
+
+    @field_validator("comune")
+    @classmethod
+    def _known_comune(cls, value: str) -> str:
+        return check_comune(value)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _levers_from_data(cls, data: Any) -> Any:
+        """Temporary places and the Agenzia's contracts not given start from the comune's data."""
+        if isinstance(data, dict) and data.get("from_data") is True:
+            counts = comune_counts(data.get("comune", AMBITO))
+            data = {"temporary_places": counts.temporary_peak, "agency_contracts": counts.contracts_per_month, **data}
+        return data
+
+    @model_validator(mode="after")
+    def _households_from_one_place(self) -> Scenario:
+        if self.from_data and "households" in self.model_fields_set:
+            raise ValueError(
+                "con i dati del comune il numero di nuclei viene dai dati: togli «households» "
+                "oppure non partire dai dati"
+            )
+        return self
 
 
 @dataclass
@@ -74,6 +111,13 @@ class SimulationResult:
     initial_households: int
     sap_capacity: int
     notes: list[str] = field(default_factory=list)
+    #: The starting point taken from the datasets (``None`` for the model's shares).
+    start: StartingPoint | None = None
+
+    @property
+    def label(self) -> str:
+        """The comune the run starts from, or an empty string for the model's shares."""
+        return self.start.label if self.start else ""
 
     @property
     def waiting_list(self) -> np.ndarray:
@@ -115,16 +159,8 @@ def _pick(rng: np.random.Generator, candidates: np.ndarray, k: int) -> np.ndarra
     return rng.choice(candidates, size=k, replace=False)
 
 
-def simulate(scenario: Scenario, params: ParameterSet | None = None) -> SimulationResult:
-    """Run one scenario month by month; reproducible for a given seed."""
-    p = params or load_parameters()
-    rng = np.random.default_rng(scenario.seed)
-    n = scenario.households
-    months = scenario.years * 12
-    inflow_rate = p.fraction("simulazione.nuovi_in_emergenza")
-    inflows = rng.binomial(n, inflow_rate, size=months)
-    state = np.full(n + int(inflows.sum()), NOT_YET, dtype=np.int8)
-
+def _model_start(n: int, p: ParameterSet) -> tuple[list[int], int]:
+    """Households per state from the model's initial shares, and the SAP units (all let)."""
     shares = [
         p.fraction("simulazione.quota_emergenza"),
         p.fraction("simulazione.quota_temporanea"),
@@ -136,10 +172,31 @@ def simulate(scenario: Scenario, params: ParameterSet | None = None) -> Simulati
     sizes.insert(LIBERO, 0)
     sizes[LIBERO] = n - sum(sizes) - round(n * overburden)
     sizes.append(round(n * overburden))
-    state[:n] = np.repeat(np.arange(6, dtype=np.int8), sizes)
+    return sizes, sizes[SAP]
+
+
+def simulate(scenario: Scenario, params: ParameterSet | None = None) -> SimulationResult:
+    """Run one scenario month by month; reproducible for a given seed."""
+    p = params or load_parameters()
+    rng = np.random.default_rng(scenario.seed)
+    months = scenario.years * 12
+    start: StartingPoint | None = None
+    if scenario.from_data:
+        start = starting_point(scenario.comune, p)
+        n = start.households
+        sizes = [start.stocks[name] for name in START_STATES]
+        base_capacity = start.sap_capacity
+        inflow_rate = min(start.inflow_per_month / n, 1.0)
+    else:
+        n = scenario.households
+        sizes, base_capacity = _model_start(n, p)
+        inflow_rate = p.fraction("simulazione.nuovi_in_emergenza")
+    inflows = rng.binomial(n, inflow_rate, size=months)
+    state = np.full(n + int(inflows.sum()), NOT_YET, dtype=np.int8)
+    state[:n] = np.repeat(np.arange(len(sizes), dtype=np.int8), sizes)
     rng.shuffle(state[:n])
 
-    sap_capacity = max(sizes[SAP] + scenario.sap_units_change, 0)
+    sap_capacity = max(base_capacity + scenario.sap_units_change, 0)
     rent_factor = 1 + scenario.rent_growth / 100  # dearer rents make a shock likelier to overburden
     shock = p.fraction("simulazione.ingresso_sovraccarico") * scenario.income_shock
     recover = p.fraction("simulazione.uscita_sovraccarico")
@@ -160,7 +217,8 @@ def simulate(scenario: Scenario, params: ParameterSet | None = None) -> Simulati
     entered = n
 
     def record(month: int) -> None:
-        counts[month] = np.bincount(state[state != NOT_YET], minlength=len(STATES))[: len(STATES)]
+        # Households enter in order: the first ``entered`` are all in the system, the rest not yet.
+        counts[month] = np.bincount(state[:entered], minlength=len(STATES))[: len(STATES)]
 
     record(0)
     for m in range(months):
@@ -223,4 +281,5 @@ def simulate(scenario: Scenario, params: ParameterSet | None = None) -> Simulati
         inflows=inflows,
         initial_households=n,
         sap_capacity=sap_capacity,
+        start=start,
     )

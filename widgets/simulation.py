@@ -1,4 +1,10 @@
-"""Two scenarios of the housing system side by side, driven by sliders."""
+"""Two scenarios of the housing system side by side, driven by sliders.
+
+Each scenario starts from the datasets of a comune chosen in its own menu (or of the
+whole Ambito), so that a class can compare two policies in one comune or the same
+policy in two comuni. Choosing a comune re-seeds the levers that the data know
+(SAP units, temporary places, the Agenzia's contracts) and runs again.
+"""
 
 from __future__ import annotations
 
@@ -12,17 +18,24 @@ import ipywidgets as w
 from abitare.calc.base import euro
 from abitare.parameters import ParameterSet, load_parameters
 from abitare.simulation import STATE_LABELS, STATES, Scenario, SimulationResult, simulate
+from abitare.simulation_start import AMBITO, METHOD, StartingPoint, comune_choices, starting_point
 from abitare_widgets.links import csv_link
 from abitare_widgets.safety import ErrorBanner, guarded
 
 __all__ = ["ScenarioPanel", "SimulationApp", "chart_png"]
 
-#: lever → (widget class, min, max, step)
+#: The SAP lever is shown as the units available (the comune's, to start with), not as a change.
+SAP_UNITS = "sap_units"
+SAP_UNITS_LABEL = "Alloggi SAP disponibili"
+#: Levers the comune's data re-seed: the slider's maximum is this many times the seeded value (at least ``floor``).
+SEEDED_RANGE = {SAP_UNITS: (2, 50), "temporary_places": (5, 20), "agency_contracts": (5, 5)}
+
+#: lever → (widget class, min, max, step); the seeded levers get their range from the data
 LEVERS: dict[str, tuple[type[w.Widget], float, float, float]] = {
-    "sap_units_change": (w.IntSlider, -300, 300, 10),
+    SAP_UNITS: (w.IntSlider, 0, 4000, 1),
     "sap_turnover": (w.FloatSlider, 0, 15, 0.5),
-    "temporary_places": (w.IntSlider, 0, 400, 10),
-    "agency_contracts": (w.FloatSlider, 0, 40, 1),
+    "temporary_places": (w.IntSlider, 0, 400, 1),
+    "agency_contracts": (w.FloatSlider, 0, 40, 0.1),
     "prevention_budget": (w.IntSlider, 0, 100_000, 1000),
     "rent_growth": (w.FloatSlider, -2, 10, 0.5),
     "income_shock": (w.FloatSlider, 0, 3, 0.1),
@@ -30,30 +43,87 @@ LEVERS: dict[str, tuple[type[w.Widget], float, float, float]] = {
 
 
 class ScenarioPanel(w.VBox):
-    """The sliders of one scenario."""
+    """The comune and the sliders of one scenario."""
 
-    def __init__(self, title: str, **kwargs: Any) -> None:
+    def __init__(self, title: str, params: ParameterSet | None = None, comune: str = AMBITO, **kwargs: Any) -> None:
+        self.params = params or load_parameters()
+        self.callbacks: list[Any] = []
+        self._reseeding = False
+        wide = {"style": {"description_width": "260px"}, "layout": w.Layout(width="520px")}
+        self.comune = w.Dropdown(options=comune_choices(), value=comune, description="Comune", **wide)
+        self.origin = w.HTML(layout=w.Layout(width="520px"))
+        self.origin.add_class("abitare-origin")
         self.sliders: dict[str, w.Widget] = {}
         fields = Scenario.model_fields
         for name, (cls, lo, hi, step) in LEVERS.items():
             self.sliders[name] = cls(
-                value=fields[name].default,
+                value=lo if name in SEEDED_RANGE else fields[name].default,
                 min=lo,
                 max=hi,
                 step=step,
-                description=fields[name].title,
+                description=SAP_UNITS_LABEL if name == SAP_UNITS else fields[name].title,
                 continuous_update=False,
-                style={"description_width": "260px"},
-                layout=w.Layout(width="520px"),
+                **wide,
             )
-        super().__init__([w.HTML(f"<h2>{escape(title)}</h2>"), *self.sliders.values()], **kwargs)
+            self.sliders[name].observe(self._changed, "value")
+        self.start: StartingPoint  # set by reseed()
+        self.reseed()
+        self.comune.observe(self._comune_changed, "value")
+        super().__init__(
+            [w.HTML(f"<h2>{escape(title)}</h2>"), self.comune, self.origin, *self.sliders.values()], **kwargs
+        )
+
+    def reseed(self) -> None:
+        """Start from the chosen comune's data: its SAP units, temporary places and contracts."""
+        self.start = starting_point(self.comune.value, self.params)
+        seeded = {
+            SAP_UNITS: self.start.sap_capacity,
+            "temporary_places": self.start.temporary_places,
+            "agency_contracts": self.start.agency_contracts,
+        }
+        self._reseeding = True
+        try:
+            for name, value in seeded.items():
+                slider = self.sliders[name]
+                times, floor = SEEDED_RANGE[name]
+                top = max(floor, round(value * times))
+                # One message to the browser, and never a value beyond the maximum on either side:
+                # a browser that sees the new maximum first clamps the old value and sends it back.
+                with slider.hold_sync():
+                    if value > slider.max:  # type: ignore[attr-defined]
+                        slider.max, slider.value = top, value  # type: ignore[attr-defined]
+                    else:
+                        slider.value, slider.max = value, top  # type: ignore[attr-defined]
+        finally:
+            self._reseeding = False
+        self.origin.value = f'<p class="abitare-hint">{escape(self.start.summary())}</p>'
+
+    def _comune_changed(self, _change: Any) -> None:
+        self.reseed()
+        self._notify()
+
+    def _changed(self, _change: Any) -> None:
+        if not self._reseeding:
+            self._notify()
+
+    def _notify(self) -> None:
+        for callback in self.callbacks:
+            callback()
 
     def scenario(self, seed: int) -> Scenario:
-        return Scenario(**{name: s.value for name, s in self.sliders.items()}, seed=seed)  # type: ignore[attr-defined]
+        values = {name: s.value for name, s in self.sliders.items()}  # type: ignore[attr-defined]
+        sap_units = values.pop(SAP_UNITS)
+        return Scenario(
+            **values,
+            comune=self.start.comune,
+            from_data=True,
+            sap_units_change=sap_units - self.start.sap_capacity,
+            seed=seed,
+        )
 
     def observe_all(self, callback: Any) -> None:
-        for slider in self.sliders.values():
-            slider.observe(callback, "value")
+        """Call ``callback()`` once when the comune or any lever changes."""
+        self.callbacks.append(callback)
 
 
 def chart_png(a: SimulationResult, b: SimulationResult) -> bytes:
@@ -65,6 +135,7 @@ def chart_png(a: SimulationResult, b: SimulationResult) -> bytes:
 
     months = range(a.counts.shape[0])
     over = STATES.index("sovraccarico")
+    name_a, name_b = _name("Scenario A", a), _name("Scenario B", b)
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
     series = [
         ("Nuclei in sovraccarico", a.counts[:, over], b.counts[:, over]),
@@ -72,8 +143,8 @@ def chart_png(a: SimulationResult, b: SimulationResult) -> bytes:
         ("Sfratti (cumulati)", a.evictions.cumsum(), b.evictions.cumsum()),
     ]
     for ax, (title, sa, sb) in zip(axes, series, strict=True):
-        ax.plot(months[: len(sa)], sa, label="Scenario A", color="#1d5c8f")
-        ax.plot(months[: len(sb)], sb, label="Scenario B", color="#b3261e", linestyle="--")
+        ax.plot(months[: len(sa)], sa, label=name_a, color="#1d5c8f")
+        ax.plot(months[: len(sb)], sb, label=name_b, color="#b3261e", linestyle="--")
         ax.set_title(title, fontsize=10)
         ax.set_xlabel("mesi")
         ax.grid(alpha=0.3)
@@ -83,6 +154,11 @@ def chart_png(a: SimulationResult, b: SimulationResult) -> bytes:
     fig.savefig(buffer, format="png", dpi=90)
     plt.close(fig)
     return buffer.getvalue()
+
+
+def _name(title: str, result: SimulationResult) -> str:
+    """«Scenario A – Melegnano»."""
+    return f"{title} – {result.label}" if result.label else title
 
 
 def comparison_html(a: SimulationResult, b: SimulationResult) -> str:
@@ -102,21 +178,22 @@ def comparison_html(a: SimulationResult, b: SimulationResult) -> str:
     body = "".join(
         f"<tr><th scope='row'>{label}</th><td>{fmt(x)}</td><td>{fmt(y)}</td></tr>" for label, x, y, fmt in rows
     )
+    head = f"<th>{escape(_name('Scenario A', a))}</th><th>{escape(_name('Scenario B', b))}</th>"
     last = "".join(
         f"<tr><th scope='row'>{label}</th><td>{a.counts[-1, i]}</td><td>{b.counts[-1, i]}</td></tr>"
         for i, label in enumerate(STATE_LABELS)
     )
     return (
         '<table class="abitare-compare" aria-label="Confronto tra gli scenari"><thead><tr><th>Risultato</th>'
-        f"<th>Scenario A</th><th>Scenario B</th></tr></thead><tbody>{body}</tbody></table>"
-        f"<h3>Dove sono i nuclei alla fine</h3><table><thead><tr><th>Situazione</th><th>Scenario A</th>"
-        f"<th>Scenario B</th></tr></thead><tbody>{last}</tbody></table>"
+        f"{head}</tr></thead><tbody>{body}</tbody></table>"
+        f"<h3>Dove sono i nuclei alla fine</h3><table><thead><tr><th>Situazione</th>{head}"
+        f"</tr></thead><tbody>{last}</tbody></table>"
     )
 
 
 def export_link(a: SimulationResult, b: SimulationResult) -> str:
     out = io.StringIO()
-    rows = [{"scenario": name, **row} for name, r in (("A", a), ("B", b)) for row in r.rows()]
+    rows = [{"scenario": name, "comune": r.label, **row} for name, r in (("A", a), ("B", b)) for row in r.rows()]
     writer = csv.DictWriter(out, fieldnames=list(rows[-1]), delimiter=";", restval="")
     writer.writeheader()
     writer.writerows(rows)
@@ -129,9 +206,11 @@ def assumptions_html(params: ParameterSet) -> str:
         for key, p in params.parameters.items()
         if key.startswith("simulazione.")
     )
+    method = "".join(f"<p>{escape(line)}</p>" for line in METHOD)
     return (
         "<details><summary>Le ipotesi del modello (valori indicativi)</summary>"
-        f"<ul>{items}</ul><p>Si cambiano nel file dei parametri, senza toccare il codice.</p></details>"
+        f"<ul>{items}</ul><p>Si cambiano nel file dei parametri, senza toccare il codice.</p>"
+        f"<h3>Da dove vengono i numeri di partenza</h3>{method}</details>"
     )
 
 
@@ -141,8 +220,8 @@ class SimulationApp(w.VBox):
     def __init__(self, home: str = "home.ipynb", **kwargs: Any) -> None:
         self.params = load_parameters()
         self.message = ErrorBanner()
-        self.panel_a = ScenarioPanel("Scenario A")
-        self.panel_b = ScenarioPanel("Scenario B")
+        self.panel_a = ScenarioPanel("Scenario A", self.params)
+        self.panel_b = ScenarioPanel("Scenario B", self.params)
         self.seed = w.BoundedIntText(
             value=1,
             min=0,
@@ -159,12 +238,14 @@ class SimulationApp(w.VBox):
         header = w.HTML(
             f'<nav class="abitare-breadcrumb"><a href="{escape(home)}">← Pagina iniziale</a></nav>'
             '<h1 class="abitare-title">La carriera abitativa nell\'Ambito: due scenari a confronto</h1>'
-            "<p>Diecimila nuclei, dieci anni, mese per mese. Muovi le leve di uno scenario: "
+            "<p>Tutti i nuclei di un comune, o dell'intero Ambito, per dieci anni, mese per mese. "
+            "Per ogni scenario scegli il comune: le leve partono dai suoi dati. Poi muovi le leve: "
             "grafico e tabella si aggiornano. Con lo stesso seme casuale i risultati si ripetono uguali.</p>"
-            + assumptions_html(self.params)
+            "<p><strong>I dati di partenza sono sintetici</strong>: inventati ma verosimili, "
+            "non descrivono persone o alloggi reali.</p>" + assumptions_html(self.params)
         )
         for panel in (self.panel_a, self.panel_b):
-            panel.observe_all(lambda _ch: self.update())
+            panel.observe_all(self.update)
         self.seed.observe(lambda _ch: self.update(), "value")
         super().__init__(
             [

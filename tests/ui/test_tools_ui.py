@@ -8,7 +8,7 @@ pytestmark = pytest.mark.browser
 LONG = 90_000
 
 
-def test_moving_a_slider_changes_the_chart(voila, page: Page):
+def test_moving_a_slider_or_choosing_a_comune_changes_the_simulation(voila, page: Page):
     page.goto(f"{voila.base}/voila/render/simulazione.ipynb?p=sim-tester")
     chart = page.locator(".abitare-chart")
     expect(chart).to_be_visible(timeout=LONG)
@@ -20,6 +20,12 @@ def test_moving_a_slider_changes_the_chart(voila, page: Page):
         page.keyboard.press("ArrowRight")
     expect(chart).not_to_have_attribute("src", before, timeout=20_000)
     assert page.locator(".abitare-compare").inner_text() != table_before
+    # scenario B starts from another comune's data: levers, chart and table follow
+    before = chart.get_attribute("src")
+    page.get_by_role("combobox", name="Comune").nth(1).select_option(label="Melegnano")
+    expect(page.locator(".abitare-compare")).to_contain_text("Scenario B – Melegnano", timeout=20_000)
+    expect(chart).not_to_have_attribute("src", before)
+    expect(page.get_by_text("dataset sintetico dell'Ambito (dati inventati, non reali) – Melegnano")).to_be_visible()
 
 
 def test_the_canone_calculator_shows_steps_and_sources(voila, page: Page):

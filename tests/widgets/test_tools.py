@@ -1,6 +1,9 @@
 """Calculator form and simulation app, driven headless."""
 
+import pytest
+
 from abitare.calc import CALCULATORS
+from abitare.simulation_start import starting_point
 from abitare_widgets.calculator import CalculatorForm, parse_italian_number
 from abitare_widgets.simulation import SimulationApp
 
@@ -50,3 +53,24 @@ def test_moving_a_slider_reruns_and_redraws_both_scenarios():
     app.panel_b.sliders["agency_contracts"].value = 30
     assert app.runs == 2 and bytes(app.chart.value) != first_chart and app.summary.value != first_table
     assert "simulazione-scenari.csv" in app.export.value
+
+
+def test_choosing_a_comune_in_the_simulation_reseeds_its_levers_and_reruns_once():
+    app = SimulationApp()
+    ambito, melegnano = (starting_point(c, app.params) for c in ("Ambito", "Melegnano"))
+    assert [label for label, _ in app.panel_b.comune.options][:2] == ["Tutto l'Ambito", "Carpiano"]
+    assert app.panel_a.sliders["sap_units"].value == ambito.sap_capacity
+    before = app.summary.value
+    app.panel_b.comune.value = "Melegnano"
+    assert app.runs == 2, "one run for the new comune, not one per re-seeded slider"
+    sliders = app.panel_b.sliders
+    assert sliders["sap_units"].value == melegnano.sap_capacity
+    assert sliders["temporary_places"].value == melegnano.temporary_places
+    assert sliders["agency_contracts"].value == pytest.approx(melegnano.agency_contracts)
+    assert "Scenario B – Melegnano" in app.summary.value and app.summary.value != before
+    origin = app.panel_b.origin.value
+    assert "Dati di partenza: dataset sintetico dell&#x27;Ambito (dati inventati, non reali) – Melegnano" in origin
+    assert "Tutto l&#x27;Ambito" in app.panel_a.origin.value
+    sliders["sap_units"].value = melegnano.sap_capacity + 10
+    scenario = app.panel_b.scenario(1)
+    assert app.runs == 3 and scenario.comune == "Melegnano" and scenario.from_data and scenario.sap_units_change == 10
