@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from abitare.errors import DataError
+from abitare.text import count_label
 
 data_app = typer.Typer(help="Dati: generare i dati sintetici e controllare i propri file.", no_args_is_help=True)
 
@@ -17,9 +18,11 @@ data_app = typer.Typer(help="Dati: generare i dati sintetici e controllare i pro
 def data_generate(
     out: Annotated[Path, typer.Option(help="Cartella in cui scrivere i file CSV.")],
     households: Annotated[
-        int, typer.Option(min=50, max=1_000_000, help="Nuclei assegnatari SAP in tutto l'Ambito.")
+        int, typer.Option(min=50, max=1_000_000, help="Numero di nuclei assegnatari SAP in tutto l'Ambito.")
     ] = 1800,
-    seed: Annotated[int, typer.Option(min=0, help="Seme casuale: lo stesso seme dà gli stessi file.")] = 2026,
+    seed: Annotated[
+        int, typer.Option(min=0, help="Seme del generatore casuale: lo stesso seme produce gli stessi file.")
+    ] = 2026,
 ) -> None:
     """Genera un insieme di dati sintetici (nessuna persona reale) per i nove comuni."""
     from rich.progress import Progress
@@ -45,10 +48,14 @@ def data_generate(
 def data_validate(
     file: Annotated[Path, typer.Argument(help="File CSV o XLSX da controllare.")],
     table: Annotated[
-        str | None, typer.Option("--tabella", help="Tabella del dizionario (predefinita: dal nome del file).")
+        str | None,
+        typer.Option(
+            "--tabella",
+            help="Tabella del dizionario (se non è indicata, viene riconosciuta dal nome del file o dalle colonne).",
+        ),
     ] = None,
 ) -> None:
-    """Controlla un file (CSV o XLSX) con il dizionario dei dati: riga, colonna e motivo di ogni problema."""
+    """Controlla un file CSV o XLSX secondo il dizionario dei dati e indica riga, colonna e motivo di ogni problema."""
     from abitare.data import load_dictionary, read_table
 
     if table is not None and table not in load_dictionary().tabelle:
@@ -57,7 +64,8 @@ def data_validate(
     try:
         frame = read_table(file, table, display=str(file))
     except DataError as err:
-        typer.echo(f"Il file non è valido ({err.total} problemi); non è stato caricato nulla:", err=True)
+        problems = count_label(err.total, "problema", "problemi")
+        typer.echo(f"Il file non è valido ({problems}); non è stato caricato nulla:", err=True)
         typer.echo(str(err), err=True)
         raise typer.Exit(2) from err
-    typer.echo(f"File valido: tabella «{frame.attrs['tabella']}», {len(frame)} righe.")
+    typer.echo(f"File valido: tabella «{frame.attrs['tabella']}», {count_label(len(frame), 'riga', 'righe')}.")

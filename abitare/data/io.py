@@ -189,7 +189,7 @@ def _parse_month(values: pd.Series, spec: FieldSpec, problems: _Problems) -> pd.
     year = iso[0].fillna(italian[1])
     month = pd.to_numeric(iso[1].fillna(italian[0]), errors="coerce")
     bad = (year.isna() | ~month.between(1, 12)) & (text != "")
-    problems.add_rows(text.index[bad], values, spec.nome, "«{v}» non è un mese (AAAA-MM).")
+    problems.add_rows(text.index[bad], values, spec.nome, "«{v}» non è un mese (AAAA-MM oppure MM/AAAA).")
     good = ~bad & (text != "")
     out = pd.Series(pd.NA, index=values.index, dtype="string")
     out[good] = year[good] + "-" + month[good].astype(int).astype(str).str.zfill(2)
@@ -253,7 +253,7 @@ def _schema(table: TableSpec) -> Any:
 
 _PANDERA_MESSAGES = {
     "not_nullable": "valore mancante.",
-    "field_uniqueness": "valore ripetuto: ogni riga deve averne uno diverso.",
+    "field_uniqueness": "valore ripetuto: in questa colonna ogni riga deve avere un valore diverso.",
 }
 
 
@@ -310,7 +310,12 @@ def read_table(path: Path | str, table: str | None = None, *, display: str | Non
     dictionary = load_dictionary()
     if name is None or name not in dictionary.tabelle:
         known = ", ".join(dictionary.tabelle)
-        problems.add(None, None, f"non riconosco la tabella: chiamare il file come una di queste ({known}).")
+        problems.add(
+            None,
+            None,
+            f"non riconosco la tabella: dare al file un nome che inizi con quello di una tabella ({known}), "
+            "per esempio «inquilini_2025.csv».",
+        )
         problems.raise_if_any()
         raise AssertionError("unreachable")
     spec = dictionary.table(name)

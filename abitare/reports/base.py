@@ -98,7 +98,9 @@ def resolve_comune(name: str) -> str:
     for candidate in [AMBITO, *comune_names()]:
         if candidate.casefold() == wanted:
             return candidate
-    raise AbitareError(f"Comune sconosciuto: «{name}». Comuni: {', '.join(comune_names())}; oppure «{AMBITO}».")
+    raise AbitareError(
+        f"Comune sconosciuto: «{name}». I comuni sono: {', '.join(comune_names())}; per tutti insieme: «{AMBITO}»."
+    )
 
 
 def count_table(
@@ -260,7 +262,7 @@ class Tables:
     def describe(self) -> str:
         if self.synthetic:
             return "dati sintetici distribuiti con il progetto (nessuna persona reale)"
-        return f"dati forniti dall'utente ({self.source.name})"
+        return f"dati forniti per questo rapporto ({self.source.name})"
 
 
 def _header(path: Path) -> list[str]:

@@ -13,7 +13,8 @@ from abitare.reports.registry import REPORTS, ParameterError, ReportSpec, valida
 from abitare.text import count_label
 
 report_app = typer.Typer(
-    help="Rapporti parametrizzati (papermill): uno per comune o per tutti i nove.", no_args_is_help=True
+    help="Rapporti parametrizzati (papermill): per un comune, per tutto l'Ambito o uno per ciascuno dei nove comuni.",
+    no_args_is_help=True,
 )
 
 ALL = ("all", "tutti")
@@ -27,7 +28,10 @@ def report_list() -> None:
         for name, info in spec.params.model_fields.items():
             default = "obbligatorio" if info.is_required() else f"predefinito: {_shown(info.default)}"
             typer.echo(f"    {name:<21} {info.description or ''} ({default})")
-    typer.echo("Uso: abitare report NOME [--comune NOME|all] [-p parametro valore]... [--data FILE] [--out CARTELLA]")
+    typer.echo(
+        "Uso: abitare report NOME [--comune NOME|Ambito|all] [-p parametro valore]... "
+        "[--data CARTELLA|FILE] [--out CARTELLA]"
+    )
 
 
 def _shown(value: Any) -> str:
@@ -46,7 +50,7 @@ def _pairs(args: list[str]) -> dict[str, str]:
     i = 0
     while i < len(args):
         if args[i] not in ("-p", "--parametro"):
-            raise ParameterError(f"Argomento non previsto: «{args[i]}». Per i parametri: -p nome valore.")
+            raise ParameterError(f"Argomento non previsto: «{args[i]}». Per indicare un parametro: -p nome valore.")
         if i + 2 >= len(args):
             raise ParameterError(f"«{args[i]}» vuole un nome e un valore: -p nome valore.")
         raw[args[i + 1]] = args[i + 2]
@@ -62,7 +66,7 @@ def _check_data(spec: ReportSpec, source: str) -> None:
     tables = Tables(source)
     missing = [t for t in spec.required if not tables.has(t)]
     if missing:
-        what = f"il file contiene la tabella «{tables.file_table}»" if tables.file_table else "mancano delle tabelle"
+        what = f"il file contiene la tabella «{tables.file_table}»" if tables.file_table else "mancano alcune tabelle"
         raise ParameterError(f"Dati non adatti al rapporto «{spec.name}»: {what}; servono: {', '.join(spec.required)}.")
     for name in (*spec.required, *spec.optional):
         if tables.has(name):
@@ -105,7 +109,8 @@ def _run(
     try:
         params, all_comuni = prepare(spec, comune, data, _pairs(list(ctx.args)))
     except DataError as err:
-        typer.echo(f"I dati non sono validi ({err.total} problemi); nessun rapporto è stato eseguito:", err=True)
+        problems = count_label(err.total, "problema", "problemi")
+        typer.echo(f"I dati non sono validi ({problems}); nessun rapporto è stato eseguito:", err=True)
         typer.echo(str(err), err=True)
         raise typer.Exit(2) from err
     except AbitareError as err:
@@ -141,19 +146,25 @@ def _register(spec: ReportSpec) -> None:
         ctx: typer.Context,
         comune: Annotated[
             str | None,
-            typer.Option(help="Un comune dell'Ambito, «Ambito» per tutti insieme, «all» per uno per comune."),
+            typer.Option(
+                help="Un comune dell'Ambito; «Ambito» per tutti insieme; "
+                "«all» (o «tutti») per un rapporto per ciascun comune."
+            ),
         ] = None,
-        data: Annotated[Path | None, typer.Option(help="Cartella o file (CSV, XLSX) dei dati.")] = None,
-        out: Annotated[Path, typer.Option(help="Cartella dei risultati.")] = Path("rapporti"),
+        data: Annotated[Path | None, typer.Option(help="Cartella dei dati, oppure un file CSV o XLSX.")] = None,
+        out: Annotated[Path, typer.Option(help="Cartella in cui salvare i rapporti.")] = Path("rapporti"),
         workers: Annotated[
-            int | None, typer.Option(min=1, max=32, help="Rapporti in parallelo (predefinito: i core).")
+            int | None,
+            typer.Option(
+                min=1, max=32, help="Rapporti eseguiti in parallelo (predefinito: uno per core del processore)."
+            ),
         ] = None,
     ) -> None:
         _run(spec, ctx, comune, data, out, workers)
 
     report_app.command(
         spec.name,
-        help=f"{spec.title}: {spec.description}. Parametri con -p nome valore (vedi: abitare report list).",
+        help=f"{spec.title}: {spec.description}. Parametri: -p nome valore (elenco con: abitare report list).",
         context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
     )(command)
 

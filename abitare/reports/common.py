@@ -39,10 +39,10 @@ def select_comune(frame: pd.DataFrame, comune: str) -> pd.DataFrame:
 def opening(report: Report, tables: Tables, comune: str, threshold: int) -> None:
     where = "tutti i nove comuni dell'Ambito Sud Est Milano" if comune == AMBITO else f"il Comune di {comune}"
     report.note(
-        f"Riguarda {where}. Fonte: {tables.describe()}. "
+        f"Il rapporto riguarda {where}. Fonte: {tables.describe()}. "
         f"Per riservatezza i conteggi inferiori a {threshold} sono indicati come «<{threshold}» "
-        "(e con loro le quote che permetterebbero di ricavarli); "
-        "il rapporto non riporta nomi, codici fiscali o indirizzi."
+        "e sono nascosti anche i valori che permetterebbero di ricavarli; "
+        "non compaiono nomi, codici fiscali o indirizzi."
     )
 
 

@@ -46,7 +46,7 @@ def monitoraggio_progetto(
     def within(frame: pd.DataFrame, column: str) -> pd.DataFrame:
         return frame[(frame[column] >= start) & (frame[column] <= end)]
 
-    report.heading("Azione 1 - Soluzioni abitative temporanee e mercato")
+    report.heading("Azione 1 – Soluzioni abitative temporanee e mercato")
     stays = select_comune(tables.get("accoglienza"), comune)
     entered = within(stays, "data_ingresso")
     exited = stays[stays["data_uscita"].notna()]
@@ -57,12 +57,15 @@ def monitoraggio_progetto(
     indicators = pd.DataFrame(
         [
             ("Nuclei entrati in accoglienza temporanea", _count(len(entered), k)),
-            ("Nuclei accolti alla fine del periodo", _count(len(ongoing), k)),
+            ("Nuclei ancora accolti alla fine del periodo", _count(len(ongoing), k)),
             ("Nuclei usciti dall'accoglienza", _count(len(exited), k)),
-            ("... di cui verso una casa stabile (SAP, concordato, mercato)", share(stable, len(exited), k)),
+            (
+                "Quota di usciti verso una casa stabile (alloggio SAP, canone concordato, mercato libero)",
+                share(stable, len(exited), k),
+            ),
             ("Contratti a canone concordato con l'Agenzia", _count(len(contracts), k)),
             (
-                "Contributi dell'Agenzia ai contratti",
+                "Contributi e garanzie dell'Agenzia per i contratti",
                 fmt(contracts["contributo_agenzia"].sum()) + " €" if len(contracts) >= k else "–",
             ),
         ],
@@ -86,7 +89,7 @@ def monitoraggio_progetto(
                     "Enti del terzo settore per incontro (media)",
                     fmt(sessions["enti_ets"].mean(), 1) if len(sessions) >= k else "–",
                 ),
-                ("Ore di lavoro comune", fmt(sessions["durata_minuti"].sum() / 60) if len(sessions) >= k else "–"),
+                ("Ore di incontro in totale", fmt(sessions["durata_minuti"].sum() / 60) if len(sessions) >= k else "–"),
             ],
             columns=["Indicatore", "Valore"],
         ),
@@ -95,14 +98,17 @@ def monitoraggio_progetto(
     if len(sessions):
         report.table(count_table(sessions["tema"].value_counts(), label="Tema", threshold=k), "Incontri per tema")
 
-    report.heading("Azione 2 - Équipe SAP e formazione")
+    report.heading("Azione 2 – Équipe SAP e formazione")
     requests = within(select_comune(tables.get("domande_sap"), comune), "data_presentazione")
     report.table(
         pd.DataFrame(
             [
                 ("Domande SAP presentate nel periodo", _count(len(requests), k)),
                 ("... di cui assegnate", _count(int((requests["stato"] == "assegnata").sum()), k)),
-                ("... di nuclei in indigenza", _count(int(requests["indigenza"].sum()), k)),
+                (
+                    "... di cui presentate da nuclei in condizione di indigenza",
+                    _count(int(requests["indigenza"].sum()), k),
+                ),
             ],
             columns=["Indicatore", "Valore"],
         ),
@@ -115,17 +121,22 @@ def monitoraggio_progetto(
                 [
                     ("Iscritti al corso", _count(len(people), k)),
                     (
-                        "Hanno completato i sei moduli",
+                        "Hanno completato tutti e sei i moduli",
                         share(int((people["moduli_completati"] == 6).sum()), len(people), k),
                     ),
-                    ("Operatori del terzo settore", _count(int((people["ente"] == "ETS").sum()), k)),
+                    ("Iscritti di enti del terzo settore (ETS)", _count(int((people["ente"] == "ETS").sum()), k)),
                 ],
                 columns=["Indicatore", "Valore"],
             ),
             "Formazione sulla gestione sociale",
         )
-    else:
+    elif comune != AMBITO:
         report.note("La formazione è organizzata per tutto l'Ambito: i suoi indicatori sono nel rapporto dell'Ambito.")
+    else:
+        report.note(
+            "La tabella dei partecipanti al corso non è tra i dati indicati: gli indicatori della formazione "
+            "sono omessi."
+        )
 
     report.heading("Andamento per trimestre")
     quarters = sorted(
@@ -162,7 +173,7 @@ def monitoraggio_progetto(
     if len(publishable) < len(per):
         report.note("Nel grafico mancano le serie con valori sotto la soglia di riservatezza.")
 
-    report.heading("Azione 3 - Comunicazione")
+    report.heading("Azione 3 – Comunicazione")
     report.note(
         "Le attività di comunicazione (redazione territoriale, assemblee) non sono nei dati: vanno aggiunte a mano."
     )

@@ -11,7 +11,7 @@ from abitare.reports.common import AREAS, isee_area, opening, select_comune
 
 __all__ = ["arrears_by_month", "morosita"]
 
-DEBT_ORDER = ("fino a 1 mese", "da 1 a 3 mesi", "da 3 a 6 mesi", "oltre 6 mesi")
+DEBT_ORDER = ("fino a 1 mese", "oltre 1 e fino a 3 mesi", "oltre 3 e fino a 6 mesi", "oltre 6 mesi")
 #: Debts under one euro are rounding, not arrears.
 TOLERANCE = 1.0
 
@@ -37,13 +37,19 @@ def morosita(comune: str = AMBITO, dati: str = "", soglia_riservatezza: int = MI
     ledger = tables.get("morosita_mensile")
     ledger = ledger[ledger["id_nucleo"].isin(households["id_nucleo"])]
     if len(households) < k or ledger.empty:
-        report.text(f"I nuclei con dati di pagamento sono meno di {k}: il rapporto non viene pubblicato.")
+        report.text(
+            f"I nuclei con dati di pagamento sono meno di {k}: per riservatezza il rapporto non viene pubblicato."
+        )
         return report
 
     frame = arrears_by_month(ledger)
     months = sorted(frame["mese"].unique())
     last = months[-1]
     report.heading("Andamento mese per mese")
+    report.text(
+        "Un nucleo è in morosità se a fine mese ha un debito: dall'inizio dei dati ha pagato meno di quanto "
+        "doveva per canone e spese (differenze fino a 1 € non contano)."
+    )
     rows = []
     for month in months:
         current = frame[frame["mese"] == month]
@@ -80,12 +86,12 @@ def morosita(comune: str = AMBITO, dati: str = "", soglia_riservatezza: int = MI
     report.heading(f"La situazione a fine {month_label(last)}")
     report.text(
         f"Nuclei in morosità: **{fmt(len(behind)) if len(behind) >= k else suppressed(k)}** su {fmt(len(current))}. "
-        "Il debito è misurato in mensilità: quanti mesi di canone e spese servirebbero a saldarlo."
+        "Il debito è espresso in mensilità: a quanti mesi di canone e spese corrisponde."
     )
     behind["mensilita"] = behind["debito"] / behind["dovuto"].astype(float).where(behind["dovuto"] > 0)
     classes = pd.cut(behind["mensilita"], [0, 1, 3, 6, float("inf")], right=True, labels=DEBT_ORDER).astype(str)
     report.table(
-        count_table(classes.value_counts(), label="Debito", threshold=k, order=DEBT_ORDER),
+        count_table(classes.value_counts(), label="Debito in mensilità", threshold=k, order=DEBT_ORDER),
         "Nuclei in morosità per mensilità di debito",
     )
     report.table(
@@ -110,7 +116,7 @@ def morosita(comune: str = AMBITO, dati: str = "", soglia_riservatezza: int = MI
             (
                 "Fondo morosità incolpevole",
                 f"ISEE fino a {fmt(p.value('morosita_incolpevole.isee_max'))} € "
-                "(e morosità dovuta a perdita di reddito)",
+                "(la causa della morosità va verificata a parte)",
                 fmt(len(fund)) if len(fund) >= k or len(fund) == 0 else suppressed(k),
                 fmt(fund["debito"].sum()) + " €" if len(fund) >= k else "–",
             ),
@@ -120,10 +126,11 @@ def morosita(comune: str = AMBITO, dati: str = "", soglia_riservatezza: int = MI
     report.table(eligible, "Nuclei in morosità che rispettano i requisiti economici")
     report.text(
         "Sono stime per orientare il lavoro: i dati non dicono se la morosità sia incolpevole né se ci sia "
-        "uno sfratto in corso, e ogni misura ha il suo bando. Il contributo di solidarietà copre prima le "
-        "spese per i servizi e poi il debito, con un piano di rientro; il fondo morosità incolpevole copre fino a "
+        "uno sfratto in corso, e ogni misura ha il suo bando. Il confronto usa l'ISEE-ERP presente nei dati "
+        "al posto dell'ISEE. Il contributo di solidarietà copre prima le spese per i servizi e poi il debito, "
+        "con un piano di rientro; il fondo morosità incolpevole copre fino a "
         f"{fmt(p.value('morosita_incolpevole.sanare_max'))} € per sanare il debito (massimo "
         f"{fmt(p.value('morosita_incolpevole.totale_max'))} € per nucleo) ed è pensato soprattutto per chi "
-        "affitta sul mercato privato: verificare con il bando del Comune."
+        "è in affitto sul mercato privato. Requisiti e importi vanno verificati sul bando del Comune."
     )
     return report

@@ -46,7 +46,7 @@ def profilo_inquilinato(comune: str = AMBITO, dati: str = "", soglia_riservatezz
         [
             ("Nuclei assegnatari", fmt(n)),
             ("Persone nei nuclei", fmt(int(households["componenti"].sum()))),
-            ("Componenti per nucleo (media)", fmt(households["componenti"].mean(), 2)),
+            ("Componenti per nucleo, in media", fmt(households["componenti"].mean(), 2)),
             ("Età media dell'intestatario", fmt(households["eta_referente"].mean(), 1) + " anni"),
             ("Nuclei di una sola persona", share(alone, n, k)),
             ("Intestatari pensionati", share(pensioners, n, k)),
@@ -59,10 +59,10 @@ def profilo_inquilinato(comune: str = AMBITO, dati: str = "", soglia_riservatezz
     report.table(summary, "Indicatori principali")
     p = load_parameters()
     report.text(
-        "Per confronto, tra gli inquilini storici SAP di Milano si riportano circa il "
-        f"{fmt(p.value('milano.inquilini_storici_pensionati'))}% di pensionati e il "
-        f"{fmt(p.value('milano.inquilini_storici_soli'))}% di persone che vivono sole (valori indicativi, "
-        "fonte nel file dei parametri)."
+        "Per confronto: tra gli inquilini SAP storici di Milano i pensionati sarebbero circa il "
+        f"{fmt(p.value('milano.inquilini_storici_pensionati'))}% e le persone che vivono sole circa il "
+        f"{fmt(p.value('milano.inquilini_storici_soli'))}% (valori indicativi; la fonte è indicata nel file "
+        "dei parametri)."
     )
 
     report.heading("Nuclei per numero di componenti")
@@ -71,7 +71,7 @@ def profilo_inquilinato(comune: str = AMBITO, dati: str = "", soglia_riservatezz
     chart = shown_counts(sizes.reindex(SIZE_ORDER, fill_value=0), k)
     report.chart(bar_chart(chart.index, chart.values, "Nuclei per numero di componenti"), "Nuclei per ampiezza")
 
-    report.heading("Età e condizione dell'intestatario")
+    report.heading("Età e cittadinanza dell'intestatario")
     ages = _age_label(households["eta_referente"]).value_counts()
     report.table(count_table(ages, label="Età", threshold=k, order=AGE_ORDER), "Intestatari per classe d'età")
     citizenship = households["cittadinanza"].value_counts()
@@ -93,7 +93,8 @@ def profilo_inquilinato(comune: str = AMBITO, dati: str = "", soglia_riservatezz
         "Le soglie delle aree sono quelle del file dei parametri: protezione fino a "
         f"{fmt(p.value('sap.isee_erp_protezione_max'))} € di ISEE-ERP, accesso fino a "
         f"{fmt(p.value('sap.isee_erp_accesso_max'))} €, permanenza fino a "
-        f"{fmt(p.value('sap.isee_erp_permanenza_max'))} € (le ultime due sono indicative)."
+        f"{fmt(p.value('sap.isee_erp_permanenza_max'))} €, decadenza oltre questa soglia "
+        "(le soglie di accesso e permanenza sono indicative)."
     )
 
     if tables.has("componenti"):
@@ -113,7 +114,7 @@ def profilo_inquilinato(comune: str = AMBITO, dati: str = "", soglia_riservatezz
             ],
             columns=["Persone", "Numero"],
         )
-        report.table(people, "Minori e persone con disabilità")
+        report.table(people, "Minori e persone con invalidità o disabilità")
     else:
         report.note("La tabella dei componenti non è tra i dati indicati: la sezione sulle persone è omessa.")
 
@@ -134,7 +135,9 @@ def profilo_inquilinato(comune: str = AMBITO, dati: str = "", soglia_riservatezz
             ["prima del " + str(cutoff) if y < cutoff else f"dal {cutoff}" for y in units["anno_costruzione"]],
             index=units.index,
         )
-        report.table(count_table(period.value_counts(), label="Costruzione", threshold=k), "Alloggi per epoca")
+        report.table(
+            count_table(period.value_counts(), label="Costruzione", threshold=k), "Alloggi per epoca di costruzione"
+        )
         surface = pd.cut(
             units["superficie"].astype(float),
             [0, 46, 70, 95, 1000],
@@ -166,5 +169,5 @@ def profilo_inquilinato(comune: str = AMBITO, dati: str = "", soglia_riservatezz
             pd.DataFrame(rows, columns=["Comune", "Nuclei", "Residenti", "Nuclei ogni 1.000 residenti"]),
             "Nuclei assegnatari per comune",
         )
-        report.note("Residenti: ISTAT, valori arrotondati; * = valore indicativo da verificare.")
+        report.note("Residenti: dati ISTAT arrotondati; l'asterisco (*) indica un valore indicativo, da verificare.")
     return report

@@ -32,23 +32,28 @@ class _Params(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     soglia_riservatezza: int = Field(
-        default=MIN_CELL, ge=MIN_CELL, le=100, description="Conteggi sotto questa soglia mostrati come «<5» (minimo 5)."
+        default=MIN_CELL,
+        ge=MIN_CELL,
+        le=100,
+        description=(
+            "Soglia di riservatezza (minimo 5): i conteggi inferiori compaiono come «<5», o «<10» con soglia 10."
+        ),
     )
 
 
 class _DataParams(_Params):
-    dati: str = Field(default="", description="Cartella o file dei dati (vuoto = dati sintetici del progetto).")
+    dati: str = Field(default="", description="Cartella o file dei dati; se vuoto, i dati sintetici del progetto.")
 
     @field_validator("dati")
     @classmethod
     def _exists(cls, value: str) -> str:
         if value and not Path(value).exists():
-            raise ValueError(f"«{value}» non esiste")
+            raise ValueError(f"il file o la cartella «{value}» non esiste")
         return value
 
 
 class _ComuneParams(_DataParams):
-    comune: str = Field(default=AMBITO, description="Un comune dell'Ambito, oppure «Ambito» per tutti.")
+    comune: str = Field(default=AMBITO, description="Un comune dell'Ambito, oppure «Ambito» per tutti e nove insieme.")
 
     @field_validator("comune")
     @classmethod
@@ -79,14 +84,14 @@ class MonitoraggioParams(_ComuneParams):
 
 
 class ValutazioneParams(_DataParams):
-    edizione: int = Field(default=0, ge=0, le=20, description="Edizione del corso (0 = tutte).")
+    edizione: int = Field(default=0, ge=0, le=20, description="Edizione del corso (0 per tutte).")
 
 
 class SintesiParams(_Params):
     codice_sessione: Annotated[str, StringConstraints(strip_whitespace=True, min_length=4, max_length=16)] = Field(
-        description="Codice della sessione (quello dato ai partecipanti)."
+        description="Codice della sessione (quello comunicato ai partecipanti)."
     )
-    anonimo: bool = Field(default=True, description="Senza i nomi dei partecipanti.")
+    anonimo: bool = Field(default=True, description="Se True, la sintesi non riporta i nomi dei partecipanti.")
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,7 @@ REPORTS: dict[str, ReportSpec] = {
         ReportSpec(
             "profilo-inquilinato",
             "Profilo dell'inquilinato SAP",
-            "chi abita negli alloggi SAP: nuclei, età, ISEE-ERP, alloggi",
+            "chi abita negli alloggi SAP (nuclei, età, ISEE-ERP, alloggi)",
             ProfiloParams,
             ("inquilini",),
             ("componenti", "alloggi"),
@@ -128,7 +133,7 @@ REPORTS: dict[str, ReportSpec] = {
         ReportSpec(
             "monitoraggio-progetto",
             "Monitoraggio del progetto",
-            "indicatori delle macro-azioni in un periodo",
+            "indicatori delle macro-azioni in un periodo scelto",
             MonitoraggioParams,
             ("accoglienza", "contratti_concordati", "sessioni_cdp", "domande_sap"),
             ("partecipanti_corso",),
@@ -137,14 +142,14 @@ REPORTS: dict[str, ReportSpec] = {
         ReportSpec(
             "valutazione-corso",
             "Valutazione del corso",
-            "test d'ingresso e finale, soddisfazione",
+            "test d'ingresso e test finale, soddisfazione dei partecipanti",
             ValutazioneParams,
             ("partecipanti_corso",),
         ),
         ReportSpec(
             "sintesi-sessione",
             "Sintesi di una sessione",
-            "le risposte di un incontro di comunità di pratica (dal database)",
+            "le risposte date in un incontro della comunità di pratica (lette dal database)",
             SintesiParams,
         ),
     )
@@ -156,9 +161,8 @@ def validate_parameters(spec: ReportSpec, raw: dict[str, Any]) -> dict[str, Any]
     known = spec.params.model_fields
     unknown = [key for key in raw if key not in known]
     if unknown:
-        raise ParameterError(
-            f"Parametro sconosciuto per «{spec.name}»: {', '.join(unknown)}. Parametri: {', '.join(known)}."
-        )
+        what = "Parametro sconosciuto" if len(unknown) == 1 else "Parametri sconosciuti"
+        raise ParameterError(f"{what} per «{spec.name}»: {', '.join(unknown)}. Parametri ammessi: {', '.join(known)}.")
     try:
         model = spec.params.model_validate(raw)
     except ValidationError as err:

@@ -121,7 +121,7 @@ def _error_text(err: BaseException) -> str:
         if err.ename in _ours():
             return str(err.evalue)
         return f"errore nel rapporto ({err.ename}); i dettagli sono nel notebook eseguito"
-    return f"errore imprevisto ({type(err).__name__}); i dettagli sono nel registro"
+    return f"errore imprevisto ({type(err).__name__}); i dettagli sono nel file registro.log"
 
 
 def run_job(job: Job, out_dir: str) -> JobResult:
@@ -198,8 +198,11 @@ def write_index(results: list[JobResult], out_dir: Path) -> Path:
     index.write_text(
         "<!DOCTYPE html><html lang='it'><head><meta charset='utf-8'><title>Rapporti</title>"
         f"<style>{PAGE_STYLE}</style></head><body><main><h1>Rapporti</h1>"
-        "<table class='abitare-index'><thead><tr><th>Rapporto</th><th>Per</th><th>Esito</th>"
-        "<th>Notebook eseguito</th><th>Prodotto</th>"
+        "<p>I rapporti eseguiti in questa cartella, anche in esecuzioni precedenti, con il loro esito. "
+        "Le pagine si aprono anche senza connessione a internet; il notebook eseguito serve a controllare "
+        "i calcoli o a capire un errore.</p>"
+        "<table class='abitare-index'><thead><tr><th>Rapporto</th><th>Riferito a</th><th>Esito</th>"
+        "<th>Notebook eseguito</th><th>Prodotto il</th>"
         f"</tr></thead><tbody>\n{rows}</tbody></table></main></body></html>",
         encoding="utf-8",
     )

@@ -36,7 +36,7 @@ def sintesi_sessione(
     report = Report(session.title, f"Scheda: {worksheet.title} · {session.session_date:%d/%m/%Y}")
     report.note(
         f"Sintesi dell'incontro{' in forma anonima' if anonimo else ''}. I conteggi inferiori a {k} sono indicati "
-        f"come «<{k}»; le risposte scritte sono riportate come i partecipanti le hanno scritte."
+        f"come «<{k}»; le risposte scritte sono riportate testualmente."
     )
     report.text(f"Partecipanti che hanno risposto: **{fmt(people)}**.")
     for s in summaries:
@@ -63,10 +63,10 @@ def sintesi_sessione(
                     [(i, label, points) for i, (label, points) in enumerate(s.ranking, 1)],
                     columns=["Posizione", "Voce", "Punti"],
                 ),
-                "Classifica comune",
+                "Classifica complessiva",
             )
         if s.texts:
-            columns = ["Risposta"] if anonimo else ["Risposta", "Chi"]
+            columns = ["Risposta"] if anonimo else ["Risposta", "Partecipante"]
             data = [(t,) if anonimo else (t, w) for w, t in s.texts]
             report.table(pd.DataFrame(data, columns=columns), "Risposte scritte")
         if s.cells:

@@ -52,7 +52,7 @@ def valutazione_corso(edizione: int = 0, dati: str = "", soglia_riservatezza: in
                 ("Punteggio medio d'ingresso", fmt(both["punteggio_pre"].mean(), 1)),
                 ("Punteggio medio finale", fmt(both["punteggio_post"].mean(), 1)),
                 ("Miglioramento medio (punti)", fmt(gain.mean(), 1)),
-                ("Quota di chi è migliorato", share(improved, len(both), k)),
+                ("Quota di chi ha migliorato il punteggio", share(improved, len(both), k)),
             ],
             columns=["Indicatore", "Valore"],
         )
@@ -67,7 +67,10 @@ def valutazione_corso(edizione: int = 0, dati: str = "", soglia_riservatezza: in
                     mean_or_dash(group["punteggio_post"], k, 1),
                 )
             )
-        report.table(pd.DataFrame(rows, columns=["Ruolo", "Persone", "Ingresso", "Finale"]), "Punteggi medi per ruolo")
+        report.table(
+            pd.DataFrame(rows, columns=["Ruolo", "Persone", "Test d'ingresso", "Test finale"]),
+            "Punteggi medi per ruolo",
+        )
         report.chart(
             bar_chart(
                 ["Test d'ingresso", "Test finale"],
