@@ -43,6 +43,8 @@ __all__ = [
 #: Counts under this are never published (DOMAIN.md, Privacy).
 MIN_CELL = 5
 SUPPRESSED = "<5"
+#: A count hidden only because, with the total, it would reveal a small one.
+SECONDARY = "riservato"
 
 
 def fmt(value: Any, decimals: int = 0) -> str:
@@ -114,21 +116,25 @@ def count_table(
     """A distribution as a table (category, households, share) with small cells suppressed.
 
     Counts under ``threshold`` show as ``<5`` and their share as a dash. When only one
-    cell would be hidden, the next smallest is hidden too, or the total would give it away.
+    cell would be hidden, the next smallest is hidden too (shown as «riservato», since it
+    is not under the threshold), or the total would give the small one away.
     """
     counts = counts.astype(int)
     if order is not None:
         counts = counts.reindex(list(order), fill_value=0)
     whole = int(counts.sum())
     hide = (counts > 0) & (counts < threshold)
+    secondary = pd.Series(False, index=counts.index)
     if total and hide.sum() == 1:
         others = counts[~hide & (counts > 0)]
         if len(others):
-            hide[others.idxmin()] = True
+            secondary[others.idxmin()] = True
     rows = []
     for key, n in counts.items():
         if hide[key]:
             rows.append({label: str(key), "Numero": suppressed(threshold), "Quota": "–"})
+        elif secondary[key]:
+            rows.append({label: str(key), "Numero": SECONDARY, "Quota": "–"})
         else:
             rows.append({label: str(key), "Numero": fmt(n), "Quota": pct(n, whole)})
     if total:

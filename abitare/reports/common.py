@@ -41,7 +41,7 @@ def opening(report: Report, tables: Tables, comune: str, threshold: int) -> None
     report.note(
         f"Il rapporto riguarda {where}. Fonte: {tables.describe()}. "
         f"Per riservatezza i conteggi inferiori a {threshold} sono indicati come «<{threshold}» "
-        "e sono nascosti anche i valori che permetterebbero di ricavarli; "
+        "e i valori che permetterebbero di ricavarli sono indicati come «riservato»; "
         "non compaiono nomi, codici fiscali o indirizzi."
     )
 

@@ -88,7 +88,10 @@ def morosita(comune: str = AMBITO, dati: str = "", soglia_riservatezza: int = MI
         f"Nuclei in morosità: **{fmt(len(behind)) if len(behind) >= k else suppressed(k)}** su {fmt(len(current))}. "
         "Il debito è espresso in mensilità: a quanti mesi di canone e spese corrisponde."
     )
-    behind["mensilita"] = behind["debito"] / behind["dovuto"].astype(float).where(behind["dovuto"] > 0)
+    # a household's usual monthly amount (over the whole period): a month with nothing due is not a yardstick
+    usual = frame.groupby("id_nucleo")["dovuto"].mean().astype(float)
+    monthly = behind["id_nucleo"].map(usual)
+    behind["mensilita"] = (behind["debito"] / monthly.where(monthly > 0)).fillna(float("inf"))
     classes = pd.cut(behind["mensilita"], [0, 1, 3, 6, float("inf")], right=True, labels=DEBT_ORDER).astype(str)
     report.table(
         count_table(classes.value_counts(), label="Debito in mensilità", threshold=k, order=DEBT_ORDER),
