@@ -46,7 +46,7 @@ def data_generate(
 
 @data_app.command("validate")
 def data_validate(
-    file: Annotated[Path, typer.Argument(help="File CSV o XLSX da controllare.")],
+    file: Annotated[Path, typer.Argument(help="File CSV o XLSX da controllare, oppure una cartella di file.")],
     table: Annotated[
         str | None,
         typer.Option(
@@ -55,17 +55,51 @@ def data_validate(
         ),
     ] = None,
 ) -> None:
-    """Controlla un file CSV o XLSX secondo il dizionario dei dati e indica riga, colonna e motivo di ogni problema."""
-    from abitare.data import load_dictionary, read_table
+    """Controlla un file CSV o XLSX (o tutti quelli di una cartella) secondo il dizionario dei dati.
 
-    if table is not None and table not in load_dictionary().tabelle:
-        typer.echo(f"Tabella sconosciuta: «{table}». Tabelle: {', '.join(load_dictionary().tabelle)}.", err=True)
+    Per ogni problema indica riga, colonna e motivo.
+    """
+    from abitare.data import load_dictionary
+
+    tables = load_dictionary().tabelle
+    if table is not None and table not in tables:
+        typer.echo(f"Tabella sconosciuta: «{table}». Tabelle: {', '.join(tables)}.", err=True)
         raise typer.Exit(2)
+    if file.is_dir():
+        found = [(name, _table_file(file, spec.file)) for name, spec in tables.items()]
+        present = [(name, path) for name, path in found if path is not None]
+        if not present:
+            typer.echo(f"Nella cartella {file} non c'è nessuna delle tabelle: {', '.join(tables)}.", err=True)
+            raise typer.Exit(2)
+        bad = sum(not _validate_one(path, name) for name, path in present)
+        missing = [name for name, path in found if path is None]
+        if missing:
+            typer.echo(f"Tabelle non presenti nella cartella: {', '.join(missing)}.")
+        if bad:
+            raise typer.Exit(2)
+        return
+    if not _validate_one(file, table):
+        raise typer.Exit(2)
+
+
+def _table_file(folder: Path, name: str) -> Path | None:
+    for candidate in (folder / name, (folder / name).with_suffix(".xlsx")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _validate_one(file: Path, table: str | None) -> bool:
+    from abitare.data import read_table
+    from abitare.parameters import italian_number
+
     try:
         frame = read_table(file, table, display=str(file))
     except DataError as err:
         problems = count_label(err.total, "problema", "problemi")
-        typer.echo(f"Il file non è valido ({problems}); non è stato caricato nulla:", err=True)
+        typer.echo(f"{file}: non è valido ({problems}); non è stato caricato nulla:", err=True)
         typer.echo(str(err), err=True)
-        raise typer.Exit(2) from err
-    typer.echo(f"File valido: tabella «{frame.attrs['tabella']}», {count_label(len(frame), 'riga', 'righe')}.")
+        return False
+    rows = "1 riga" if len(frame) == 1 else f"{italian_number(len(frame))} righe"
+    typer.echo(f"{file}: valido, tabella «{frame.attrs['tabella']}», {rows}.")
+    return True

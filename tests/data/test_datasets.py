@@ -153,4 +153,9 @@ def test_the_command_line_generates_with_progress_and_validates(tmp_path):
     ok = subprocess.run(
         [*ABITARE, "data", "validate", str(tmp_path / "g" / "alloggi.csv")], capture_output=True, text=True
     )
-    assert ok.returncode == 0 and "File valido: tabella «alloggi»" in ok.stdout
+    assert ok.returncode == 0 and "valido, tabella «alloggi»" in ok.stdout
+    (tmp_path / "g" / "sessioni_cdp.csv").write_text("id_sessione;data\nS1;ieri\n", encoding="utf-8")
+    folder = subprocess.run([*ABITARE, "data", "validate", str(tmp_path / "g")], capture_output=True, text=True)
+    assert folder.returncode == 2
+    assert "valido, tabella «inquilini», 120 righe" in folder.stdout
+    assert "sessioni_cdp.csv, riga 1, colonna «comune»: colonna mancante" in folder.stderr
