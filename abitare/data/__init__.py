@@ -1,6 +1,6 @@
 """Datasets: the dictionary, the shipped synthetic data, staff's own exports, the generator."""
 
-from abitare.data.dictionary import AMBITO, comune_names, load_comuni, load_dictionary
+from abitare.data.dictionary import AMBITO, comune_names, load_comuni, load_dictionary, resolve_comune
 from abitare.data.io import SHIPPED_DIR, detect_table, load_table, read_table, write_table
 
 __all__ = [
@@ -12,5 +12,6 @@ __all__ = [
     "load_dictionary",
     "load_table",
     "read_table",
+    "resolve_comune",
     "write_table",
 ]

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from abitare.errors import UnknownComuneError
 from abitare.paths import DATASETS_DIR
 from abitare.validation import validate_located
 from abitare.yamlsafe import load_yaml
@@ -25,6 +26,7 @@ __all__ = [
     "comune_names",
     "load_comuni",
     "load_dictionary",
+    "resolve_comune",
 ]
 
 #: What the reports call the whole Ambito (all nine municipalities together).
@@ -132,3 +134,15 @@ def load_comuni(path: Path = DATASETS_DIR / "comuni.yaml") -> list[Comune]:
 
 def comune_names() -> list[str]:
     return [c.nome for c in load_comuni()]
+
+
+def resolve_comune(name: str) -> str:
+    """The canonical spelling of a municipality, or ``Ambito``, ignoring case and spaces.
+
+    Raises :class:`UnknownComuneError` (Italian message listing the nine) otherwise.
+    """
+    wanted = " ".join(name.split()).casefold()
+    for candidate in [AMBITO, *comune_names()]:
+        if candidate.casefold() == wanted:
+            return candidate
+    raise UnknownComuneError(name, comune_names())

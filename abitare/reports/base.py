@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from abitare.data import AMBITO, SHIPPED_DIR, comune_names, load_table
+from abitare.data import SHIPPED_DIR, load_table
 from abitare.data.dictionary import load_dictionary
 from abitare.errors import AbitareError
 from abitare.parameters import italian_number
@@ -35,7 +35,6 @@ __all__ = [
     "fmt",
     "month_label",
     "pct",
-    "resolve_comune",
     "share",
     "suppressed",
 ]
@@ -92,17 +91,6 @@ def month_label(month: str) -> str:
 
 def suppressed(threshold: int = MIN_CELL) -> str:
     return f"<{threshold}"
-
-
-def resolve_comune(name: str) -> str:
-    """The canonical spelling of a municipality (or ``Ambito``), ignoring case and spaces."""
-    wanted = " ".join(name.split()).casefold()
-    for candidate in [AMBITO, *comune_names()]:
-        if candidate.casefold() == wanted:
-            return candidate
-    raise AbitareError(
-        f"Comune sconosciuto: «{name}». I comuni sono: {', '.join(comune_names())}; per tutti insieme: «{AMBITO}»."
-    )
 
 
 def count_table(

@@ -13,10 +13,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
-from abitare.data import AMBITO
+from abitare.data import AMBITO, resolve_comune
 from abitare.errors import AbitareError
 from abitare.paths import PROJECT_ROOT
-from abitare.reports.base import MIN_CELL, resolve_comune
+from abitare.reports.base import MIN_CELL
 from abitare.validation import italian_message
 
 __all__ = ["REPORTS", "REPORTS_DIR", "ParameterError", "ReportSpec", "validate_parameters"]
@@ -58,10 +58,7 @@ class _ComuneParams(_DataParams):
     @field_validator("comune")
     @classmethod
     def _known(cls, value: str) -> str:
-        try:
-            return resolve_comune(value)
-        except AbitareError as err:
-            raise ValueError(str(err)) from None
+        return resolve_comune(value)  # UnknownComuneError is a ValueError: pydantic reports it
 
 
 class ProfiloParams(_ComuneParams):

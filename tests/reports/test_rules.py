@@ -7,8 +7,9 @@ import subprocess
 import pandas as pd
 import pytest
 
-from abitare.errors import AbitareError
-from abitare.reports.base import count_table, resolve_comune, share
+from abitare.data import resolve_comune
+from abitare.errors import UnknownComuneError
+from abitare.reports.base import count_table, share
 from abitare.reports.registry import REPORTS, ParameterError, validate_parameters
 from tests.reports.helpers import ABITARE
 
@@ -35,14 +36,14 @@ def test_a_share_that_would_reveal_a_small_count_is_a_dash():
 def test_comune_names_are_matched_loosely_and_unknown_ones_refused():
     assert resolve_comune("  san  donato milanese ") == "San Donato Milanese"
     assert resolve_comune("ambito") == "Ambito"
-    with pytest.raises(AbitareError, match="Comune sconosciuto: «Milano»"):
+    with pytest.raises(UnknownComuneError, match="«Milano» non è un comune dell'Ambito"):
         resolve_comune("Milano")
 
 
 @pytest.mark.parametrize(
     ("name", "raw", "message"),
     [
-        ("profilo-inquilinato", {"comune": "Milano"}, "Comune sconosciuto"),
+        ("profilo-inquilinato", {"comune": "Milano"}, "«Milano» non è un comune dell'Ambito"),
         ("profilo-inquilinato", {"soglia_riservatezza": "tre"}, "deve essere un numero intero"),
         ("profilo-inquilinato", {"soglia_riservatezza": "3"}, "deve essere almeno 5"),
         ("profilo-inquilinato", {"colore": "blu"}, "Parametro sconosciuto per «profilo-inquilinato»: colore"),
@@ -71,7 +72,7 @@ def test_parameters_are_converted_for_papermill():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["profilo-inquilinato", "--comune", "Milano"], "Comune sconosciuto: «Milano»"),
+        (["profilo-inquilinato", "--comune", "Milano"], "«Milano» non è un comune dell'Ambito"),
         (["profilo-inquilinato", "-p", "soglia_riservatezza", "molti"], "deve essere un numero intero"),
         (["morosita", "-p", "mesi", "3"], "Parametro sconosciuto per «morosita»: mesi"),
         (["valutazione-corso", "--comune", "Dresano"], "non è per comune"),
