@@ -8,7 +8,8 @@ households with NumPy (no Python loop per household):
 1. new households fall into emergency (the declared inflow);
 2. income shocks push free-market households into overburden, some recover;
 3. evictions send overburdened, SAP and agreed-rent households to emergency,
-   unless the arrears-prevention budget stops them;
+   unless the arrears-prevention budget stops them (it buys whole preventions; what
+   a month's budget cannot buy carries over, as the Agenzia's fractional contracts do);
 4. SAP units freed by turnover go to the waiting list (emergency, then temporary
    housing, then overburden);
 5. temporary places take households from emergency;
@@ -214,6 +215,7 @@ def simulate(scenario: Scenario, params: ParameterSet | None = None) -> Simulati
     avoided = np.zeros(months, dtype=np.int64)
     cost = np.zeros(months)
     agency_credit = 0.0
+    prevention_credit = 0.0
     entered = n
 
     def record(month: int) -> None:
@@ -236,7 +238,12 @@ def simulate(scenario: Scenario, params: ParameterSet | None = None) -> Simulati
         )
         state[to_over] = SOVRACCARICO
         state[to_free] = LIBERO
-        saved = _pick(rng, evicted, int(scenario.prevention_budget // per_prevention))
+        # The budget buys whole preventions; the rest carries over, so a budget below the cost
+        # of one prevention (a small comune's) still prevents one every few months.
+        prevention_credit += scenario.prevention_budget
+        affordable = int(prevention_credit // per_prevention)
+        prevention_credit -= affordable * per_prevention
+        saved = _pick(rng, evicted, affordable)
         evicted = np.setdiff1d(evicted, saved, assume_unique=True)
         state[evicted] = EMERGENZA
         evictions[m], avoided[m] = evicted.size, saved.size
@@ -270,7 +277,7 @@ def simulate(scenario: Scenario, params: ParameterSet | None = None) -> Simulati
         cost[m] = (
             counts[m + 1, TEMPORANEA] * temp_cost
             + counts[m + 1, EMERGENZA] * emergency_cost
-            + min(scenario.prevention_budget, saved.size * per_prevention)
+            + saved.size * per_prevention
         )
     return SimulationResult(
         scenario=scenario,

@@ -3,7 +3,13 @@
 Each scenario starts from the datasets of a comune chosen in its own menu (or of the
 whole Ambito), so that a class can compare two policies in one comune or the same
 policy in two comuni. Choosing a comune re-seeds the levers that the data know
-(SAP units, temporary places, the Agenzia's contracts) and runs again.
+(SAP units, temporary places, the Agenzia's contracts, and the prevention budget in
+proportion to its households) and runs again.
+
+Each slider's value is shown next to it the Italian way (``1.883``, ``4,00``): the
+slider's own readout uses d3-format, which writes ``1883`` and ``4.00`` and has no
+locale, so it is turned off. The slider keeps its description, which names its handle
+for screen readers (the Voilà template copies it to ``aria-label``).
 """
 
 from __future__ import annotations
@@ -16,19 +22,26 @@ from typing import Any
 import ipywidgets as w
 
 from abitare.calc.base import euro
-from abitare.parameters import ParameterSet, load_parameters
+from abitare.parameters import ParameterSet, italian_number, load_parameters
 from abitare.simulation import STATE_LABELS, STATES, Scenario, SimulationResult, simulate
 from abitare.simulation_start import AMBITO, METHOD, StartingPoint, comune_choices, starting_point
 from abitare_widgets.links import csv_link
 from abitare_widgets.safety import ErrorBanner, guarded
 
-__all__ = ["ScenarioPanel", "SimulationApp", "chart_png"]
+__all__ = ["ScenarioPanel", "SimulationApp", "chart_png", "prevention_budget", "readout_text"]
 
 #: The SAP lever is shown as the units available (the comune's, to start with), not as a change.
 SAP_UNITS = "sap_units"
 SAP_UNITS_LABEL = "Alloggi SAP disponibili"
 #: Levers the comune's data re-seed: the slider's maximum is this many times the seeded value (at least ``floor``).
-SEEDED_RANGE = {SAP_UNITS: (2, 50), "temporary_places": (5, 20), "agency_contracts": (5, 5)}
+SEEDED_RANGE = {
+    SAP_UNITS: (2, 50),
+    "temporary_places": (5, 20),
+    "agency_contracts": (5, 5),
+    "prevention_budget": (20, 10_000),
+}
+#: The prevention budget moves, and is rounded, by this many euros.
+BUDGET_STEP = 100
 
 #: lever → (widget class, min, max, step); the seeded levers get their range from the data
 LEVERS: dict[str, tuple[type[w.Widget], float, float, float]] = {
@@ -36,10 +49,30 @@ LEVERS: dict[str, tuple[type[w.Widget], float, float, float]] = {
     "sap_turnover": (w.FloatSlider, 0, 15, 0.5),
     "temporary_places": (w.IntSlider, 0, 400, 1),
     "agency_contracts": (w.FloatSlider, 0, 40, 0.1),
-    "prevention_budget": (w.IntSlider, 0, 100_000, 1000),
+    "prevention_budget": (w.IntSlider, 0, 100_000, BUDGET_STEP),
     "rent_growth": (w.FloatSlider, -2, 10, 0.5),
     "income_shock": (w.FloatSlider, 0, 3, 0.1),
 }
+#: A row is as wide as the comune's menu: the slider with its description, then its value.
+ROW_WIDTH, READOUT_WIDTH = 520, 72
+
+
+def prevention_budget(households: int) -> int:
+    """The default monthly prevention budget for ``households``, to the nearest :data:`BUDGET_STEP` euros.
+
+    The scenario's default budget (5,000 €) was set for its default 10,000 households:
+    0.50 € a household a month, which every comune and the Ambito (51,000 households,
+    25,500 €) keep, so that the comuni's budgets add up to the Ambito's.
+    """
+    fields = Scenario.model_fields
+    per_household: float = fields["prevention_budget"].default / fields["households"].default
+    return round(households * per_household / BUDGET_STEP) * BUDGET_STEP
+
+
+def readout_text(slider: w.Widget) -> str:
+    """A slider's value as an Italian reader writes it: ``1.883``, ``4,00``, ``0,07``, ``-2,00``."""
+    value = slider.value
+    return italian_number(value, 2) if isinstance(slider, w.FloatSlider) else italian_number(int(value))
 
 
 class ScenarioPanel(w.VBox):
@@ -54,32 +87,42 @@ class ScenarioPanel(w.VBox):
         self.origin = w.HTML(layout=w.Layout(width="520px"))
         self.origin.add_class("abitare-origin")
         self.sliders: dict[str, w.Widget] = {}
+        #: The value next to each slider, written the Italian way (the slider's own readout cannot be).
+        self.readouts: dict[str, w.Label] = {}
+        rows = []
         fields = Scenario.model_fields
         for name, (cls, lo, hi, step) in LEVERS.items():
-            self.sliders[name] = cls(
+            slider = cls(
                 value=lo if name in SEEDED_RANGE else fields[name].default,
                 min=lo,
                 max=hi,
                 step=step,
                 description=SAP_UNITS_LABEL if name == SAP_UNITS else fields[name].title,
                 continuous_update=False,
-                **wide,
+                readout=False,
+                style=wide["style"],
+                layout=w.Layout(flex="1 1 auto", width="auto"),
             )
-            self.sliders[name].observe(self._changed, "value")
+            readout = w.Label(value=readout_text(slider), layout=w.Layout(width=f"{READOUT_WIDTH}px"))
+            readout.add_class("abitare-readout")
+            # The readout first: the user sees the new value while the scenarios run again.
+            slider.observe(lambda _change, s=slider, r=readout: setattr(r, "value", readout_text(s)), "value")
+            slider.observe(self._changed, "value")
+            self.sliders[name], self.readouts[name] = slider, readout
+            rows.append(w.HBox([slider, readout], layout=w.Layout(width=f"{ROW_WIDTH}px", align_items="center")))
         self.start: StartingPoint  # set by reseed()
         self.reseed()
         self.comune.observe(self._comune_changed, "value")
-        super().__init__(
-            [w.HTML(f"<h2>{escape(title)}</h2>"), self.comune, self.origin, *self.sliders.values()], **kwargs
-        )
+        super().__init__([w.HTML(f"<h2>{escape(title)}</h2>"), self.comune, self.origin, *rows], **kwargs)
 
     def reseed(self) -> None:
-        """Start from the chosen comune's data: its SAP units, temporary places and contracts."""
+        """Start from the chosen comune's data: its SAP units, temporary places, contracts and households."""
         self.start = starting_point(self.comune.value, self.params)
         seeded = {
             SAP_UNITS: self.start.sap_capacity,
             "temporary_places": self.start.temporary_places,
             "agency_contracts": self.start.agency_contracts,
+            "prevention_budget": prevention_budget(self.start.households),
         }
         self._reseeding = True
         try:
@@ -207,6 +250,14 @@ def assumptions_html(params: ParameterSet) -> str:
         if key.startswith("simulazione.")
     )
     method = "".join(f"<p>{escape(line)}</p>" for line in METHOD)
+    fields = Scenario.model_fields
+    budget, households = fields["prevention_budget"].default, fields["households"].default
+    method += (
+        f"<p>Il budget mensile di prevenzione parte da {euro(budget / households, 2)} per nucleo "
+        f"({euro(budget, 0)} ogni {italian_number(households)} nuclei), arrotondato alle centinaia di euro. "
+        "Ogni mese il budget paga interventi interi, al costo indicato sopra; la parte che non basta "
+        "per un altro intervento passa al mese successivo.</p>"
+    )
     return (
         "<details><summary>Le ipotesi del modello (valori indicativi)</summary>"
         f"<ul>{items}</ul><p>Si cambiano nel file dei parametri, senza toccare il codice.</p>"

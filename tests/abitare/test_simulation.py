@@ -54,6 +54,15 @@ def test_prevention_budget_avoids_evictions():
     assert low["sfratti_evitati"] == 0 and high["sfratti_evitati"] > 0 and high["sfratti"] < low["sfratti"]
 
 
+def test_a_budget_below_one_prevention_still_prevents_some_and_is_never_overspent():
+    per_prevention = PARAMS.value("simulazione.costo_prevenzione_sfratto")
+    for budget in (per_prevention / 6, per_prevention * 5 / 3):
+        r = simulate(Scenario(households=5000, prevention_budget=budget, seed=3), PARAMS)
+        spent = np.cumsum(r.evictions_avoided) * per_prevention
+        assert r.evictions_avoided.sum() > 0
+        assert (spent <= budget * np.arange(1, r.evictions_avoided.size + 1) + 1e-6).all()
+
+
 def test_more_agency_contracts_mean_fewer_households_in_overburden():
     few = simulate(Scenario(households=5000, agency_contracts=0, seed=4), PARAMS).totals()
     many = simulate(Scenario(households=5000, agency_contracts=30, seed=4), PARAMS).totals()

@@ -3,9 +3,9 @@
 import pytest
 
 from abitare.calc import CALCULATORS
-from abitare.simulation_start import starting_point
+from abitare.simulation_start import dataset_counts, starting_point
 from abitare_widgets.calculator import CalculatorForm, parse_italian_number
-from abitare_widgets.simulation import SimulationApp
+from abitare_widgets.simulation import SimulationApp, prevention_budget
 
 
 def test_italian_numbers_are_read():
@@ -74,3 +74,37 @@ def test_choosing_a_comune_in_the_simulation_reseeds_its_levers_and_reruns_once(
     sliders["sap_units"].value = melegnano.sap_capacity + 10
     scenario = app.panel_b.scenario(1)
     assert app.runs == 3 and scenario.comune == "Melegnano" and scenario.from_data and scenario.sap_units_change == 10
+
+
+def test_slider_values_are_shown_the_italian_way_and_follow_the_slider():
+    app = SimulationApp()
+    panel = app.panel_a
+    assert panel.readouts["sap_turnover"].value == "4,00" and panel.readouts["rent_growth"].value == "2,00"
+    assert all(not slider.readout and slider.description for slider in panel.sliders.values()), (
+        "the d3 readout is off; the description still names the slider"
+    )
+    panel.sliders["sap_units"].value = 1234
+    panel.sliders["rent_growth"].value = -1.5
+    panel.sliders["agency_contracts"].value = 0.07
+    panel.sliders["prevention_budget"].value = 12_300
+    shown = {name: readout.value for name, readout in panel.readouts.items()}
+    assert (shown["sap_units"], shown["rent_growth"]) == ("1.234", "-1,50")
+    assert (shown["agency_contracts"], shown["prevention_budget"]) == ("0,07", "12.300")
+    app.panel_b.comune.value = "Melegnano"
+    melegnano = starting_point("Melegnano", app.params)
+    assert app.panel_b.readouts["sap_units"].value == str(melegnano.sap_capacity)  # fewer than 1.000
+
+
+def test_the_prevention_budget_follows_the_comune_s_households():
+    assert (prevention_budget(10_000), prevention_budget(51_000), prevention_budget(909)) == (5000, 25_500, 500)
+    app = SimulationApp()
+    budget = app.panel_b.sliders["prevention_budget"]
+    ambito, colturano = (starting_point(c, app.params) for c in ("Ambito", "Colturano"))
+    assert budget.value == prevention_budget(ambito.households) and budget.max == 20 * budget.value
+    app.panel_b.comune.value = "Colturano"
+    assert budget.value == prevention_budget(colturano.households) < 1000 and budget.max == 10_000
+    assert app.panel_b.readouts["prevention_budget"].value == str(budget.value)
+    assert app.panel_b.scenario(1).prevention_budget == budget.value
+    households = [starting_point(c, app.params).households for c in dataset_counts() if c != "Ambito"]
+    rounding = 50 * len(households)  # each comune's budget is rounded to 100 €
+    assert abs(sum(map(prevention_budget, households)) - prevention_budget(sum(households))) <= rounding
