@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 
 from abitare.errors import UnknownComuneError
 from abitare.parameters import ParameterSet, italian_number
+from abitare.text import MONTHS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -69,20 +70,6 @@ METHOD = (
     "le quote iniziali degli altri nuclei e gli ingressi in emergenza dell'Ambito, ripartiti tra i comuni "
     "in proporzione alle domande SAP presentate.",
     "Tutto l'Ambito è la somma dei nove comuni, con alloggi e posti messi in comune.",
-)
-_MONTHS = (
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
 )
 
 
@@ -246,7 +233,7 @@ class StartingPoint:
         """One plain Italian sentence: where the figures come from, and the main ones."""
         d = self.data
         first, last = d.contract_first, d.contract_last
-        period = f"da {_MONTHS[first.month - 1]} {first.year} a {_MONTHS[last.month - 1]} {last.year}"
+        period = f"da {MONTHS[first.month - 1]} {first.year} a {MONTHS[last.month - 1]} {last.year}"
         return (
             f"Dati di partenza: dataset sintetico dell'Ambito (dati inventati, non reali) – {self.label}: "
             f"{_count(self.households, 'nucleo', 'nuclei')} (stima dai residenti); "

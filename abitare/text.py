@@ -9,7 +9,22 @@ from markdown_it import MarkdownIt
 
 from abitare.parameters import ParameterSet
 
-__all__ = ["count_label", "escape", "minutes_label", "render_markdown"]
+__all__ = ["MONTHS", "count_label", "escape", "minutes_label", "month_label", "render_markdown"]
+
+MONTHS = (
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
+)
 
 
 @lru_cache(maxsize=1)
@@ -38,3 +53,9 @@ def render_markdown(source: str, params: ParameterSet | None = None) -> str:
     """
     html: str = _md().render(source)
     return params.fill_html(html) if params else html
+
+
+def month_label(month: str) -> str:
+    """``2025-12`` → ``dicembre 2025``."""
+    year, number = month.split("-")
+    return f"{MONTHS[int(number) - 1]} {year}"

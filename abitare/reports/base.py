@@ -25,7 +25,7 @@ from abitare.data import SHIPPED_DIR, load_table
 from abitare.data.dictionary import load_dictionary
 from abitare.errors import AbitareError
 from abitare.parameters import italian_number
-from abitare.text import render_markdown
+from abitare.text import month_label, render_markdown
 
 __all__ = [
     "MIN_CELL",
@@ -65,28 +65,6 @@ def share(part: int, whole: int, threshold: int = MIN_CELL) -> str:
     if 0 < part < threshold or 0 < rest < threshold:
         return "–"
     return pct(part, whole)
-
-
-MONTHS = (
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
-)
-
-
-def month_label(month: str) -> str:
-    """``2025-12`` → ``dicembre 2025``."""
-    year, number = month.split("-")
-    return f"{MONTHS[int(number) - 1]} {year}"
 
 
 def suppressed(threshold: int = MIN_CELL) -> str:
