@@ -25,7 +25,7 @@ from abitare.settings import Settings
 from abitare.storage import upgrade
 from abitare.worksheets import load_worksheet
 from tests.conftest import CONTENT_DIR
-from tests.reports.helpers import ABITARE, html_tables, number, read_csv
+from tests.reports.helpers import abitare, html_tables, number, read_csv
 
 REPORTS_DIR = PROJECT_ROOT / "notebooks" / "reports"
 
@@ -130,20 +130,15 @@ def test_a_planted_cell_of_three_is_published_as_under_five(tmp_path):
     registry = tmp_path / "inquilini_colturano.csv"
     registry.write_text("\n".join(rows) + "\n", encoding="utf-8")
     out_dir = tmp_path / "out"
-    done = subprocess.run(
-        [
-            *ABITARE,
-            "report",
-            "profilo-inquilinato",
-            "--comune",
-            "Colturano",
-            "--data",
-            str(registry),
-            "--out",
-            str(out_dir),
-        ],
-        capture_output=True,
-        text=True,
+    done = abitare(
+        "report",
+        "profilo-inquilinato",
+        "--comune",
+        "Colturano",
+        "--data",
+        str(registry),
+        "--out",
+        str(out_dir),
         env=env_for(tmp_path),
     )
     assert done.returncode == 0, done.stderr[-2000:]
@@ -158,22 +153,16 @@ def test_a_planted_cell_of_three_is_published_as_under_five(tmp_path):
 
 def test_the_batch_makes_nine_offline_pages_and_an_index(tmp_path, small_data):
     out_dir = tmp_path / "out"
-    done = subprocess.run(
-        [
-            *ABITARE,
-            "report",
-            "profilo-inquilinato",
-            "--comune",
-            "all",
-            "--data",
-            str(small_data),
-            "--out",
-            str(out_dir),
-        ],
-        capture_output=True,
-        text=True,
+    done = abitare(
+        "report",
+        "profilo-inquilinato",
+        "--comune",
+        "all",
+        "--data",
+        str(small_data),
+        "--out",
+        str(out_dir),
         env=env_for(tmp_path),
-        timeout=600,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "9 rapporti prodotti su 9" in done.stdout

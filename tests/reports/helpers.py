@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import csv
+import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 ABITARE = [sys.executable, "-m", "abitare.cli"]
+
+
+def abitare(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The command line, as staff run it."""
+    return subprocess.run([*ABITARE, *args], capture_output=True, text=True, env=env, timeout=600)
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

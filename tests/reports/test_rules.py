@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-
 import pandas as pd
 import pytest
 
@@ -11,7 +9,7 @@ from abitare.data import resolve_comune
 from abitare.errors import UnknownComuneError
 from abitare.reports.base import count_table, share
 from abitare.reports.registry import REPORTS, ParameterError, validate_parameters
-from tests.reports.helpers import ABITARE
+from tests.reports.helpers import abitare
 
 
 def test_a_planted_cell_of_three_shows_as_under_five_and_cannot_be_worked_out():
@@ -82,7 +80,7 @@ def test_parameters_are_converted_for_papermill():
 )
 def test_the_command_line_refuses_before_any_kernel_starts(tmp_path, args, message):
     out_dir = tmp_path / "rapporti"
-    done = subprocess.run([*ABITARE, "report", *args, "--out", str(out_dir)], capture_output=True, text=True)
+    done = abitare("report", *args, "--out", str(out_dir))
     assert done.returncode == 2, done.stdout + done.stderr
     assert message in done.stderr and "Traceback" not in done.stderr
     assert not out_dir.exists(), "nothing ran"
@@ -96,34 +94,16 @@ def test_bad_data_stop_the_batch_before_it_starts_with_row_and_column(tmp_path):
         "N1;Carpiano;A1;1998;3;67;sì;italiana;novemila;100;50\n",
         encoding="utf-8",
     )
-    done = subprocess.run(
-        [
-            *ABITARE,
-            "report",
-            "profilo-inquilinato",
-            "--comune",
-            "all",
-            "--data",
-            str(bad),
-            "--out",
-            str(tmp_path / "o"),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    done = abitare("report", "profilo-inquilinato", "--comune", "all", "--data", str(bad), "--out", str(tmp_path / "o"))
     assert done.returncode == 2
     assert "riga 2, colonna «isee_erp»: «novemila» non è un numero" in done.stderr
     assert not (tmp_path / "o").exists()
-    wrong_table = subprocess.run(
-        [*ABITARE, "report", "morosita", "--data", str(bad), "--out", str(tmp_path / "o")],
-        capture_output=True,
-        text=True,
-    )
+    wrong_table = abitare("report", "morosita", "--data", str(bad), "--out", str(tmp_path / "o"))
     assert wrong_table.returncode == 2 and "servono: inquilini, morosita_mensile" in wrong_table.stderr
 
 
 def test_report_list_names_every_report_and_its_parameters():
-    done = subprocess.run([*ABITARE, "report", "list"], capture_output=True, text=True)
+    done = abitare("report", "list")
     assert done.returncode == 0
     for name in ("profilo-inquilinato", "morosita", "sintesi-sessione", "valutazione-corso", "monitoraggio-progetto"):
         assert name in done.stdout
