@@ -31,10 +31,13 @@ __all__ = [
     "MIN_CELL",
     "Report",
     "Tables",
+    "count_part",
     "count_table",
     "fmt",
     "month_label",
     "pct",
+    "protect",
+    "publishable",
     "share",
     "suppressed",
 ]
@@ -71,6 +74,42 @@ def suppressed(threshold: int = MIN_CELL) -> str:
     return f"<{threshold}"
 
 
+def protect(counts: pd.Series, threshold: int = MIN_CELL, *, total_known: bool = True) -> pd.Series:
+    """What each count of a distribution may show: the number, ``<5`` or ``riservato``.
+
+    Counts under ``threshold`` show as ``<5``. When the total is known (shown in the
+    same table or elsewhere in the report) and only one cell would be hidden, the
+    next smallest is hidden too, as «riservato» since it is not small: otherwise the
+    total minus the others would give the small one away.
+    """
+    counts = counts.astype(int)
+    hide = (counts > 0) & (counts < threshold)
+    secondary = pd.Series(False, index=counts.index)
+    if total_known and hide.sum() == 1:
+        others = counts[~hide & (counts > 0)]
+        if len(others):
+            secondary[others.idxmin()] = True
+    shown = [
+        suppressed(threshold) if hide[key] else SECONDARY if secondary[key] else fmt(n) for key, n in counts.items()
+    ]
+    return pd.Series(shown, index=counts.index, dtype=object)
+
+
+def publishable(counts: pd.Series, threshold: int = MIN_CELL, *, total_known: bool = True) -> pd.Series:
+    """Only the counts :func:`protect` lets through as numbers (what a chart may draw)."""
+    shown = protect(counts, threshold, total_known=total_known)
+    return counts[[not (v.startswith("<") or v == SECONDARY) for v in shown]]
+
+
+def count_part(part: int, whole: int, threshold: int = MIN_CELL) -> str:
+    """A count that is part of a total shown elsewhere: hidden when it or the rest is small."""
+    if 0 < part < threshold:
+        return suppressed(threshold)
+    if 0 < whole - part < threshold:
+        return SECONDARY
+    return fmt(part)
+
+
 def count_table(
     counts: pd.Series,
     *,
@@ -79,30 +118,16 @@ def count_table(
     order: Sequence[str] | None = None,
     total: bool = True,
 ) -> pd.DataFrame:
-    """A distribution as a table (category, households, share) with small cells suppressed.
-
-    Counts under ``threshold`` show as ``<5`` and their share as a dash. When only one
-    cell would be hidden, the next smallest is hidden too (shown as «riservato», since it
-    is not under the threshold), or the total would give the small one away.
-    """
+    """A distribution as a table (category, number, share), protected by :func:`protect`."""
     counts = counts.astype(int)
     if order is not None:
         counts = counts.reindex(list(order), fill_value=0)
     whole = int(counts.sum())
-    hide = (counts > 0) & (counts < threshold)
-    secondary = pd.Series(False, index=counts.index)
-    if total and hide.sum() == 1:
-        others = counts[~hide & (counts > 0)]
-        if len(others):
-            secondary[others.idxmin()] = True
+    shown = protect(counts, threshold, total_known=total)
     rows = []
     for key, n in counts.items():
-        if hide[key]:
-            rows.append({label: str(key), "Numero": suppressed(threshold), "Quota": "–"})
-        elif secondary[key]:
-            rows.append({label: str(key), "Numero": SECONDARY, "Quota": "–"})
-        else:
-            rows.append({label: str(key), "Numero": fmt(n), "Quota": pct(n, whole)})
+        number = shown[key]
+        rows.append({label: str(key), "Numero": number, "Quota": pct(n, whole) if number == fmt(n) else "–"})
     if total:
         shown_total = fmt(whole) if whole >= threshold else suppressed(threshold)
         rows.append({label: "Totale", "Numero": shown_total, "Quota": "100%" if whole >= threshold else "–"})

@@ -11,7 +11,7 @@ from abitare.data import AMBITO
 from abitare.parameters import load_parameters
 from abitare.reports.base import MIN_CELL, Report, Tables, fmt
 
-__all__ = ["AREAS", "bar_chart", "isee_area", "mean_or_dash", "opening", "select_comune", "shown_counts"]
+__all__ = ["AREAS", "bar_chart", "isee_area", "mean_or_dash", "opening", "select_comune"]
 
 AREAS = ("protezione", "accesso", "permanenza", "decadenza")
 
@@ -68,11 +68,6 @@ def bar_chart(
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
-
-
-def shown_counts(counts: pd.Series, threshold: int = MIN_CELL) -> pd.Series:
-    """Only the categories a chart may show (counts at or above the threshold)."""
-    return counts[counts >= threshold]
 
 
 def mean_or_dash(values: pd.Series, threshold: int = MIN_CELL, decimals: int = 0) -> str:

@@ -7,8 +7,9 @@ from datetime import date
 import pandas as pd
 
 from abitare.data import AMBITO
-from abitare.reports.base import MIN_CELL, Report, Tables, count_table, fmt, share, suppressed
+from abitare.reports.base import MIN_CELL, Report, Tables, count_part, count_table, fmt, protect, share, suppressed
 from abitare.reports.common import select_comune
+from abitare.reports.registry import checked
 
 __all__ = ["monitoraggio_progetto"]
 
@@ -30,9 +31,12 @@ def monitoraggio_progetto(
     dati: str = "",
     soglia_riservatezza: int = MIN_CELL,
 ) -> Report:
-    tables = Tables(dati or None)
-    k = soglia_riservatezza
-    start, end = pd.Timestamp(date.fromisoformat(dal)), pd.Timestamp(date.fromisoformat(al))
+    given = checked(
+        "monitoraggio-progetto", comune=comune, dal=dal, al=al, dati=dati, soglia_riservatezza=soglia_riservatezza
+    )
+    comune, k = given["comune"], given["soglia_riservatezza"]
+    tables = Tables(given["dati"] or None)
+    start, end = pd.Timestamp(date.fromisoformat(given["dal"])), pd.Timestamp(date.fromisoformat(given["al"]))
     place = "Tutto l'Ambito Sud Est Milano" if comune == AMBITO else f"Comune di {comune}"
     report = Report(
         "Monitoraggio del progetto «Carriera abitativa di ambito»",
@@ -104,10 +108,10 @@ def monitoraggio_progetto(
         pd.DataFrame(
             [
                 ("Domande SAP presentate nel periodo", _count(len(requests), k)),
-                ("... di cui assegnate", _count(int((requests["stato"] == "assegnata").sum()), k)),
+                ("... di cui assegnate", count_part(int((requests["stato"] == "assegnata").sum()), len(requests), k)),
                 (
                     "... di cui presentate da nuclei in condizione di indigenza",
-                    _count(int(requests["indigenza"].sum()), k),
+                    count_part(int(requests["indigenza"].sum()), len(requests), k),
                 ),
             ],
             columns=["Indicatore", "Valore"],
@@ -124,7 +128,10 @@ def monitoraggio_progetto(
                         "Hanno completato tutti e sei i moduli",
                         share(int((people["moduli_completati"] == 6).sum()), len(people), k),
                     ),
-                    ("Iscritti di enti del terzo settore (ETS)", _count(int((people["ente"] == "ETS").sum()), k)),
+                    (
+                        "Iscritti di enti del terzo settore (ETS)",
+                        count_part(int((people["ente"] == "ETS").sum()), len(people), k),
+                    ),
                 ],
                 columns=["Indicatore", "Valore"],
             ),
@@ -149,28 +156,30 @@ def monitoraggio_progetto(
         "Contratti concordati": _quarter(contracts["data_stipula"]).value_counts(),
         "Incontri": _quarter(sessions["data"]).value_counts(),
     }
-    rows = [(q, *[_count(int(v.get(q, 0)), k) for v in per.values()]) for q in quarters]
+    # each column's total is shown above: protect() hides a second cell when only one is small
+    columns = {label: protect(values.reindex(quarters, fill_value=0), k) for label, values in per.items()}
+    rows = [(q, *[columns[label][q] for label in per]) for q in quarters]
     report.table(pd.DataFrame(rows, columns=["Trimestre", *per]), "Attività per trimestre")
-    publishable = {
+    drawable = {
         label: values
         for label, values in per.items()
-        if all(int(values.get(q, 0)) >= k or int(values.get(q, 0)) == 0 for q in quarters)
+        if all(columns[label][q] == fmt(int(values.get(q, 0))) for q in quarters)
     }
-    if quarters and publishable:
+    if quarters and drawable:
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
         fig, ax = plt.subplots(figsize=(6.4, 3.2))
-        for label, values in publishable.items():
+        for label, values in drawable.items():
             ax.plot(quarters, [int(values.get(q, 0)) for q in quarters], marker="o", label=label)
         ax.legend(frameon=False, fontsize=8)
         ax.set_ylim(bottom=0)
         ax.spines[["top", "right"]].set_visible(False)
         fig.tight_layout()
-        report.chart(fig, "Attività per trimestre: " + ", ".join(publishable).lower())
-    if len(publishable) < len(per):
+        report.chart(fig, "Attività per trimestre: " + ", ".join(drawable).lower())
+    if len(drawable) < len(per):
         report.note("Nel grafico mancano le serie con valori sotto la soglia di riservatezza.")
 
     report.heading("Azione 3 – Comunicazione")

@@ -6,8 +6,9 @@ import pandas as pd
 
 from abitare.data import AMBITO
 from abitare.parameters import load_parameters
-from abitare.reports.base import MIN_CELL, Report, Tables, count_table, fmt, month_label, share, suppressed
+from abitare.reports.base import MIN_CELL, Report, Tables, count_part, count_table, fmt, month_label, share, suppressed
 from abitare.reports.common import AREAS, isee_area, opening, select_comune
+from abitare.reports.registry import checked
 
 __all__ = ["arrears_by_month", "morosita"]
 
@@ -25,8 +26,9 @@ def arrears_by_month(ledger: pd.DataFrame) -> pd.DataFrame:
 
 
 def morosita(comune: str = AMBITO, dati: str = "", soglia_riservatezza: int = MIN_CELL) -> Report:
-    tables = Tables(dati or None)
-    k = soglia_riservatezza
+    given = checked("morosita", comune=comune, dati=dati, soglia_riservatezza=soglia_riservatezza)
+    comune, k = given["comune"], given["soglia_riservatezza"]
+    tables = Tables(given["dati"] or None)
     p = load_parameters()
     report = Report(
         "Monitoraggio della morosità",
@@ -85,7 +87,7 @@ def morosita(comune: str = AMBITO, dati: str = "", soglia_riservatezza: int = MI
     behind = current[current["debito"] > TOLERANCE].copy()
     report.heading(f"La situazione a fine {month_label(last)}")
     report.text(
-        f"Nuclei in morosità: **{fmt(len(behind)) if len(behind) >= k else suppressed(k)}** su {fmt(len(current))}. "
+        f"Nuclei in morosità: **{count_part(len(behind), len(current), k)}** su {fmt(len(current))}. "
         "Il debito è espresso in mensilità: a quanti mesi di canone e spese corrisponde."
     )
     # a household's usual monthly amount (over the whole period): a month with nothing due is not a yardstick
@@ -108,20 +110,24 @@ def morosita(comune: str = AMBITO, dati: str = "", soglia_riservatezza: int = MI
     seniority_ok = (year - behind["anno_ingresso"].astype(int)) * 12 >= months_needed
     solidarity = behind[seniority_ok & (behind["isee_erp"] < p.value("solidarieta.isee_max"))]
     fund = behind[behind["isee_erp"] <= p.value("morosita_incolpevole.isee_max")]
+
+    def counted(group: pd.DataFrame) -> tuple[str, str]:
+        # part of the households behind, whose number and debt are shown above: hide it when it or the rest is small
+        shown = count_part(len(group), len(behind), k)
+        return shown, fmt(group["debito"].sum()) + " €" if shown == fmt(len(group)) and len(group) else "–"
+
     eligible = pd.DataFrame(
         [
             (
                 "Contributo regionale di solidarietà",
                 f"ISEE sotto {fmt(p.value('solidarieta.isee_max'))} € e almeno {months_needed} mesi di locazione",
-                fmt(len(solidarity)) if len(solidarity) >= k or len(solidarity) == 0 else suppressed(k),
-                fmt(solidarity["debito"].sum()) + " €" if len(solidarity) >= k else "–",
+                *counted(solidarity),
             ),
             (
                 "Fondo morosità incolpevole",
                 f"ISEE fino a {fmt(p.value('morosita_incolpevole.isee_max'))} € "
                 "(la causa della morosità va verificata a parte)",
-                fmt(len(fund)) if len(fund) >= k or len(fund) == 0 else suppressed(k),
-                fmt(fund["debito"].sum()) + " €" if len(fund) >= k else "–",
+                *counted(fund),
             ),
         ],
         columns=["Misura", "Requisiti verificabili nei dati", "Nuclei in morosità", "Debito dei nuclei"],

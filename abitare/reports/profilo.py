@@ -6,8 +6,9 @@ import pandas as pd
 
 from abitare.data import AMBITO, load_comuni
 from abitare.parameters import load_parameters
-from abitare.reports.base import MIN_CELL, Report, Tables, count_table, fmt, share, suppressed
-from abitare.reports.common import AREAS, bar_chart, isee_area, mean_or_dash, opening, select_comune, shown_counts
+from abitare.reports.base import MIN_CELL, Report, Tables, count_part, count_table, fmt, protect, publishable, share
+from abitare.reports.common import AREAS, bar_chart, isee_area, mean_or_dash, opening, select_comune
+from abitare.reports.registry import checked
 
 __all__ = ["profilo_inquilinato"]
 
@@ -25,8 +26,9 @@ def _age_label(age: pd.Series) -> pd.Series:
 
 
 def profilo_inquilinato(comune: str = AMBITO, dati: str = "", soglia_riservatezza: int = MIN_CELL) -> Report:
-    tables = Tables(dati or None)
-    k = soglia_riservatezza
+    given = checked("profilo-inquilinato", comune=comune, dati=dati, soglia_riservatezza=soglia_riservatezza)
+    comune, k = given["comune"], given["soglia_riservatezza"]
+    tables = Tables(given["dati"] or None)
     report = Report(
         "Profilo dell'inquilinato SAP",
         "Tutto l'Ambito Sud Est Milano" if comune == AMBITO else f"Comune di {comune}",
@@ -68,7 +70,7 @@ def profilo_inquilinato(comune: str = AMBITO, dati: str = "", soglia_riservatezz
     report.heading("Nuclei per numero di componenti")
     sizes = _size_label(households["componenti"]).value_counts()
     report.table(count_table(sizes, label="Componenti", threshold=k, order=SIZE_ORDER), "Nuclei per ampiezza")
-    chart = shown_counts(sizes.reindex(SIZE_ORDER, fill_value=0), k)
+    chart = publishable(sizes.reindex(SIZE_ORDER, fill_value=0), k)
     report.chart(bar_chart(chart.index, chart.values, "Nuclei per numero di componenti"), "Nuclei per ampiezza")
 
     report.heading("Età e cittadinanza dell'intestatario")
@@ -109,8 +111,8 @@ def profilo_inquilinato(comune: str = AMBITO, dati: str = "", soglia_riservatezz
         disabled = int(members["disabilita"].sum())
         people = pd.DataFrame(
             [
-                ("Minori di 18 anni", fmt(minors) if minors >= k else suppressed(k)),
-                ("Persone con invalidità o disabilità", fmt(disabled) if disabled >= k else suppressed(k)),
+                ("Minori di 18 anni", count_part(minors, len(members), k)),
+                ("Persone con invalidità o disabilità", count_part(disabled, len(members), k)),
             ],
             columns=["Persone", "Numero"],
         )
@@ -158,12 +160,14 @@ def profilo_inquilinato(comune: str = AMBITO, dati: str = "", soglia_riservatezz
 
     if comune == AMBITO:
         report.heading("Confronto tra i comuni")
-        per = tables.get("inquilini")["comune"].value_counts()
+        comuni = load_comuni()
+        per = tables.get("inquilini")["comune"].value_counts().reindex([c.nome for c in comuni], fill_value=0)
+        shown_per = protect(per, k)  # the Ambito's total is shown above
         rows = []
-        for c in load_comuni():
-            count = int(per.get(c.nome, 0))
-            shown = fmt(count) if count >= k or count == 0 else suppressed(k)
-            rate = fmt(1000 * count / c.popolazione, 1) if count >= k else "–"
+        for c in comuni:
+            count = int(per[c.nome])
+            shown = shown_per[c.nome]
+            rate = fmt(1000 * count / c.popolazione, 1) if shown == fmt(count) and count else "–"
             rows.append((c.nome, shown, fmt(c.popolazione) + ("*" if c.indicativo else ""), rate))
         report.table(
             pd.DataFrame(rows, columns=["Comune", "Nuclei", "Residenti", "Nuclei ogni 1.000 residenti"]),

@@ -19,7 +19,7 @@ from abitare.paths import PROJECT_ROOT
 from abitare.reports.base import MIN_CELL
 from abitare.validation import italian_message
 
-__all__ = ["REPORTS", "REPORTS_DIR", "ParameterError", "ReportSpec", "validate_parameters"]
+__all__ = ["REPORTS", "REPORTS_DIR", "ParameterError", "ReportSpec", "checked", "validate_parameters"]
 
 REPORTS_DIR = PROJECT_ROOT / "notebooks" / "reports"
 
@@ -166,3 +166,11 @@ def validate_parameters(spec: ReportSpec, raw: dict[str, Any]) -> dict[str, Any]
         messages = [italian_message(e) for e in err.errors(include_url=False)]
         raise ParameterError("Parametri non validi: " + "; ".join(messages)) from None
     return model.model_dump(mode="json")
+
+
+def checked(name: str, **raw: Any) -> dict[str, Any]:
+    """The parameters a report function was called with, checked as the command line checks them.
+
+    Plain papermill calls the report functions directly: they check their own input too.
+    """
+    return validate_parameters(REPORTS[name], raw)

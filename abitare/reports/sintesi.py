@@ -8,8 +8,9 @@ from typing import Any
 import pandas as pd
 
 from abitare.errors import AbitareError
-from abitare.reports.base import MIN_CELL, Report, count_table, fmt
-from abitare.reports.common import bar_chart, shown_counts
+from abitare.reports.base import MIN_CELL, Report, count_table, fmt, publishable
+from abitare.reports.common import bar_chart
+from abitare.reports.registry import checked
 
 __all__ = ["sintesi_sessione"]
 
@@ -23,7 +24,10 @@ def sintesi_sessione(
     from abitare.synthesis import summarize
     from abitare.worksheets import load_worksheet
 
-    k = soglia_riservatezza
+    given = checked(
+        "sintesi-sessione", codice_sessione=codice_sessione, anonimo=anonimo, soglia_riservatezza=soglia_riservatezza
+    )
+    codice_sessione, anonimo, k = given["codice_sessione"], given["anonimo"], given["soglia_riservatezza"]
     cfg = settings or get_settings()
     sessions = SessionStore(open_store(cfg).engine)
     session = sessions.find(codice_sessione)
@@ -50,7 +54,7 @@ def sintesi_sessione(
             )
             counts = pd.Series(Counter(s.counts)).reindex(keys, fill_value=0)
             report.table(count_table(counts, label="Risposta", threshold=k, order=keys), s.spec.label)
-            chart = shown_counts(counts, k)
+            chart = publishable(counts, k)
             if len(chart):
                 report.chart(bar_chart(chart.index, chart.values, s.spec.label, horizontal=True), s.spec.label)
         if s.mean is not None:

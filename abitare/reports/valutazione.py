@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from abitare.reports.base import MIN_CELL, Report, Tables, count_table, fmt, share
-from abitare.reports.common import bar_chart, mean_or_dash, shown_counts
+from abitare.reports.base import MIN_CELL, Report, Tables, count_table, fmt, protect, publishable, share
+from abitare.reports.common import bar_chart, mean_or_dash
+from abitare.reports.registry import checked
 
 __all__ = ["valutazione_corso"]
 
@@ -13,8 +14,9 @@ SATISFACTION = ("1 - per niente", "2 - poco", "3 - abbastanza", "4 - molto", "5 
 
 
 def valutazione_corso(edizione: int = 0, dati: str = "", soglia_riservatezza: int = MIN_CELL) -> Report:
-    tables = Tables(dati or None)
-    k = soglia_riservatezza
+    given = checked("valutazione-corso", edizione=edizione, dati=dati, soglia_riservatezza=soglia_riservatezza)
+    edizione, k = given["edizione"], given["soglia_riservatezza"]
+    tables = Tables(given["dati"] or None)
     people = tables.get("partecipanti_corso")
     if edizione:
         people = people[people["edizione"] == edizione]
@@ -57,14 +59,18 @@ def valutazione_corso(edizione: int = 0, dati: str = "", soglia_riservatezza: in
             columns=["Indicatore", "Valore"],
         )
         report.table(summary, "Test d'ingresso e test finale (punteggi da 0 a 100)")
+        # a group hidden by size also hides its means, or the overall mean would give it away
+        groups = dict(tuple(both.groupby("ruolo")))
+        sizes = protect(pd.Series({role: len(g) for role, g in groups.items()}), k)
         rows = []
-        for role, group in both.groupby("ruolo"):
+        for role, group in groups.items():
+            visible = sizes[role] == fmt(len(group))
             rows.append(
                 (
                     role,
-                    fmt(len(group)) if len(group) >= k else f"<{k}",
-                    mean_or_dash(group["punteggio_pre"], k, 1),
-                    mean_or_dash(group["punteggio_post"], k, 1),
+                    sizes[role],
+                    mean_or_dash(group["punteggio_pre"], k, 1) if visible else "–",
+                    mean_or_dash(group["punteggio_post"], k, 1) if visible else "–",
                 )
             )
         report.table(
@@ -91,6 +97,6 @@ def valutazione_corso(edizione: int = 0, dati: str = "", soglia_riservatezza: in
         f"Giudizio medio: **{fmt(answers.mean(), 1)}** su 5, espresso da {fmt(len(answers))} persone "
         f"({share(len(answers), n, k)} degli iscritti)."
     )
-    chart = shown_counts(counts.reindex(SATISFACTION, fill_value=0), k)
+    chart = publishable(counts.reindex(SATISFACTION, fill_value=0), k)
     report.chart(bar_chart([c[:1] for c in chart.index], chart.values, "Giudizi (1-5)"), "Distribuzione dei giudizi")
     return report

@@ -257,3 +257,10 @@ def test_reports_are_committed_without_outputs_and_declare_the_registry_paramete
 
 def test_the_reference_date_is_inside_the_project():
     assert date(2024, 9, 1) <= REFERENCE_DATE <= date(2026, 2, 28)
+
+
+def test_plain_papermill_checks_the_parameters_too(tmp_path):
+    done, _ = papermill(tmp_path, "profilo-inquilinato", soglia_riservatezza=1)
+    assert done.returncode != 0 and "soglia_riservatezza: deve essere almeno 5" in done.stderr
+    done, out = papermill(tmp_path, "profilo-inquilinato", comune="  melegnano ")
+    assert done.returncode == 0 and "Comune di Melegnano" in shown_html(out)
