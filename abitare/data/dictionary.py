@@ -72,6 +72,8 @@ class TableSpec(BaseModel):
 
     file: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+\.csv$")]
     riga: str
+    #: Fields that together identify a row (each combination at most once).
+    chiave: list[FieldName] | None = None
     campi: list[FieldSpec] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -79,6 +81,8 @@ class TableSpec(BaseModel):
         names = [f.nome for f in self.campi]
         if len(names) != len(set(names)):
             raise ValueError("due campi hanno lo stesso nome")
+        if self.chiave and not set(self.chiave) <= set(names):
+            raise ValueError("la «chiave» nomina campi che la tabella non ha")
         return self
 
     def field(self, name: str) -> FieldSpec:

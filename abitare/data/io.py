@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -90,14 +91,41 @@ def _decode(raw: bytes, problems: _Problems) -> str:
         raise AssertionError("unreachable") from None
 
 
+def _with_header(raw: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
+    """First row as column names; data rows keep an index such that ``index + 2`` is the spreadsheet row."""
+    if raw.empty:
+        problems.add(None, None, "il file è vuoto.")
+        problems.raise_if_any()
+    names = [str(c).strip().lstrip("\ufeff").lower() for c in raw.iloc[0].fillna("")]
+    seen: set[str] = set()
+    for name in names:
+        if name and name in seen:
+            problems.add(1, name, "due colonne hanno lo stesso nome.")
+        seen.add(name)
+    problems.raise_if_any()
+    frame = raw.iloc[1:].fillna("")
+    frame.columns = names
+    frame.index = raw.index[1:] - 1
+    blank = (frame == "").all(axis=1)
+    return frame[~blank]
+
+
 def _read_csv_text(path: Path, problems: _Problems) -> tuple[pd.DataFrame, str]:
     text = _decode(path.read_bytes(), problems)
     header = text.split("\n", 1)[0]
     sep = max([";", ",", "\t"], key=header.count)
     try:
-        frame = pd.read_csv(
-            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=True
+        raw = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            header=None,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
         )
+    except pd.errors.EmptyDataError:
+        raw = pd.DataFrame()
     except pd.errors.ParserError as err:
         match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(err))
         if match:
@@ -111,30 +139,32 @@ def _read_csv_text(path: Path, problems: _Problems) -> tuple[pd.DataFrame, str]:
         problems.add(None, None, "il file non è un CSV leggibile.")
         problems.raise_if_any()
         raise AssertionError("unreachable") from err
-    return frame.fillna(""), sep
+    return _with_header(raw, problems), sep
+
+
+def _xlsx_cell(v: Any) -> str:
+    """A spreadsheet cell as the text an Italian CSV would hold (numbers with a decimal comma)."""
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    if isinstance(v, pd.Timestamp | datetime):
+        return str(v.strftime("%Y-%m-%d"))
+    if isinstance(v, bool):
+        return "sì" if v else "no"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return np.format_float_positional(v, trim="-").replace(".", ",")
+    return str(v)
 
 
 def _read_xlsx(path: Path, problems: _Problems) -> pd.DataFrame:
     try:
-        frame = pd.read_excel(path, dtype=object, engine="openpyxl")
+        raw = pd.read_excel(path, dtype=object, engine="openpyxl", header=None)
     except Exception as err:  # openpyxl raises many kinds for a bad file
         problems.add(None, None, "il file non è un foglio Excel (.xlsx) leggibile.")
         problems.raise_if_any()
         raise AssertionError("unreachable") from err
-
-    def cell(v: Any) -> str:
-        if v is None or (isinstance(v, float) and np.isnan(v)):
-            return ""
-        if isinstance(v, pd.Timestamp):
-            return str(v.strftime("%Y-%m-%d"))
-        if isinstance(v, bool):
-            return "sì" if v else "no"
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        return str(v)
-
-    result: pd.DataFrame = frame.map(cell)
-    return result
+    return _with_header(raw.map(_xlsx_cell), problems)
 
 
 def _decimal_mark(frame: pd.DataFrame, sep: str, numeric: list[str]) -> str:
@@ -150,8 +180,7 @@ def _parse_numbers(values: pd.Series, spec: FieldSpec, decimal: str, problems: _
     text = values.str.strip().str.replace("€", "", regex=False).str.replace(r"[\s\u00a0]", "", regex=True)
     empty = text == ""
     ok = text.str.fullmatch(_NUMBER[decimal]) | empty
-    bad = text.index[~ok]
-    problems.add_rows(bad, values, spec.nome, "«{v}» non è un numero.")
+    problems.add_rows(text.index[~ok], values, spec.nome, "«{v}» non è un numero.")
     thousands = "." if decimal == "," else ","
     cleaned = text.where(ok & ~empty, "").str.replace(thousands, "", regex=False).str.replace(decimal, ".", regex=False)
     numbers = pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce")
@@ -167,13 +196,11 @@ def _parse_bool(values: pd.Series, spec: FieldSpec, problems: _Problems) -> pd.S
     known = text.isin(_TRUE | _FALSE)
     problems.add_rows(text.index[~known], values, spec.nome, "«{v}» non è «sì» o «no».")
     result = pd.Series(pd.array(text.isin(_TRUE), dtype="boolean"), index=values.index)
-    if spec.obbligatorio:
-        return result
-    return result.mask(text == "", pd.NA)
+    return result.mask(text == "", pd.NA)  # an empty cell is missing, not «no»
 
 
 def _parse_date(values: pd.Series, spec: FieldSpec, problems: _Problems) -> pd.Series:
-    text = values.str.strip().str.replace(r" 00:00:00$", "", regex=True)
+    text = values.str.strip().str.replace(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "", regex=True)
     iso = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
     italian = pd.to_datetime(text, format="%d/%m/%Y", errors="coerce")
     parsed = iso.fillna(italian)
@@ -184,7 +211,7 @@ def _parse_date(values: pd.Series, spec: FieldSpec, problems: _Problems) -> pd.S
 
 def _parse_month(values: pd.Series, spec: FieldSpec, problems: _Problems) -> pd.Series:
     text = values.str.strip()
-    iso = text.str.extract(r"^(\d{4})-(\d{1,2})$")
+    iso = text.str.extract(r"^(\d{4})-(\d{1,2})(?:-\d{1,2})?$")  # a full date stands for its month
     italian = text.str.extract(r"^(\d{1,2})/(\d{4})$")
     year = iso[0].fillna(italian[1])
     month = pd.to_numeric(iso[1].fillna(italian[0]), errors="coerce")
@@ -207,6 +234,29 @@ def _parse_category(values: pd.Series, spec: FieldSpec, problems: _Problems) -> 
     return mapped.astype("string")
 
 
+class _PerValue:
+    """Problems found while parsing the distinct values of a column, reported on every row holding them."""
+
+    def __init__(self, problems: _Problems, codes: np.ndarray, values: pd.Series) -> None:
+        self.problems, self.codes, self.values = problems, codes, values
+
+    def add_rows(self, positions: pd.Index, _distinct: pd.Series, column: str, message: str) -> None:
+        if len(positions):
+            rows = self.values.index[np.isin(self.codes, np.asarray(positions))]
+            self.problems.add_rows(rows, self.values, column, message)
+
+
+def _by_distinct_value(values: pd.Series, parse: Any, spec: FieldSpec, problems: _Problems, *extra: Any) -> pd.Series:
+    """``parse`` run once per distinct value: a column of 2.4 million months has twelve."""
+    codes, distinct = pd.factorize(values)
+    if len(distinct) * 2 > len(values):
+        return parse(values, spec, *extra, problems)
+    parsed = parse(pd.Series(distinct, dtype=object), spec, *extra, _PerValue(problems, codes, values))
+    out = parsed.iloc[codes]
+    out.index = values.index
+    return out
+
+
 def _parse(frame: pd.DataFrame, table: TableSpec, decimal: str, problems: _Problems) -> pd.DataFrame:
     out: dict[str, pd.Series] = {}
     for spec in table.campi:
@@ -214,15 +264,15 @@ def _parse(frame: pd.DataFrame, table: TableSpec, decimal: str, problems: _Probl
             continue
         values = frame[spec.nome].astype(str)
         if spec.tipo in ("intero", "decimale"):
-            out[spec.nome] = _parse_numbers(values, spec, decimal, problems)
+            out[spec.nome] = _by_distinct_value(values, _parse_numbers, spec, problems, decimal)
         elif spec.tipo == "booleano":
-            out[spec.nome] = _parse_bool(values, spec, problems)
+            out[spec.nome] = _by_distinct_value(values, _parse_bool, spec, problems)
         elif spec.tipo == "data":
-            out[spec.nome] = _parse_date(values, spec, problems)
+            out[spec.nome] = _by_distinct_value(values, _parse_date, spec, problems)
         elif spec.tipo == "mese":
-            out[spec.nome] = _parse_month(values, spec, problems)
+            out[spec.nome] = _by_distinct_value(values, _parse_month, spec, problems)
         elif spec.tipo == "categoria":
-            out[spec.nome] = _parse_category(values, spec, problems)
+            out[spec.nome] = _by_distinct_value(values, _parse_category, spec, problems)
         else:
             text = values.str.strip()
             out[spec.nome] = text.where(text != "", None).astype("string")
@@ -248,7 +298,7 @@ def _schema(table: TableSpec) -> Any:
         columns[spec.nome] = pa.Column(
             checks=checks, nullable=not spec.obbligatorio, unique=spec.unico, required=not spec.personale
         )
-    return pa.DataFrameSchema(columns, strict=False)
+    return pa.DataFrameSchema(columns, strict=False, unique=list(table.chiave) if table.chiave else None)
 
 
 _PANDERA_MESSAGES = {
@@ -268,10 +318,13 @@ def _check(frame: pd.DataFrame, table: TableSpec, problems: _Problems) -> None:
             index = case.index
             row = None if index is None or pd.isna(index) else int(index) + 2
             check = str(case.check)
-            message = _PANDERA_MESSAGES.get(check)
-            if message is None:
-                message = f"«{_short(case.failure_case)}»: {check}."
-            problems.add(row, None if pd.isna(case.column) else str(case.column), message, once=True)
+            column = None if pd.isna(case.column) else str(case.column)
+            if check == "multiple_fields_uniqueness":
+                together = " e ".join(f"«{c}»" for c in table.chiave or ())
+                column, message = None, f"combinazione di {together} ripetuta: ogni riga deve averne una diversa."
+            else:
+                message = _PANDERA_MESSAGES.get(check) or f"«{_short(case.failure_case)}»: {check}."
+            problems.add(row, column, message, once=True)
 
 
 def detect_table(path: Path, columns: list[str] | None = None) -> str | None:
@@ -305,7 +358,6 @@ def read_table(path: Path | str, table: str | None = None, *, display: str | Non
     else:
         problems.add(None, None, f"formato «{suffix}» non previsto: usare CSV o XLSX.")
         problems.raise_if_any()
-    frame.columns = [str(c).strip().lstrip("\ufeff").lower() for c in frame.columns]
     name = table or detect_table(path, list(frame.columns))
     dictionary = load_dictionary()
     if name is None or name not in dictionary.tabelle:
@@ -322,15 +374,13 @@ def read_table(path: Path | str, table: str | None = None, *, display: str | Non
     for field in spec.campi:
         if field.nome not in frame and not field.personale:
             problems.add(1, field.nome, "colonna mancante.")
-    if len(set(frame.columns)) != len(frame.columns):
-        problems.add(1, None, "due colonne hanno lo stesso nome.")
     problems.raise_if_any()
-    frame.index = pd.RangeIndex(len(frame))
     numeric = [f.nome for f in spec.campi if f.tipo in ("intero", "decimale")]
-    decimal = "." if sep == "xlsx" else _decimal_mark(frame, sep, numeric)
+    decimal = "," if sep == "xlsx" else _decimal_mark(frame, sep, numeric)
     parsed = _parse(frame, spec, decimal, problems)
     _check(parsed, spec, problems)
     problems.raise_if_any()
+    parsed = parsed.reset_index(drop=True)
     parsed.attrs["tabella"] = name
     return parsed
 

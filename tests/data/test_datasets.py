@@ -159,3 +159,59 @@ def test_the_command_line_generates_with_progress_and_validates(tmp_path):
     assert folder.returncode == 2
     assert "valido, tabella «inquilini», 120 righe" in folder.stdout
     assert "sessioni_cdp.csv, riga 1, colonna «comune»: colonna mancante" in folder.stderr
+
+
+def test_rows_keep_their_spreadsheet_number_and_empty_yes_no_cells_are_missing(tmp_path):
+    rows = [
+        HEADER,
+        "N1;Carpiano;A1;1998;3;67;sì;italiana;9000;100;50",
+        "",
+        ";;;;;;;;;;",
+        "N2;Carpiano;A2;1998;3;67;;italiana;9000;100;50",
+        "N3;Carpiano;A3;1998;3;67;no;italiana;nove;100;50",
+    ]
+    path = _write(tmp_path / "inquilini.csv", "\n".join(rows) + "\n")
+    with pytest.raises(DataError) as caught:
+        read_table(path)
+    shown = {(p.row, p.column): p.message for p in caught.value.problems}
+    assert shown == {(5, "referente_pensionato"): "valore mancante.", (6, "isee_erp"): "«nove» non è un numero."}
+
+
+def test_repeated_columns_and_repeated_months_are_refused(tmp_path):
+    doubled = _write(tmp_path / "sessioni_cdp.csv", "id_sessione;data;Data\nS1;2025-01-01;2025-01-02\n")
+    with pytest.raises(DataError, match="riga 1, colonna «data»: due colonne hanno lo stesso nome"):
+        read_table(doubled)
+    ledger = _write(
+        tmp_path / "morosita_mensile.csv",
+        "id_nucleo;mese;dovuto;pagato\nN1;2025-01;100;100\nN1;01/2025;100;0\nN1;2025-02;100;100\n",
+    )
+    with pytest.raises(DataError, match=r"riga 3: combinazione di «id_nucleo» e «mese» ripetuta"):
+        read_table(ledger)
+
+
+def test_xlsx_cells_as_excel_stores_them(tmp_path):
+    from datetime import datetime
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["id_nucleo", "mese", "dovuto", "pagato"])
+    sheet.append(["N1", datetime(2025, 1, 1), 100.5, "1.234,56"])  # Excel turned «01/2025» into a date
+    sheet.append(["N1", "2025-02", 0.00001, 12])
+    book.save(tmp_path / "morosita_mensile.xlsx")
+    frame = read_table(tmp_path / "morosita_mensile.xlsx")
+    assert frame["mese"].tolist() == ["2025-01", "2025-02"]
+    assert frame["dovuto"].tolist() == [100.5, 0.00001]
+    assert frame["pagato"].tolist() == [1234.56, 12.0]
+
+
+def test_a_bad_value_repeated_in_a_long_column_is_reported_on_each_of_its_rows(tmp_path):
+    rows = ["id_nucleo;mese;dovuto;pagato"]
+    for i in range(40):
+        paid = "cento" if i in (3, 17) else "100"
+        rows.append(f"N{i};2025-0{1 + i % 9};100;{paid}")
+    with pytest.raises(DataError) as caught:
+        read_table(_write(tmp_path / "morosita_mensile.csv", "\n".join(rows) + "\n"))
+    assert [(p.row, p.column, p.message) for p in caught.value.problems] == [
+        (5, "pagato", "«cento» non è un numero."),
+        (19, "pagato", "«cento» non è un numero."),
+    ]
