@@ -247,5 +247,31 @@ def serve(
     sys.exit(code)
 
 
+def main() -> None:
+    """The ``abitare`` command: usage errors in Italian, exit status 2."""
+    try:
+        from typer._click import exceptions as click_errors  # typer >= 0.20 vendors click
+    except ImportError:  # pragma: no cover - older typer on click
+        from click import exceptions as click_errors  # type: ignore[no-redef]
+    from abitare.cli_errors import italian_usage_error
+
+    try:
+        code = app(standalone_mode=False, prog_name="abitare")
+    except click_errors.NoArgsIsHelpError as err:
+        typer.echo(err.ctx.get_help() if err.ctx is not None else err.format_message())
+        sys.exit(0)
+    except click_errors.UsageError as err:
+        path = err.ctx.command_path if err.ctx is not None else "abitare"
+        typer.echo(italian_usage_error(err.format_message(), path), err=True)
+        sys.exit(2)
+    except click_errors.ClickException as err:
+        typer.echo(f"Errore: {err.format_message()}", err=True)
+        sys.exit(err.exit_code)
+    except KeyboardInterrupt:
+        typer.echo("\nInterrotto.", err=True)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    main()

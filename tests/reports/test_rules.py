@@ -108,3 +108,18 @@ def test_report_list_names_every_report_and_its_parameters():
     for name in ("profilo-inquilinato", "morosita", "sintesi-sessione", "valutazione-corso", "monitoraggio-progetto"):
         assert name in done.stdout
     assert "soglia_riservatezza" in done.stdout and "predefinito: 2024-09-01" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["report", "nessuno"], "Errore: comando sconosciuto: «nessuno». Per l'aiuto: abitare report --help"),
+        (["data", "generate", "--households", "10", "--out", "x"], "valore non valido per --households: deve essere"),
+        (["data", "validate"], "manca l'argomento"),
+        (["check", "troppo"], "argomento non previsto: troppo"),
+    ],
+)
+def test_usage_errors_are_italian_with_status_2(args, message):
+    done = abitare(*args)
+    assert done.returncode == 2 and message in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and "No such" not in done.stderr
