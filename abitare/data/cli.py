@@ -29,6 +29,9 @@ def data_generate(
 
     from abitare.data.generate import generate
 
+    if out.exists() and not out.is_dir():
+        typer.echo(f"«{out}» è un file, non una cartella: indicare con --out una cartella.", err=True)
+        raise typer.Exit(2)
     steps = 9
     started = time.perf_counter()
     with Progress(transient=False) as progress:

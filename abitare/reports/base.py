@@ -265,7 +265,10 @@ class Tables:
 def _header(path: Path) -> list[str]:
     """Column names of a file, cheaply (for telling which table it holds)."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return [str(c) for c in pd.read_excel(path, nrows=0, engine="openpyxl").columns]
+        try:
+            return [str(c) for c in pd.read_excel(path, nrows=0, engine="openpyxl").columns]
+        except Exception as err:  # openpyxl raises many kinds for a damaged file
+            raise AbitareError(f"«{path.name}» non è un foglio Excel (.xlsx) leggibile.") from err
     raw = path.read_bytes()[:4096]
     text = raw.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()
     first = text[0] if text else ""

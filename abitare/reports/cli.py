@@ -116,6 +116,9 @@ def _run(
     except AbitareError as err:
         typer.echo(str(err), err=True)
         raise typer.Exit(2) from err
+    if out.exists() and not out.is_dir():
+        typer.echo(f"«{out}» è un file, non una cartella: indicare con --out una cartella per i risultati.", err=True)
+        raise typer.Exit(2)
     jobs = plan(spec, params, all_comuni)
     started = time.perf_counter()
     with Progress() as progress:

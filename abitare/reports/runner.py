@@ -133,6 +133,8 @@ def run_job(job: Job, out_dir: str) -> JobResult:
     folder = Path(out_dir)
     executed = folder / f"{job.stem}.ipynb"
     html = folder / f"{job.stem}.html"
+    for stale in (executed, html):  # a failed run must not leave the previous run's page looking current
+        stale.unlink(missing_ok=True)
     try:
         papermill.execute_notebook(
             str(job.notebook),
@@ -162,16 +164,17 @@ def run_batch(
     count = max(1, min(len(jobs), workers or os.cpu_count() or 1))
     results: dict[str, JobResult] = {}
     log_file = out_dir / "registro.log"
-    with ProcessPoolExecutor(max_workers=count, initializer=_to_log, initargs=(str(log_file),)) as pool:
-        futures = [pool.submit(run_job, job, str(out_dir)) for job in jobs]
-        for future in as_completed(futures):
-            result = future.result()
-            results[result.job.stem] = result
-            if on_done:
-                on_done(result)
-    ordered = [results[job.stem] for job in jobs]
-    write_index(ordered, out_dir)
-    return ordered
+    try:
+        with ProcessPoolExecutor(max_workers=count, initializer=_to_log, initargs=(str(log_file),)) as pool:
+            futures = [pool.submit(run_job, job, str(out_dir)) for job in jobs]
+            for future in as_completed(futures):
+                result = future.result()
+                results[result.job.stem] = result
+                if on_done:
+                    on_done(result)
+    finally:  # even when interrupted, the index lists what was made
+        write_index([results[job.stem] for job in jobs if job.stem in results], out_dir)
+    return [results[job.stem] for job in jobs]
 
 
 def _to_log(path: str) -> None:
@@ -183,35 +186,49 @@ def _to_log(path: str) -> None:
 
 
 def write_index(results: list[JobResult], out_dir: Path) -> Path:
-    """``indice.html``: every report of the folder, with its links, and the failures with their reason."""
-    index = out_dir / "indice.html"
-    previous = _previous_rows(index)
+    """``indice.html``: every report made in the folder, with its links, and failures with their reason.
+
+    The rows live in ``indice.json`` beside it, so runs into the same folder add to the index.
+    """
+    import json
+
+    index, store = out_dir / "indice.html", out_dir / "indice.json"
+    try:
+        rows: dict[str, dict[str, str]] = json.loads(store.read_text(encoding="utf-8")) if store.exists() else {}
+    except (ValueError, OSError):
+        rows = {}
+    now = f"{datetime.now():%d/%m/%Y %H:%M}"
     for r in results:
-        link = f"<a href='{escape(r.html.name)}'>{escape(r.job.label)}</a>" if r.html else escape(r.job.label)
-        status = "" if r.ok else f"<span class='abitare-failed'>non riuscito: {escape(r.error)}</span>"
-        notebook = f"<a href='{escape(r.executed.name)}'>notebook</a>" if r.executed and r.executed.exists() else ""
-        previous[r.job.stem] = (
-            f"<tr><td>{escape(r.job.spec_name)}</td><th scope='row'>{link}</th><td>{status or 'fatto'}</td>"
-            f"<td>{notebook}</td><td>{datetime.now():%d/%m/%Y %H:%M}</td></tr>"
+        rows[r.job.stem] = {
+            "report": r.job.spec_name,
+            "label": r.job.label,
+            "html": r.html.name if r.html else "",
+            "notebook": r.executed.name if r.executed and r.executed.exists() else "",
+            "error": "" if r.ok else " ".join(r.error.split()),
+            "when": now,
+        }
+    lines = []
+    for _stem, row in sorted(rows.items()):
+        link = f"<a href='{escape(row['html'])}'>{escape(row['label'])}</a>" if row["html"] else escape(row["label"])
+        status = (
+            f"<span class='abitare-failed'>non riuscito: {escape(row['error'])}</span>" if row["error"] else "fatto"
         )
-    rows = "".join(f"<!--{stem}-->{row}\n" for stem, row in sorted(previous.items()))
-    index.write_text(
+        notebook = f"<a href='{escape(row['notebook'])}'>notebook</a>" if row["notebook"] else ""
+        lines.append(
+            f"<tr><td>{escape(row['report'])}</td><th scope='row'>{link}</th><td>{status}</td>"
+            f"<td>{notebook}</td><td>{escape(row['when'])}</td></tr>"
+        )
+    page = (
         "<!DOCTYPE html><html lang='it'><head><meta charset='utf-8'><title>Rapporti</title>"
         f"<style>{PAGE_STYLE}</style></head><body><main><h1>Rapporti</h1>"
-        "<p>I rapporti eseguiti in questa cartella, anche in esecuzioni precedenti, con il loro esito. "
-        "Le pagine si aprono anche senza connessione a internet; il notebook eseguito serve a controllare "
-        "i calcoli o a capire un errore.</p>"
-        "<table class='abitare-index'><thead><tr><th>Rapporto</th><th>Riferito a</th><th>Esito</th>"
-        "<th>Notebook eseguito</th><th>Prodotto il</th>"
-        f"</tr></thead><tbody>\n{rows}</tbody></table></main></body></html>",
-        encoding="utf-8",
+        "<p>I rapporti prodotti in questa cartella. Per ciascuno: la pagina da aprire, l'esito e il notebook eseguito."
+        "</p><table class='abitare-index'><thead><tr><th>Rapporto</th><th>Riferito a</th><th>Esito</th>"
+        "<th>Notebook eseguito</th><th>Prodotto il</th></tr></thead><tbody>\n"
+        + "\n".join(lines)
+        + "\n</tbody></table></main></body></html>"
     )
+    for path, text in ((store, json.dumps(rows, ensure_ascii=False, indent=1)), (index, page)):
+        partial = path.with_suffix(path.suffix + ".tmp")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)  # atomic: a reader never sees half a page
     return index
-
-
-def _previous_rows(index: Path) -> dict[str, str]:
-    """Rows already in the index (from earlier runs in the same folder), by output name."""
-    if not index.exists():
-        return {}
-    found = re.findall(r"<!--([a-z0-9-]+)-->(<tr>.*?</tr>)", index.read_text(encoding="utf-8"))
-    return dict(found)

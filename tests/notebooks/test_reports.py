@@ -208,6 +208,12 @@ def test_one_failed_report_does_not_stop_the_others(tmp_path, small_data):
     index = (tmp_path / "out" / "indice.html").read_text()
     assert "non riuscito: Nessuna sessione con il codice «ZZZZZZZZ»." in index
     assert "valutazione-corso.html" in index
+    # a second run into the same folder adds to the index; a failure leaves no stale page behind
+    again = run_batch(good, tmp_path / "out", workers=1)
+    assert again[0].ok
+    index = (tmp_path / "out" / "indice.html").read_text()
+    assert "non riuscito: Nessuna sessione" in index and index.count("valutazione-corso.html") == 1
+    assert not (tmp_path / "out" / "sintesi-sessione-zzzzzzzz.html").exists()
 
 
 def test_the_session_synthesis_reads_a_session_and_suppresses_small_counts(tmp_path):
