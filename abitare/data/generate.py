@@ -180,11 +180,19 @@ def _ids(prefix: str, n: int) -> np.ndarray:
 def _rent(isee: np.ndarray, surface: np.ndarray, year: np.ndarray) -> np.ndarray:
     """Monthly canone SAP (L.R. 27/2009 art. 31), vectorised, with the parameter file's values."""
     p = load_parameters()
-    cost = np.where(year < p.value("sap.anno_soglia_costo"), 1000.0, 1250.0)
+    cost = np.where(
+        year < p.value("sap.anno_soglia_costo"),
+        p.value("sap.costo_convenzionale_prima_1977"),
+        p.value("sap.costo_convenzionale_dopo_1976"),
+    )
     size = np.where(
         surface > p.value("sap.superficie_soglia_coefficiente_alto"),
-        1.0,
-        np.where(surface >= p.value("sap.superficie_soglia_coefficiente_basso"), 1.1, 1.2),
+        p.value("sap.coefficiente_oltre_70_m2"),
+        np.where(
+            surface >= p.value("sap.superficie_soglia_coefficiente_basso"),
+            p.value("sap.coefficiente_46_70_m2"),
+            p.value("sap.coefficiente_sotto_46_m2"),
+        ),
     )
     locativo = p.fraction("sap.valore_locativo_percentuale") * cost * surface * size
     pct = np.select(

@@ -37,6 +37,13 @@ def morosita(comune: str = AMBITO, dati: str = "", soglia_riservatezza: int = MI
     opening(report, tables, comune, k)
     households = select_comune(tables.get("inquilini"), comune)
     ledger = tables.get("morosita_mensile")
+    orphans = ledger.loc[~ledger["id_nucleo"].isin(tables.get("inquilini")["id_nucleo"]), "id_nucleo"].nunique()
+    if orphans:
+        report.note(
+            f"Attenzione: nei pagamenti ci sono {orphans} codici di nucleo che non compaiono nell'anagrafe "
+            "degli inquilini; le loro righe non sono conteggiate. "
+            "Controllare che i due file siano dello stesso periodo."
+        )
     ledger = ledger[ledger["id_nucleo"].isin(households["id_nucleo"])]
     if len(households) < k or ledger.empty:
         report.text(

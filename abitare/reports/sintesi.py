@@ -45,7 +45,7 @@ def sintesi_sessione(
     report.text(f"Partecipanti che hanno risposto: **{fmt(people)}**.")
     for s in summaries:
         report.heading(s.spec.label)
-        report.text(f"Risposte: {s.answered}")
+        report.text(f"Risposte: {s.answered if s.answered >= k or not s.answered else f'meno di {k}'}")
         if s.counts:
             keys = (
                 [str(v) for v in range(s.spec.scale_min, s.spec.scale_max + 1)]
