@@ -10,26 +10,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from abitare.content import load_module, scan
-from abitare.paths import PROJECT_ROOT
 from tests.conftest import CONTENT_DIR
+from tests.ui.conftest import serious_violations
 
 pytestmark = pytest.mark.browser
 
-AXE = PROJECT_ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 LONG = 90_000
-
-
-def serious_violations(page: Page) -> list[dict]:
-    """axe-core's serious and critical violations on the page as it is now."""
-    if not AXE.exists():
-        pytest.fail("axe-core non trovato: 'make test' lo installa (scripts/ensure-axe.sh).")
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate(
-        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-             .map(v => ({id: v.id, impact: v.impact, help: v.help,
-                         targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
-    )
-    return [v for v in found if v["impact"] in ("serious", "critical")]
 
 
 def module_url(server, module_id: str, code: str) -> str:
