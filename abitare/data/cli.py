@@ -106,3 +106,18 @@ def _validate_one(file: Path, table: str | None) -> bool:
     rows = "1 riga" if len(frame) == 1 else f"{italian_number(len(frame))} righe"
     typer.echo(f"{file}: valido, tabella «{frame.attrs['tabella']}», {rows}.")
     return True
+
+
+@data_app.command("dictionary")
+def data_dictionary(
+    out: Annotated[Path | None, typer.Option(help="File Markdown da scrivere (se manca, stampa a schermo).")] = None,
+) -> None:
+    """Il dizionario dei dati in forma leggibile (Markdown): campi, significato, tipo, unità, valori ammessi."""
+    from abitare.data.dictionary import dictionary_markdown
+
+    text = dictionary_markdown()
+    if out is None:
+        typer.echo(text)
+        return
+    out.write_text(text, encoding="utf-8")
+    typer.echo(f"Dizionario scritto in {out}")

@@ -24,6 +24,7 @@ __all__ = [
     "FieldSpec",
     "TableSpec",
     "comune_names",
+    "dictionary_markdown",
     "load_comuni",
     "load_dictionary",
     "resolve_comune",
@@ -150,3 +151,70 @@ def resolve_comune(name: str) -> str:
         if candidate.casefold() == wanted:
             return candidate
     raise UnknownComuneError(name, comune_names())
+
+
+def limit_label(x: float) -> str:
+    """A range limit the Italian way: ``500.000``, ``2,5``; four-digit whole numbers (years) without a dot."""
+    if float(x).is_integer() and abs(x) < 10_000:
+        return str(int(x))
+    text = f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+_TYPES = {
+    "testo": "testo",
+    "intero": "numero intero",
+    "decimale": "numero",
+    "booleano": "sì/no",
+    "data": "data",
+    "mese": "mese (AAAA-MM)",
+    "categoria": "categoria",
+}
+
+
+def _range(spec: FieldSpec) -> str:
+    def num(x: float) -> str:
+        return limit_label(x)
+
+    if spec.valori == "comune":
+        return "uno dei nove comuni dell'Ambito"
+    if spec.valori:
+        return ", ".join(spec.valori)
+    if spec.min is not None and spec.max is not None:
+        return f"da {num(spec.min)} a {num(spec.max)}"
+    if spec.min is not None:
+        return f"almeno {num(spec.min)}"
+    if spec.max is not None:
+        return f"al massimo {num(spec.max)}"
+    return ""
+
+
+def dictionary_markdown(dictionary: DataDictionary | None = None) -> str:
+    """The data dictionary as a readable Markdown page (``datasets/DIZIONARIO.md``)."""
+    d = dictionary or load_dictionary()
+    lines = [
+        "# Dizionario dei dati",
+        "",
+        "Generato da `datasets/dizionario.yaml` con `abitare data dictionary`: non modificarlo a mano.",
+        "Ogni file viene controllato con queste regole a ogni caricamento. I campi *personali* (nomi, codici",
+        "fiscali, indirizzi) sono controllati e poi scartati: nessun rapporto li vede.",
+        "",
+    ]
+    for name, table in d.tabelle.items():
+        lines += [f"## {name} (`{table.file}`)", "", f"Una riga è {table.riga}."]
+        if table.chiave:
+            lines.append(f"Ogni combinazione di {' e '.join(table.chiave)} compare una sola volta.")
+        lines += [
+            "",
+            "| campo | significato | tipo | unità | valori ammessi | obbligatorio | note |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for f in table.campi:
+            notes = ", ".join(n for n, on in (("unico", f.unico), ("personale", f.personale)) if on)
+            required = "sì" if f.obbligatorio and not f.personale else "no"
+            kind = _TYPES[f.tipo]
+            lines.append(
+                f"| {f.nome} | {f.significato} | {kind} | {f.unita or ''} | {_range(f)} | {required} | {notes} |"
+            )
+        lines.append("")
+    return "\n".join(lines)

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from abitare.data.dictionary import FieldSpec, TableSpec, load_dictionary
+from abitare.data.dictionary import FieldSpec, TableSpec, limit_label, load_dictionary
 from abitare.errors import DataError, DataProblem
 from abitare.paths import DATASETS_DIR
 
@@ -39,8 +39,7 @@ _NUMBER = {
 
 
 def _it(x: float) -> str:
-    text = f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return limit_label(x)
 
 
 class _Problems:

@@ -215,3 +215,11 @@ def test_a_bad_value_repeated_in_a_long_column_is_reported_on_each_of_its_rows(t
         (5, "pagato", "«cento» non è un numero."),
         (19, "pagato", "«cento» non è un numero."),
     ]
+
+
+def test_the_readable_dictionary_is_up_to_date():
+    from abitare.data.dictionary import dictionary_markdown
+
+    shipped = (SHIPPED_DIR.parent / "DIZIONARIO.md").read_text(encoding="utf-8")
+    assert shipped == dictionary_markdown(), "run: abitare data dictionary --out datasets/DIZIONARIO.md"
+    assert "| isee_erp | ISEE-ERP del nucleo | numero | euro | da 0 a 500.000 | sì |  |" in shipped
