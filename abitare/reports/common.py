@@ -11,7 +11,7 @@ from abitare.data import AMBITO
 from abitare.parameters import load_parameters
 from abitare.reports.base import MIN_CELL, Report, Tables, fmt
 
-__all__ = ["AREAS", "bar_chart", "isee_area", "mean_or_dash", "opening", "select_comune"]
+__all__ = ["AREAS", "bar_chart", "distribution_chart", "isee_area", "mean_or_dash", "opening", "select_comune"]
 
 AREAS = ("protezione", "accesso", "permanenza", "decadenza")
 
@@ -73,3 +73,25 @@ def bar_chart(
 def mean_or_dash(values: pd.Series, threshold: int = MIN_CELL, decimals: int = 0) -> str:
     values = values.dropna()
     return fmt(values.mean(), decimals) if len(values) >= threshold else "–"
+
+
+def distribution_chart(
+    report: Report,
+    counts: pd.Series,
+    title: str,
+    caption: str,
+    threshold: int = MIN_CELL,
+    *,
+    horizontal: bool = False,
+    short: bool = False,
+) -> None:
+    """A bar chart of the categories a table may show; the caption says when some are left out."""
+    from abitare.reports.base import publishable
+
+    shown = publishable(counts, threshold)
+    if not len(shown):
+        return
+    if len(shown) < len(counts):
+        caption += " (non sono disegnate le categorie nascoste per riservatezza)"
+    labels = [str(c)[:1] for c in shown.index] if short else [str(c) for c in shown.index]
+    report.chart(bar_chart(labels, list(shown.values), title, horizontal=horizontal), caption)

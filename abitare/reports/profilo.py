@@ -6,8 +6,8 @@ import pandas as pd
 
 from abitare.data import AMBITO, load_comuni
 from abitare.parameters import load_parameters
-from abitare.reports.base import MIN_CELL, Report, Tables, count_part, count_table, fmt, protect, publishable, share
-from abitare.reports.common import AREAS, bar_chart, isee_area, mean_or_dash, opening, select_comune
+from abitare.reports.base import MIN_CELL, Report, Tables, count_part, count_table, fmt, protect, share
+from abitare.reports.common import AREAS, distribution_chart, isee_area, mean_or_dash, opening, select_comune
 from abitare.reports.registry import checked
 
 __all__ = ["profilo_inquilinato"]
@@ -70,8 +70,9 @@ def profilo_inquilinato(comune: str = AMBITO, dati: str = "", soglia_riservatezz
     report.heading("Nuclei per numero di componenti")
     sizes = _size_label(households["componenti"]).value_counts()
     report.table(count_table(sizes, label="Componenti", threshold=k, order=SIZE_ORDER), "Nuclei per ampiezza")
-    chart = publishable(sizes.reindex(SIZE_ORDER, fill_value=0), k)
-    report.chart(bar_chart(chart.index, chart.values, "Nuclei per numero di componenti"), "Nuclei per ampiezza")
+    distribution_chart(
+        report, sizes.reindex(SIZE_ORDER, fill_value=0), "Nuclei per numero di componenti", "Nuclei per ampiezza", k
+    )
 
     report.heading("Età e cittadinanza dell'intestatario")
     ages = _age_label(households["eta_referente"]).value_counts()

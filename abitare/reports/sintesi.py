@@ -8,8 +8,8 @@ from typing import Any
 import pandas as pd
 
 from abitare.errors import AbitareError
-from abitare.reports.base import MIN_CELL, Report, count_table, fmt, publishable
-from abitare.reports.common import bar_chart
+from abitare.reports.base import MIN_CELL, Report, count_table, fmt
+from abitare.reports.common import distribution_chart
 from abitare.reports.registry import checked
 
 __all__ = ["sintesi_sessione"]
@@ -54,9 +54,7 @@ def sintesi_sessione(
             )
             counts = pd.Series(Counter(s.counts)).reindex(keys, fill_value=0)
             report.table(count_table(counts, label="Risposta", threshold=k, order=keys), s.spec.label)
-            chart = publishable(counts, k)
-            if len(chart):
-                report.chart(bar_chart(chart.index, chart.values, s.spec.label, horizontal=True), s.spec.label)
+            distribution_chart(report, counts, s.spec.label, s.spec.label, k, horizontal=True)
         if s.mean is not None:
             report.text(
                 f"Media: {fmt(s.mean, 1)}" if s.answered >= k else f"Media: non mostrata (meno di {k} risposte)"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from abitare.reports.base import MIN_CELL, Report, Tables, count_table, fmt, protect, publishable, share
-from abitare.reports.common import bar_chart, mean_or_dash
+from abitare.reports.base import MIN_CELL, Report, Tables, count_table, fmt, protect, share
+from abitare.reports.common import bar_chart, distribution_chart, mean_or_dash
 from abitare.reports.registry import checked
 
 __all__ = ["valutazione_corso"]
@@ -97,6 +97,7 @@ def valutazione_corso(edizione: int = 0, dati: str = "", soglia_riservatezza: in
         f"Giudizio medio: **{fmt(answers.mean(), 1)}** su 5, espresso da {fmt(len(answers))} persone "
         f"({share(len(answers), n, k)} degli iscritti)."
     )
-    chart = publishable(counts.reindex(SATISFACTION, fill_value=0), k)
-    report.chart(bar_chart([c[:1] for c in chart.index], chart.values, "Giudizi (1-5)"), "Distribuzione dei giudizi")
+    distribution_chart(
+        report, counts.reindex(SATISFACTION, fill_value=0), "Giudizi (1-5)", "Distribuzione dei giudizi", k, short=True
+    )
     return report
