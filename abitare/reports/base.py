@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from html import escape
@@ -33,13 +33,18 @@ __all__ = [
     "Tables",
     "count_part",
     "count_table",
+    "exposed_by_parts",
     "fmt",
+    "is_hidden",
     "month_label",
+    "part_of_parts",
     "pct",
     "protect",
     "publishable",
     "share",
+    "share_of_parts",
     "suppressed",
+    "total_of_parts",
 ]
 
 #: Counts under this are never published (DOMAIN.md, Privacy).
@@ -74,19 +79,22 @@ def suppressed(threshold: int = MIN_CELL) -> str:
     return f"<{threshold}"
 
 
-def protect(counts: pd.Series, threshold: int = MIN_CELL, *, total_known: bool = True) -> pd.Series:
+def protect(
+    counts: pd.Series, threshold: int = MIN_CELL, *, total_known: bool = True, force: Iterable[Any] = ()
+) -> pd.Series:
     """What each count of a distribution may show: the number, ``<5`` or ``riservato``.
 
     Counts under ``threshold`` show as ``<5``. When the total is known (shown in the
     same table or elsewhere in the report) and only one cell would be hidden, the
     next smallest is hidden too, as «riservato» since it is not small: otherwise the
-    total minus the others would give the small one away.
+    total minus the others would give the small one away. Cells in ``force`` are hidden
+    as «riservato» too (see :func:`exposed_by_parts`).
     """
     counts = counts.astype(int)
     hide = (counts > 0) & (counts < threshold)
-    secondary = pd.Series(False, index=counts.index)
-    if total_known and hide.sum() == 1:
-        others = counts[~hide & (counts > 0)]
+    secondary = pd.Series(counts.index.isin(list(force)) & (counts > 0) & ~hide, index=counts.index)
+    if total_known and (hide | secondary).sum() == 1:
+        others = counts[~hide & ~secondary & (counts > 0)]
         if len(others):
             secondary[others.idxmin()] = True
     shown = [
@@ -95,10 +103,56 @@ def protect(counts: pd.Series, threshold: int = MIN_CELL, *, total_known: bool =
     return pd.Series(shown, index=counts.index, dtype=object)
 
 
-def publishable(counts: pd.Series, threshold: int = MIN_CELL, *, total_known: bool = True) -> pd.Series:
+def is_hidden(shown: str) -> bool:
+    return shown.startswith("<") or shown == SECONDARY
+
+
+def exposed_by_parts(crosstab: pd.DataFrame, threshold: int = MIN_CELL) -> list[Any]:
+    """Categories whose total would reveal a cell hidden in one part's own report.
+
+    ``crosstab`` has a row per category and a column per part (a comune, an edition),
+    each column protected as that part's report protects it. Where exactly one part
+    hides its cell, the total minus the other parts would give it away: the total's
+    cell must be hidden too.
+    """
+    hidden = pd.DataFrame(
+        {col: [is_hidden(v) for v in protect(crosstab[col], threshold)] for col in crosstab.columns},
+        index=crosstab.index,
+    )
+    return list(crosstab.index[hidden.sum(axis=1) == 1])
+
+
+def part_of_parts(parts: pd.Series, wholes: pd.Series, threshold: int = MIN_CELL) -> str:
+    """A sub-count for the whole Ambito whose parts (per comune) are shown with :func:`count_part`."""
+    hidden = [is_hidden(count_part(int(parts.get(key, 0)), int(w), threshold)) for key, w in wholes.items()]
+    if sum(hidden) == 1:
+        return SECONDARY
+    return count_part(int(parts.sum()), int(wholes.sum()), threshold)
+
+
+def total_of_parts(counts: pd.Series, threshold: int = MIN_CELL) -> str:
+    """A count for the whole Ambito whose parts (per comune) are shown with ``<5`` when small."""
+    counts = counts.astype(int)
+    if int(((counts > 0) & (counts < threshold)).sum()) == 1:
+        return SECONDARY
+    total = int(counts.sum())
+    return fmt(total) if total >= threshold or total == 0 else suppressed(threshold)
+
+
+def share_of_parts(parts: pd.Series, wholes: pd.Series, threshold: int = MIN_CELL) -> str:
+    """A share for the whole Ambito whose parts (per comune) are shown with :func:`share`."""
+    hidden = [share(int(parts.get(key, 0)), int(w), threshold) == "–" for key, w in wholes.items() if w]
+    if sum(hidden) == 1:
+        return "–"
+    return share(int(parts.sum()), int(wholes.sum()), threshold)
+
+
+def publishable(
+    counts: pd.Series, threshold: int = MIN_CELL, *, total_known: bool = True, force: Iterable[Any] = ()
+) -> pd.Series:
     """Only the counts :func:`protect` lets through as numbers (what a chart may draw)."""
-    shown = protect(counts, threshold, total_known=total_known)
-    return counts[[not (v.startswith("<") or v == SECONDARY) for v in shown]]
+    shown = protect(counts, threshold, total_known=total_known, force=force)
+    return counts[[not is_hidden(v) for v in shown]]
 
 
 def count_part(part: int, whole: int, threshold: int = MIN_CELL) -> str:
@@ -117,13 +171,14 @@ def count_table(
     threshold: int = MIN_CELL,
     order: Sequence[str] | None = None,
     total: bool = True,
+    force: Iterable[Any] = (),
 ) -> pd.DataFrame:
     """A distribution as a table (category, number, share), protected by :func:`protect`."""
     counts = counts.astype(int)
     if order is not None:
         counts = counts.reindex(list(order), fill_value=0)
     whole = int(counts.sum())
-    shown = protect(counts, threshold, total_known=total)
+    shown = protect(counts, threshold, total_known=total, force=force)
     rows = []
     for key, n in counts.items():
         number = shown[key]

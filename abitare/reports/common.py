@@ -11,7 +11,17 @@ from abitare.data import AMBITO
 from abitare.parameters import load_parameters
 from abitare.reports.base import MIN_CELL, Report, Tables, fmt
 
-__all__ = ["AREAS", "bar_chart", "distribution_chart", "isee_area", "mean_or_dash", "opening", "select_comune"]
+__all__ = [
+    "AREAS",
+    "bar_chart",
+    "distribution_chart",
+    "exposed",
+    "isee_area",
+    "mean_or_dash",
+    "opening",
+    "select_comune",
+    "table_of",
+]
 
 AREAS = ("protezione", "accesso", "permanenza", "decadenza")
 
@@ -84,14 +94,48 @@ def distribution_chart(
     *,
     horizontal: bool = False,
     short: bool = False,
+    force: Sequence[object] = (),
 ) -> None:
     """A bar chart of the categories a table may show; the caption says when some are left out."""
     from abitare.reports.base import publishable
 
-    shown = publishable(counts, threshold)
+    shown = publishable(counts, threshold, force=force)
     if not len(shown):
         return
     if len(shown) < len(counts):
         caption += " (non sono disegnate le categorie nascoste per riservatezza)"
     labels = [str(c)[:1] for c in shown.index] if short else [str(c) for c in shown.index]
     report.chart(bar_chart(labels, list(shown.values), title, horizontal=horizontal), caption)
+
+
+def exposed(
+    values: pd.Series, parts: pd.Series | None, threshold: int = MIN_CELL, order: Sequence[str] | None = None
+) -> list[object]:
+    """Categories of ``values`` to hide because a part's own report (a comune, an edition) hides them.
+
+    ``parts`` gives the part of each row, or is ``None`` when the report is itself one part.
+    """
+    from abitare.reports.base import exposed_by_parts
+
+    if parts is None or not len(values):
+        return []
+    crosstab = pd.crosstab(values, parts)
+    if order is not None:
+        crosstab = crosstab.reindex(list(order), fill_value=0)
+    return exposed_by_parts(crosstab, threshold)
+
+
+def table_of(
+    values: pd.Series,
+    parts: pd.Series | None,
+    label: str,
+    threshold: int = MIN_CELL,
+    order: Sequence[str] | None = None,
+    *,
+    total: bool = True,
+) -> pd.DataFrame:
+    """The protected distribution of ``values``; with ``parts``, also what the parts' reports hide."""
+    from abitare.reports.base import count_table
+
+    hide = exposed(values, parts, threshold, order)
+    return count_table(values.value_counts(), label=label, threshold=threshold, order=order, force=hide, total=total)

@@ -7,8 +7,21 @@ from datetime import date
 import pandas as pd
 
 from abitare.data import AMBITO
-from abitare.reports.base import MIN_CELL, Report, Tables, count_part, count_table, fmt, protect, share, suppressed
-from abitare.reports.common import select_comune
+from abitare.reports.base import (
+    MIN_CELL,
+    Report,
+    Tables,
+    count_part,
+    fmt,
+    is_hidden,
+    part_of_parts,
+    protect,
+    share,
+    share_of_parts,
+    suppressed,
+    total_of_parts,
+)
+from abitare.reports.common import exposed, select_comune, table_of
 from abitare.reports.registry import checked
 
 __all__ = ["monitoraggio_progetto"]
@@ -50,6 +63,21 @@ def monitoraggio_progetto(
     def within(frame: pd.DataFrame, column: str) -> pd.DataFrame:
         return frame[(frame[column] >= start) & (frame[column] <= end)]
 
+    # for the Ambito, every figure also hides what a comune's own report hides (no subtracting one from the other)
+    ambito = comune == AMBITO
+
+    def count_of(frame: pd.DataFrame) -> str:
+        return total_of_parts(frame.groupby("comune").size(), k) if ambito else _count(len(frame), k)
+
+    def visible(frame: pd.DataFrame) -> bool:
+        shown = count_of(frame)
+        return not is_hidden(shown) and shown != "0"
+
+    def sub_count(part: pd.Series, frame: pd.DataFrame) -> str:
+        if ambito:
+            return part_of_parts(part.groupby(frame["comune"]).sum(), frame.groupby("comune").size(), k)
+        return count_part(int(part.sum()), len(frame), k)
+
     report.heading("Azione 1 – Soluzioni abitative temporanee e mercato")
     stays = select_comune(tables.get("accoglienza"), comune)
     entered = within(stays, "data_ingresso")
@@ -60,17 +88,21 @@ def monitoraggio_progetto(
     contracts = within(select_comune(tables.get("contratti_concordati"), comune), "data_stipula")
     indicators = pd.DataFrame(
         [
-            ("Nuclei entrati in accoglienza temporanea", _count(len(entered), k)),
-            ("Nuclei ancora accolti alla fine del periodo", _count(len(ongoing), k)),
-            ("Nuclei usciti dall'accoglienza", _count(len(exited), k)),
+            ("Nuclei entrati in accoglienza temporanea", count_of(entered)),
+            ("Nuclei ancora accolti alla fine del periodo", count_of(ongoing)),
+            ("Nuclei usciti dall'accoglienza", count_of(exited)),
             (
                 "Quota di usciti verso una casa stabile (alloggio SAP, canone concordato, mercato libero)",
-                share(stable, len(exited), k),
+                share_of_parts(
+                    exited["esito"].isin(STABLE).groupby(exited["comune"]).sum(), exited.groupby("comune").size(), k
+                )
+                if ambito
+                else share(stable, len(exited), k),
             ),
-            ("Contratti a canone concordato con l'Agenzia", _count(len(contracts), k)),
+            ("Contratti a canone concordato con l'Agenzia", count_of(contracts)),
             (
                 "Contributi e garanzie dell'Agenzia per i contratti",
-                fmt(contracts["contributo_agenzia"].sum()) + " €" if len(contracts) >= k else "–",
+                fmt(contracts["contributo_agenzia"].sum()) + " €" if visible(contracts) else "–",
             ),
         ],
         columns=["Indicatore", "Valore"],
@@ -78,7 +110,7 @@ def monitoraggio_progetto(
     report.table(indicators, "Indicatori dell'azione 1")
     if len(exited):
         report.table(
-            count_table(exited["esito"].value_counts(), label="Uscita verso", threshold=k),
+            table_of(exited["esito"], exited["comune"] if ambito else None, "Uscita verso", k),
             "Dove sono andati i nuclei usciti dall'accoglienza",
         )
 
@@ -87,31 +119,31 @@ def monitoraggio_progetto(
     report.table(
         pd.DataFrame(
             [
-                ("Incontri", _count(len(sessions), k)),
-                ("Presenze complessive", fmt(sessions["partecipanti"].sum()) if len(sessions) >= k else "–"),
+                ("Incontri", count_of(sessions)),
+                ("Presenze complessive", fmt(sessions["partecipanti"].sum()) if visible(sessions) else "–"),
                 (
                     "Enti del terzo settore per incontro (media)",
-                    fmt(sessions["enti_ets"].mean(), 1) if len(sessions) >= k else "–",
+                    fmt(sessions["enti_ets"].mean(), 1) if visible(sessions) else "–",
                 ),
-                ("Ore di incontro in totale", fmt(sessions["durata_minuti"].sum() / 60) if len(sessions) >= k else "–"),
+                ("Ore di incontro in totale", fmt(sessions["durata_minuti"].sum() / 60) if visible(sessions) else "–"),
             ],
             columns=["Indicatore", "Valore"],
         ),
         "Incontri delle comunità di pratica",
     )
     if len(sessions):
-        report.table(count_table(sessions["tema"].value_counts(), label="Tema", threshold=k), "Incontri per tema")
+        report.table(table_of(sessions["tema"], sessions["comune"] if ambito else None, "Tema", k), "Incontri per tema")
 
     report.heading("Azione 2 – Équipe SAP e formazione")
     requests = within(select_comune(tables.get("domande_sap"), comune), "data_presentazione")
     report.table(
         pd.DataFrame(
             [
-                ("Domande SAP presentate nel periodo", _count(len(requests), k)),
-                ("... di cui assegnate", count_part(int((requests["stato"] == "assegnata").sum()), len(requests), k)),
+                ("Domande SAP presentate nel periodo", count_of(requests)),
+                ("... di cui assegnate", sub_count(requests["stato"] == "assegnata", requests)),
                 (
                     "... di cui presentate da nuclei in condizione di indigenza",
-                    count_part(int(requests["indigenza"].sum()), len(requests), k),
+                    sub_count(requests["indigenza"].astype(bool), requests),
                 ),
             ],
             columns=["Indicatore", "Valore"],
@@ -151,13 +183,21 @@ def monitoraggio_progetto(
         | set(_quarter(contracts["data_stipula"]))
         | set(_quarter(sessions["data"]))
     )
-    per = {
-        "Ingressi in accoglienza": _quarter(entered["data_ingresso"]).value_counts(),
-        "Contratti concordati": _quarter(contracts["data_stipula"]).value_counts(),
-        "Incontri": _quarter(sessions["data"]).value_counts(),
+    series = {
+        "Ingressi in accoglienza": (_quarter(entered["data_ingresso"]), entered),
+        "Contratti concordati": (_quarter(contracts["data_stipula"]), contracts),
+        "Incontri": (_quarter(sessions["data"]), sessions),
     }
+    per = {label: labels.value_counts() for label, (labels, _) in series.items()}
     # each column's total is shown above: protect() hides a second cell when only one is small
-    columns = {label: protect(values.reindex(quarters, fill_value=0), k) for label, values in per.items()}
+    columns = {
+        label: protect(
+            per[label].reindex(quarters, fill_value=0),
+            k,
+            force=exposed(labels, frame["comune"] if ambito else None, k, quarters),
+        )
+        for label, (labels, frame) in series.items()
+    }
     rows = [(q, *[columns[label][q] for label in per]) for q in quarters]
     report.table(pd.DataFrame(rows, columns=["Trimestre", *per]), "Attività per trimestre")
     drawable = {

@@ -6,8 +6,19 @@ import pandas as pd
 
 from abitare.data import AMBITO
 from abitare.parameters import load_parameters
-from abitare.reports.base import MIN_CELL, Report, Tables, count_part, count_table, fmt, month_label, share, suppressed
-from abitare.reports.common import AREAS, isee_area, opening, select_comune
+from abitare.reports.base import (
+    MIN_CELL,
+    SECONDARY,
+    Report,
+    Tables,
+    count_part,
+    fmt,
+    is_hidden,
+    month_label,
+    part_of_parts,
+    share,
+)
+from abitare.reports.common import AREAS, isee_area, opening, select_comune, table_of
 from abitare.reports.registry import checked
 
 __all__ = ["arrears_by_month", "morosita"]
@@ -37,21 +48,30 @@ def morosita(comune: str = AMBITO, dati: str = "", soglia_riservatezza: int = MI
     opening(report, tables, comune, k)
     households = select_comune(tables.get("inquilini"), comune)
     ledger = tables.get("morosita_mensile")
-    orphans = ledger.loc[~ledger["id_nucleo"].isin(tables.get("inquilini")["id_nucleo"]), "id_nucleo"].nunique()
-    if orphans:
+    if (~ledger["id_nucleo"].isin(tables.get("inquilini")["id_nucleo"])).any():
         report.note(
-            f"Attenzione: nei pagamenti ci sono {orphans} codici di nucleo che non compaiono nell'anagrafe "
+            "Attenzione: nei pagamenti ci sono codici di nucleo che non compaiono nell'anagrafe "
             "degli inquilini; le loro righe non sono conteggiate. "
             "Controllare che i due file siano dello stesso periodo."
         )
     ledger = ledger[ledger["id_nucleo"].isin(households["id_nucleo"])]
-    if len(households) < k or ledger.empty:
+    if ledger["id_nucleo"].nunique() < k:
         report.text(
             f"I nuclei con dati di pagamento sono meno di {k}: per riservatezza il rapporto non viene pubblicato."
         )
         return report
 
     frame = arrears_by_month(ledger)
+    # for the Ambito, every count also hides what a comune's own report hides (no subtracting one from the other)
+    comune_of = households.set_index("id_nucleo")["comune"]
+    frame["comune"] = frame["id_nucleo"].map(comune_of)
+
+    def behind_count(rows: pd.DataFrame, of: pd.DataFrame) -> str:
+        late = rows["debito"] > TOLERANCE
+        if comune != AMBITO:
+            return count_part(int(late.sum()), len(of), k)
+        return part_of_parts(late.groupby(rows["comune"]).sum(), of.groupby("comune").size(), k)
+
     months = sorted(frame["mese"].unique())
     last = months[-1]
     report.heading("Andamento mese per mese")
@@ -60,21 +80,25 @@ def morosita(comune: str = AMBITO, dati: str = "", soglia_riservatezza: int = MI
         "doveva per canone e spese (differenze fino a 1 € non contano)."
     )
     rows = []
+    all_shown = True
     for month in months:
         current = frame[frame["mese"] == month]
         behind = int((current["debito"] > TOLERANCE).sum())
+        shown = behind_count(current, current)
+        visible = not is_hidden(shown)
+        all_shown = all_shown and visible
         rows.append(
             (
                 month_label(month),
-                fmt(behind) if behind >= k or behind == 0 else suppressed(k),
-                share(behind, len(current), k),
-                fmt(current["debito"].sum()) + " €" if behind >= k else "–",
+                shown,
+                share(behind, len(current), k) if visible else "–",
+                fmt(current["debito"].sum()) + " €" if visible and behind else "–",
             )
         )
     trend = pd.DataFrame(rows, columns=["Mese", "Nuclei in morosità", "Quota dei nuclei", "Debito complessivo"])
     report.table(trend, "Nuclei con un debito a fine mese")
     rates = [100 * (frame[frame["mese"] == m]["debito"] > TOLERANCE).mean() for m in months]
-    if all(int((frame[frame["mese"] == m]["debito"] > TOLERANCE).sum()) >= k for m in months):
+    if all_shown:
         import matplotlib
 
         matplotlib.use("Agg")
@@ -90,11 +114,14 @@ def morosita(comune: str = AMBITO, dati: str = "", soglia_riservatezza: int = MI
         fig.tight_layout()
         report.chart(fig, "Quota di nuclei in morosità, mese per mese")
 
-    current = frame[frame["mese"] == last].merge(households, on="id_nucleo")
+    current = frame[frame["mese"] == last].drop(columns="comune").merge(households, on="id_nucleo")
     behind = current[current["debito"] > TOLERANCE].copy()
+    behind_shown = behind_count(current, current)
+    total_shown = not is_hidden(behind_shown)
+    by = behind["comune"] if comune == AMBITO else None
     report.heading(f"La situazione a fine {month_label(last)}")
     report.text(
-        f"Nuclei in morosità: **{count_part(len(behind), len(current), k)}** su {fmt(len(current))}. "
+        f"Nuclei in morosità: **{behind_shown}** su {fmt(len(current))}. "
         "Il debito è espresso in mensilità: a quanti mesi di canone e spese corrisponde."
     )
     # a household's usual monthly amount (over the whole period): a month with nothing due is not a yardstick
@@ -103,11 +130,11 @@ def morosita(comune: str = AMBITO, dati: str = "", soglia_riservatezza: int = MI
     behind["mensilita"] = (behind["debito"] / monthly.where(monthly > 0)).fillna(float("inf"))
     classes = pd.cut(behind["mensilita"], [0, 1, 3, 6, float("inf")], right=True, labels=DEBT_ORDER).astype(str)
     report.table(
-        count_table(classes.value_counts(), label="Debito in mensilità", threshold=k, order=DEBT_ORDER),
+        table_of(classes, by, "Debito in mensilità", k, DEBT_ORDER, total=total_shown),
         "Nuclei in morosità per mensilità di debito",
     )
     report.table(
-        count_table(isee_area(behind["isee_erp"]).value_counts(), label="Area ISEE-ERP", threshold=k, order=AREAS),
+        table_of(isee_area(behind["isee_erp"]), by, "Area ISEE-ERP", k, AREAS, total=total_shown),
         "Nuclei in morosità per area ISEE-ERP",
     )
 
@@ -120,7 +147,12 @@ def morosita(comune: str = AMBITO, dati: str = "", soglia_riservatezza: int = MI
 
     def counted(group: pd.DataFrame) -> tuple[str, str]:
         # part of the households behind, whose number and debt are shown above: hide it when it or the rest is small
-        shown = count_part(len(group), len(behind), k)
+        if comune == AMBITO:
+            shown = part_of_parts(group.groupby("comune").size(), behind.groupby("comune").size(), k)
+        else:
+            shown = count_part(len(group), len(behind), k)
+        if not total_shown:
+            shown = SECONDARY if len(group) else shown
         return shown, fmt(group["debito"].sum()) + " €" if shown == fmt(len(group)) and len(group) else "–"
 
     eligible = pd.DataFrame(

@@ -6,8 +6,28 @@ import pandas as pd
 
 from abitare.data import AMBITO, load_comuni
 from abitare.parameters import load_parameters
-from abitare.reports.base import MIN_CELL, Report, Tables, count_part, count_table, fmt, protect, share
-from abitare.reports.common import AREAS, distribution_chart, isee_area, mean_or_dash, opening, select_comune
+from abitare.reports.base import (
+    MIN_CELL,
+    Report,
+    Tables,
+    count_part,
+    count_table,
+    fmt,
+    part_of_parts,
+    protect,
+    share,
+    share_of_parts,
+)
+from abitare.reports.common import (
+    AREAS,
+    distribution_chart,
+    exposed,
+    isee_area,
+    mean_or_dash,
+    opening,
+    select_comune,
+    table_of,
+)
 from abitare.reports.registry import checked
 
 __all__ = ["profilo_inquilinato"]
@@ -41,18 +61,23 @@ def profilo_inquilinato(comune: str = AMBITO, dati: str = "", soglia_riservatezz
         return report
 
     report.heading("In sintesi")
-    alone = int((households["componenti"] == 1).sum())
-    pensioners = int(households["referente_pensionato"].sum())
-    italian = int((households["cittadinanza"] == "italiana").sum())
+    # for the Ambito, each figure also hides what a comune's own report hides (no subtracting one from the other)
+    by = households["comune"] if comune == AMBITO else None
+
+    def share_of(mask: pd.Series) -> str:
+        if by is None:
+            return share(int(mask.sum()), n, k)
+        return share_of_parts(mask.groupby(by).sum(), by.value_counts(), k)
+
     summary = pd.DataFrame(
         [
             ("Nuclei assegnatari", fmt(n)),
             ("Persone nei nuclei", fmt(int(households["componenti"].sum()))),
             ("Componenti per nucleo, in media", fmt(households["componenti"].mean(), 2)),
             ("Età media dell'intestatario", fmt(households["eta_referente"].mean(), 1) + " anni"),
-            ("Nuclei di una sola persona", share(alone, n, k)),
-            ("Intestatari pensionati", share(pensioners, n, k)),
-            ("Intestatari con cittadinanza italiana", share(italian, n, k)),
+            ("Nuclei di una sola persona", share_of(households["componenti"] == 1)),
+            ("Intestatari pensionati", share_of(households["referente_pensionato"].astype(bool))),
+            ("Intestatari con cittadinanza italiana", share_of(households["cittadinanza"] == "italiana")),
             ("ISEE-ERP mediano", fmt(households["isee_erp"].median()) + " €"),
             ("Canone mensile medio", fmt(households["canone_mensile"].mean()) + " €"),
         ],
@@ -68,24 +93,32 @@ def profilo_inquilinato(comune: str = AMBITO, dati: str = "", soglia_riservatezz
     )
 
     report.heading("Nuclei per numero di componenti")
-    sizes = _size_label(households["componenti"]).value_counts()
-    report.table(count_table(sizes, label="Componenti", threshold=k, order=SIZE_ORDER), "Nuclei per ampiezza")
+    size_labels = _size_label(households["componenti"])
+    sizes, hide = size_labels.value_counts(), exposed(size_labels, by, k, SIZE_ORDER)
+    report.table(
+        count_table(sizes, label="Componenti", threshold=k, order=SIZE_ORDER, force=hide), "Nuclei per ampiezza"
+    )
     distribution_chart(
-        report, sizes.reindex(SIZE_ORDER, fill_value=0), "Nuclei per numero di componenti", "Nuclei per ampiezza", k
+        report,
+        sizes.reindex(SIZE_ORDER, fill_value=0),
+        "Nuclei per numero di componenti",
+        "Nuclei per ampiezza",
+        k,
+        force=hide,
     )
 
     report.heading("Età e cittadinanza dell'intestatario")
-    ages = _age_label(households["eta_referente"]).value_counts()
-    report.table(count_table(ages, label="Età", threshold=k, order=AGE_ORDER), "Intestatari per classe d'età")
-    citizenship = households["cittadinanza"].value_counts()
     report.table(
-        count_table(citizenship, label="Cittadinanza", threshold=k, order=("italiana", "UE", "extra UE")),
+        table_of(_age_label(households["eta_referente"]), by, "Età", k, AGE_ORDER), "Intestatari per classe d'età"
+    )
+    report.table(
+        table_of(households["cittadinanza"], by, "Cittadinanza", k, ("italiana", "UE", "extra UE")),
         "Intestatari per cittadinanza",
     )
 
     report.heading("Area ISEE-ERP (canone sopportabile)")
     areas = isee_area(households["isee_erp"])
-    report.table(count_table(areas.value_counts(), label="Area", threshold=k, order=AREAS), "Nuclei per area")
+    report.table(table_of(areas, by, "Area", k, AREAS), "Nuclei per area")
     rent = households.assign(area=areas).groupby("area")["canone_mensile"]
     rent_rows = [
         (a, mean_or_dash(rent.get_group(a), k) + " €" if a in rent.groups and len(rent.get_group(a)) >= k else "–")
@@ -104,16 +137,21 @@ def profilo_inquilinato(comune: str = AMBITO, dati: str = "", soglia_riservatezz
         report.heading("Le persone")
         members = tables.get("componenti")
         members = members[members["id_nucleo"].isin(households["id_nucleo"])]
+        member_by = None if by is None else members["id_nucleo"].map(households.set_index("id_nucleo")["comune"])
         report.table(
-            count_table(members["condizione"].value_counts(), label="Condizione", threshold=k),
+            table_of(members["condizione"], member_by, "Condizione", k),
             "Componenti per condizione professionale",
         )
-        minors = int((members["eta"] < 18).sum())
-        disabled = int(members["disabilita"].sum())
+
+        def people_count(mask: pd.Series) -> str:
+            if member_by is None:
+                return count_part(int(mask.sum()), len(members), k)
+            return part_of_parts(mask.groupby(member_by).sum(), member_by.value_counts(), k)
+
         people = pd.DataFrame(
             [
-                ("Minori di 18 anni", count_part(minors, len(members), k)),
-                ("Persone con invalidità o disabilità", count_part(disabled, len(members), k)),
+                ("Minori di 18 anni", people_count(members["eta"] < 18)),
+                ("Persone con invalidità o disabilità", people_count(members["disabilita"].astype(bool))),
             ],
             columns=["Persone", "Numero"],
         )
@@ -124,13 +162,9 @@ def profilo_inquilinato(comune: str = AMBITO, dati: str = "", soglia_riservatezz
     if tables.has("alloggi"):
         report.heading("Gli alloggi")
         units = select_comune(tables.get("alloggi"), comune)
+        unit_by = units["comune"] if by is not None else None
         report.table(
-            count_table(
-                units["stato"].value_counts(),
-                label="Stato",
-                threshold=k,
-                order=("locato", "sfitto", "in ristrutturazione"),
-            ),
+            table_of(units["stato"], unit_by, "Stato", k, ("locato", "sfitto", "in ristrutturazione")),
             "Alloggi per stato",
         )
         cutoff = int(p.value("sap.anno_soglia_costo"))
@@ -138,9 +172,7 @@ def profilo_inquilinato(comune: str = AMBITO, dati: str = "", soglia_riservatezz
             ["prima del " + str(cutoff) if y < cutoff else f"dal {cutoff}" for y in units["anno_costruzione"]],
             index=units.index,
         )
-        report.table(
-            count_table(period.value_counts(), label="Costruzione", threshold=k), "Alloggi per epoca di costruzione"
-        )
+        report.table(table_of(period, unit_by, "Costruzione", k), "Alloggi per epoca di costruzione")
         surface = pd.cut(
             units["superficie"].astype(float),
             [0, 46, 70, 95, 1000],
@@ -148,12 +180,7 @@ def profilo_inquilinato(comune: str = AMBITO, dati: str = "", soglia_riservatezz
             labels=["meno di 46 m²", "46-69 m²", "70-94 m²", "95 m² e più"],
         ).astype(str)
         report.table(
-            count_table(
-                surface.value_counts(),
-                label="Superficie",
-                threshold=k,
-                order=("meno di 46 m²", "46-69 m²", "70-94 m²", "95 m² e più"),
-            ),
+            table_of(surface, unit_by, "Superficie", k, ("meno di 46 m²", "46-69 m²", "70-94 m²", "95 m² e più")),
             "Alloggi per superficie",
         )
     else:

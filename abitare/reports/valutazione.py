@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from abitare.reports.base import MIN_CELL, Report, Tables, count_table, fmt, protect, share
-from abitare.reports.common import bar_chart, distribution_chart, mean_or_dash
+from abitare.reports.base import MIN_CELL, Report, Tables, count_part, count_table, fmt, protect, share
+from abitare.reports.common import bar_chart, distribution_chart, exposed, mean_or_dash, table_of
 from abitare.reports.registry import checked
 
 __all__ = ["valutazione_corso"]
@@ -32,9 +32,11 @@ def valutazione_corso(edizione: int = 0, dati: str = "", soglia_riservatezza: in
         report.text(f"Gli iscritti sono meno di {k}: per riservatezza la valutazione non viene pubblicata.")
         return report
 
+    # all editions together: also hide what an edition's own report hides (no subtracting one from the other)
+    by = people["edizione"] if not edizione else None
     report.heading("Chi ha partecipato")
-    report.table(count_table(people["ruolo"].value_counts(), label="Ruolo", threshold=k), "Iscritti per ruolo")
-    report.table(count_table(people["ente"].value_counts(), label="Ente", threshold=k), "Iscritti per tipo di ente")
+    report.table(table_of(people["ruolo"], by, "Ruolo", k), "Iscritti per ruolo")
+    report.table(table_of(people["ente"], by, "Ente", k), "Iscritti per tipo di ente")
     completed = int((people["moduli_completati"] == 6).sum())
     report.text(
         f"Iscritti: **{fmt(n)}**. Hanno completato tutti e sei i moduli: **{share(completed, n, k)}**; "
@@ -50,7 +52,7 @@ def valutazione_corso(edizione: int = 0, dati: str = "", soglia_riservatezza: in
         improved = int((gain > 0).sum())
         summary = pd.DataFrame(
             [
-                ("Persone con entrambi i test", fmt(len(both))),
+                ("Persone con entrambi i test", count_part(len(both), n, k)),
                 ("Punteggio medio d'ingresso", fmt(both["punteggio_pre"].mean(), 1)),
                 ("Punteggio medio finale", fmt(both["punteggio_post"].mean(), 1)),
                 ("Miglioramento medio (punti)", fmt(gain.mean(), 1)),
@@ -91,13 +93,24 @@ def valutazione_corso(edizione: int = 0, dati: str = "", soglia_riservatezza: in
     if len(answers) < k:
         report.text(f"Meno di {k} persone hanno espresso un giudizio: la soddisfazione non viene pubblicata.")
         return report
-    counts = answers.map(dict(zip(range(1, 6), SATISFACTION, strict=True))).value_counts()
-    report.table(count_table(counts, label="Giudizio", threshold=k, order=SATISFACTION), "Soddisfazione complessiva")
+    judged = answers.map(dict(zip(range(1, 6), SATISFACTION, strict=True)))
+    counts = judged.value_counts()
+    answer_by = people.loc[answers.index, "edizione"] if by is not None else None
+    hide = exposed(judged, answer_by, k, SATISFACTION)
+    report.table(
+        count_table(counts, label="Giudizio", threshold=k, order=SATISFACTION, force=hide), "Soddisfazione complessiva"
+    )
     report.text(
-        f"Giudizio medio: **{fmt(answers.mean(), 1)}** su 5, espresso da {fmt(len(answers))} persone "
+        f"Giudizio medio: **{fmt(answers.mean(), 1)}** su 5, espresso da {count_part(len(answers), n, k)} persone "
         f"({share(len(answers), n, k)} degli iscritti)."
     )
     distribution_chart(
-        report, counts.reindex(SATISFACTION, fill_value=0), "Giudizi (1-5)", "Distribuzione dei giudizi", k, short=True
+        report,
+        counts.reindex(SATISFACTION, fill_value=0),
+        "Giudizi (1-5)",
+        "Distribuzione dei giudizi",
+        k,
+        short=True,
+        force=hide,
     )
     return report

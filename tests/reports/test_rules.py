@@ -123,3 +123,32 @@ def test_usage_errors_are_italian_with_status_2(args, message):
     done = abitare(*args)
     assert done.returncode == 2 and message in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and "No such" not in done.stderr
+
+
+@pytest.mark.parametrize("build", ["profilo", "morosita"])
+def test_the_ambito_report_cannot_be_subtracted_from_the_comune_reports(build):
+    """Where exactly one comune hides a cell, the Ambito hides it too (on the shipped data)."""
+    from abitare.data import comune_names
+    from abitare.reports.base import is_hidden
+    from abitare.reports.morosita import morosita
+    from abitare.reports.profilo import profilo_inquilinato
+
+    make = profilo_inquilinato if build == "profilo" else morosita
+
+    def cells(comune: str) -> dict[tuple[str, str], str]:
+        out = {}
+        for block in make(comune).blocks:
+            if block.frame is not None and "Numero" in block.frame.columns:
+                for row in block.frame.itertuples(index=False):
+                    out[(block.text, str(row[0]))] = str(row[1])
+        return out
+
+    ambito = cells("Ambito")
+    parts = [cells(c) for c in comune_names()]
+    checked = 0
+    for key, shown in ambito.items():
+        hidden_parts = sum(is_hidden(p.get(key, "0")) for p in parts)
+        if hidden_parts == 1:
+            checked += 1
+            assert is_hidden(shown), f"{key}: the Ambito shows {shown} while one comune hides its cell"
+    assert checked, "the shipped data exercise the rule"
