@@ -268,8 +268,13 @@ def main() -> None:
         typer.echo(f"Errore: {err.format_message()}", err=True)
         sys.exit(err.exit_code)
     except KeyboardInterrupt:
+        code = 130
+    except Exception as err:
+        if type(err).__name__ != "Abort":  # a prompt left with Ctrl+C or Ctrl+D
+            raise
+        code = 130
+    if code == 130:  # typer turns Ctrl+C into this exit code
         typer.echo("\nInterrotto.", err=True)
-        sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)
 
 

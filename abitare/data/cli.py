@@ -119,5 +119,9 @@ def data_dictionary(
     if out is None:
         typer.echo(text)
         return
-    out.write_text(text, encoding="utf-8")
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as err:
+        typer.echo(f"Non riesco a scrivere «{out}»: la cartella non esiste o non è scrivibile.", err=True)
+        raise typer.Exit(2) from err
     typer.echo(f"Dizionario scritto in {out}")

@@ -62,7 +62,9 @@ class _Problems:
         """One problem per offending row; ``message`` may use ``{v}`` for the value."""
         for index in rows[: MAX_PROBLEMS + 1]:
             self.add(int(index) + 2, column, message.format(v=_short(values.loc[index])))
-        self.total += max(0, len(rows) - MAX_PROBLEMS - 1)
+        rest = rows[MAX_PROBLEMS + 1 :]
+        self.total += len(rest)
+        self.seen.update((int(index) + 2, column) for index in rest)  # not counted again by the schema check
 
     def raise_if_any(self) -> None:
         if self.total:

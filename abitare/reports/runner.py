@@ -133,21 +133,26 @@ def run_job(job: Job, out_dir: str) -> JobResult:
     folder = Path(out_dir)
     executed = folder / f"{job.stem}.ipynb"
     html = folder / f"{job.stem}.html"
-    for stale in (executed, html):  # a failed run must not leave the previous run's page looking current
-        stale.unlink(missing_ok=True)
+    running = folder / f".{job.stem}.in-corso.ipynb"  # the previous outputs stay until this run succeeds
     try:
         papermill.execute_notebook(
             str(job.notebook),
-            str(executed),
+            str(running),
             parameters=job.parameters,
             kernel_name="python3",
             progress_bar=False,
             cwd=str(folder),
         )
-        notebook = nbformat.read(executed, as_version=4)  # type: ignore[no-untyped-call]
-        html.write_text(html_page(notebook, job.title or job.label), encoding="utf-8")
+        notebook = nbformat.read(running, as_version=4)  # type: ignore[no-untyped-call]
+        partial = html.with_name(f".{html.name}.in-corso")
+        partial.write_text(html_page(notebook, job.title or job.label), encoding="utf-8")
+        partial.replace(html)
+        running.replace(executed)
     except Exception as err:  # one failed report must not stop the batch
         log.warning("report %s failed", job.stem, exc_info=err)
+        html.unlink(missing_ok=True)  # a failed run must not leave the previous run's page looking current
+        if running.exists():
+            running.replace(executed)  # the executed notebook shows where it stopped
         return JobResult(job, False, time.perf_counter() - started, None, executed, _error_text(err))
     return JobResult(job, True, time.perf_counter() - started, html, executed)
 
@@ -164,16 +169,23 @@ def run_batch(
     count = max(1, min(len(jobs), workers or os.cpu_count() or 1))
     results: dict[str, JobResult] = {}
     log_file = out_dir / "registro.log"
+    pool = ProcessPoolExecutor(max_workers=count, initializer=_to_log, initargs=(str(log_file),))
     try:
-        with ProcessPoolExecutor(max_workers=count, initializer=_to_log, initargs=(str(log_file),)) as pool:
-            futures = [pool.submit(run_job, job, str(out_dir)) for job in jobs]
-            for future in as_completed(futures):
-                result = future.result()
-                results[result.job.stem] = result
-                if on_done:
-                    on_done(result)
-    finally:  # even when interrupted, the index lists what was made
+        futures = [pool.submit(run_job, job, str(out_dir)) for job in jobs]
+        for future in as_completed(futures):
+            result = future.result()
+            results[result.job.stem] = result
+            if on_done:
+                on_done(result)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)  # Ctrl+C: start nothing more
+        raise
+    else:
+        pool.shutdown()
+    finally:  # even when interrupted, the index lists what was made, and no half-made file is left
         write_index([results[job.stem] for job in jobs if job.stem in results], out_dir)
+        for leftover in out_dir.glob(".*.in-corso*"):
+            leftover.unlink(missing_ok=True)
     return [results[job.stem] for job in jobs]
 
 
