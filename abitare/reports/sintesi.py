@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from abitare.errors import AbitareError
-from abitare.reports.base import MIN_CELL, Report, count_table, fmt
+from abitare.reports.base import MIN_CELL, Report, count_table, fmt, suppressed
 from abitare.reports.common import distribution_chart
 from abitare.reports.registry import checked
 
@@ -83,7 +83,10 @@ def sintesi_sessione(
             x, y = s.spec.columns
             report.table(
                 pd.DataFrame(
-                    [(a, fmt(vx, 1), fmt(vy, 1), n) for a, vx, vy, n in s.actors],
+                    [
+                        (a, fmt(vx, 1), fmt(vy, 1), fmt(n)) if n >= k else (a, "–", "–", suppressed(k))
+                        for a, vx, vy, n in s.actors
+                    ],
                     columns=["Attore", x, y, "Indicato da"],
                 ),
                 "Mappa degli attori",
