@@ -62,14 +62,14 @@ def data_validate(
 
     Per ogni problema indica riga, colonna e motivo.
     """
-    from abitare.data import load_dictionary
+    from abitare.data import load_dictionary, table_file
 
     tables = load_dictionary().tabelle
     if table is not None and table not in tables:
         typer.echo(f"Tabella sconosciuta: «{table}». Tabelle: {', '.join(tables)}.", err=True)
         raise typer.Exit(2)
     if file.is_dir():
-        found = [(name, _table_file(file, spec.file)) for name, spec in tables.items()]
+        found = [(name, table_file(file, name)) for name in tables]
         present = [(name, path) for name, path in found if path is not None]
         if not present:
             typer.echo(f"Nella cartella {file} non c'è nessuna delle tabelle: {', '.join(tables)}.", err=True)
@@ -83,13 +83,6 @@ def data_validate(
         return
     if not _validate_one(file, table):
         raise typer.Exit(2)
-
-
-def _table_file(folder: Path, name: str) -> Path | None:
-    for candidate in (folder / name, (folder / name).with_suffix(".xlsx")):
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def _validate_one(file: Path, table: str | None) -> bool:

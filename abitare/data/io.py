@@ -25,7 +25,7 @@ from abitare.data.dictionary import FieldSpec, TableSpec, limit_label, load_dict
 from abitare.errors import DataError, DataProblem
 from abitare.paths import DATASETS_DIR
 
-__all__ = ["SHIPPED_DIR", "detect_table", "load_table", "read_table", "write_table"]
+__all__ = ["SHIPPED_DIR", "detect_table", "load_table", "read_table", "table_file", "write_table"]
 
 #: The synthetic dataset shipped with the project.
 SHIPPED_DIR = DATASETS_DIR / "ambito"
@@ -36,10 +36,6 @@ _NUMBER = {
     ",": re.compile(r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"),
     ".": re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"),
 }
-
-
-def _it(x: float) -> str:
-    return limit_label(x)
 
 
 class _Problems:
@@ -290,11 +286,11 @@ def _schema(table: TableSpec) -> Any:
             lo = -np.inf if spec.min is None else spec.min
             hi = np.inf if spec.max is None else spec.max
             if spec.min is not None and spec.max is not None:
-                message = f"deve essere tra {_it(lo)} e {_it(hi)}"
+                message = f"deve essere tra {limit_label(lo)} e {limit_label(hi)}"
             elif spec.min is not None:
-                message = f"non può essere minore di {_it(lo)}"
+                message = f"non può essere minore di {limit_label(lo)}"
             else:
-                message = f"non può essere maggiore di {_it(hi)}"
+                message = f"non può essere maggiore di {limit_label(hi)}"
             checks.append(pa.Check.in_range(lo, hi, error=message))
         columns[spec.nome] = pa.Column(
             checks=checks, nullable=not spec.obbligatorio, unique=spec.unico, required=not spec.personale
@@ -386,6 +382,15 @@ def read_table(path: Path | str, table: str | None = None, *, display: str | Non
     return parsed
 
 
+def table_file(folder: Path, name: str) -> Path | None:
+    """Where table ``name`` is in ``folder``: its CSV (``inquilini.csv``), else an XLSX of the same name."""
+    csv_path = folder / load_dictionary().table(name).file
+    for candidate in (csv_path, csv_path.with_suffix(".xlsx")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def load_table(name: str, data: Path | str | None = None, *, personal: bool = False) -> pd.DataFrame:
     """Table ``name`` from a folder (default: the shipped dataset) or from one file.
 
@@ -394,10 +399,7 @@ def load_table(name: str, data: Path | str | None = None, *, personal: bool = Fa
     """
     source = Path(data) if data is not None else SHIPPED_DIR
     spec = load_dictionary().table(name)
-    path = source / spec.file if source.is_dir() else source
-    if source.is_dir() and not path.exists():
-        xlsx = path.with_suffix(".xlsx")
-        path = xlsx if xlsx.exists() else path
+    path = (table_file(source, name) or source / spec.file) if source.is_dir() else source
     frame = read_table(path, name)
     if not personal:
         frame = frame.drop(columns=[c for c in spec.personal if c in frame])

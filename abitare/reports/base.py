@@ -14,15 +14,13 @@ import base64
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from html import escape
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from abitare.data import SHIPPED_DIR, load_table
-from abitare.data.dictionary import load_dictionary
+from abitare.data import SHIPPED_DIR, load_table, table_file
 from abitare.errors import AbitareError
 from abitare.parameters import italian_number
 from abitare.text import month_label, render_markdown
@@ -43,13 +41,13 @@ __all__ = [
     "publishable",
     "share",
     "share_of_parts",
+    "small",
     "suppressed",
     "total_of_parts",
 ]
 
 #: Counts under this are never published (DOMAIN.md, Privacy).
 MIN_CELL = 5
-SUPPRESSED = "<5"
 #: A count hidden only because, with the total, it would reveal a small one.
 SECONDARY = "riservato"
 
@@ -130,13 +128,17 @@ def part_of_parts(parts: pd.Series, wholes: pd.Series, threshold: int = MIN_CELL
     return count_part(int(parts.sum()), int(wholes.sum()), threshold)
 
 
+def small(n: int, threshold: int = MIN_CELL) -> str:
+    """A count on its own: the number, or ``<5`` when it is between 1 and the threshold."""
+    return suppressed(threshold) if 0 < n < threshold else fmt(n)
+
+
 def total_of_parts(counts: pd.Series, threshold: int = MIN_CELL) -> str:
     """A count for the whole Ambito whose parts (per comune) are shown with ``<5`` when small."""
     counts = counts.astype(int)
     if int(((counts > 0) & (counts < threshold)).sum()) == 1:
         return SECONDARY
-    total = int(counts.sum())
-    return fmt(total) if total >= threshold or total == 0 else suppressed(threshold)
+    return small(int(counts.sum()), threshold)
 
 
 def share_of_parts(parts: pd.Series, wholes: pd.Series, threshold: int = MIN_CELL) -> str:
@@ -253,15 +255,6 @@ class Report:
         for part in self.html_blocks():
             display(HTML(part))  # type: ignore[no-untyped-call]
 
-    def plain_text(self) -> str:
-        """All the words and table cells (what the tests read)."""
-        parts = [self.title, self.subtitle]
-        for b in self.blocks:
-            parts.append(b.text)
-            if b.frame is not None:
-                parts.append(b.frame.to_string())
-        return "\n".join(parts)
-
 
 def table_html(frame: pd.DataFrame, caption: str) -> str:
     head = "".join(f"<th scope='col'>{escape(str(c))}</th>" for c in frame.columns)
@@ -297,12 +290,14 @@ class Tables:
         elif not self.source.is_dir():
             raise AbitareError(f"Dati non trovati: «{self.source}» non è né un file né una cartella.")
 
+    def path(self, name: str) -> Path | None:
+        """The file holding table ``name``, or ``None`` when the data do not include it."""
+        if self.source.is_file():
+            return self.source if name == self.file_table else None
+        return table_file(self.source, name)
+
     def has(self, name: str) -> bool:
-        if self.file_table is not None or self.source.is_file():
-            return name == self.file_table
-        spec = load_dictionary().table(name)
-        path = self.source / spec.file
-        return path.exists() or path.with_suffix(".xlsx").exists()
+        return self.path(name) is not None
 
     def get(self, name: str) -> pd.DataFrame:
         if name not in self._cache:
@@ -329,7 +324,3 @@ def _header(path: Path) -> list[str]:
     first = text[0] if text else ""
     sep = max([";", ",", "\t"], key=first.count)
     return [c.strip().strip('"') for c in first.split(sep)]
-
-
-def today_label() -> str:
-    return f"{date.today():%d/%m/%Y}"

@@ -69,10 +69,8 @@ def _check_data(spec: ReportSpec, source: str) -> None:
         what = f"il file contiene la tabella «{tables.file_table}»" if tables.file_table else "mancano alcune tabelle"
         raise ParameterError(f"Dati non adatti al rapporto «{spec.name}»: {what}; servono: {', '.join(spec.required)}.")
     for name in (*spec.required, *spec.optional):
-        if tables.has(name):
-            path = tables.source if tables.file_table else tables.source / f"{name}.csv"
-            if not path.exists():
-                path = path.with_suffix(".xlsx")
+        path = tables.path(name)
+        if path is not None:
             read_table(path, name, display=str(path))
 
 

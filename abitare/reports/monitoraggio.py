@@ -18,7 +18,7 @@ from abitare.reports.base import (
     protect,
     share,
     share_of_parts,
-    suppressed,
+    small,
     total_of_parts,
 )
 from abitare.reports.common import exposed, select_comune, table_of
@@ -27,10 +27,6 @@ from abitare.reports.registry import checked
 __all__ = ["monitoraggio_progetto"]
 
 STABLE = ("alloggio SAP", "canone concordato", "mercato libero")
-
-
-def _count(n: int, k: int) -> str:
-    return fmt(n) if n >= k or n == 0 else suppressed(k)
 
 
 def _quarter(days: pd.Series) -> pd.Series:
@@ -67,7 +63,7 @@ def monitoraggio_progetto(
     ambito = comune == AMBITO
 
     def count_of(frame: pd.DataFrame) -> str:
-        return total_of_parts(frame.groupby("comune").size(), k) if ambito else _count(len(frame), k)
+        return total_of_parts(frame.groupby("comune").size(), k) if ambito else small(len(frame), k)
 
     def visible(frame: pd.DataFrame) -> bool:
         shown = count_of(frame)
@@ -155,7 +151,7 @@ def monitoraggio_progetto(
         report.table(
             pd.DataFrame(
                 [
-                    ("Iscritti al corso", _count(len(people), k)),
+                    ("Iscritti al corso", small(len(people), k)),
                     (
                         "Hanno completato tutti e sei i moduli",
                         share(int((people["moduli_completati"] == 6).sum()), len(people), k),
