@@ -9,7 +9,7 @@ import pandas as pd
 
 from abitare.data import AMBITO
 from abitare.parameters import load_parameters
-from abitare.reports.base import MIN_CELL, Report, Tables, fmt
+from abitare.reports.base import MIN_CELL, Report, Tables, count_table, exposed_by_parts, fmt, publishable
 
 __all__ = [
     "AREAS",
@@ -97,8 +97,6 @@ def distribution_chart(
     force: Sequence[object] = (),
 ) -> None:
     """A bar chart of the categories a table may show; the caption says when some are left out."""
-    from abitare.reports.base import publishable
-
     shown = publishable(counts, threshold, force=force)
     if not len(shown):
         return
@@ -115,8 +113,6 @@ def exposed(
 
     ``parts`` gives the part of each row, or is ``None`` when the report is itself one part.
     """
-    from abitare.reports.base import exposed_by_parts
-
     if parts is None or not len(values):
         return []
     crosstab = pd.crosstab(values, parts)
@@ -135,7 +131,5 @@ def table_of(
     total: bool = True,
 ) -> pd.DataFrame:
     """The protected distribution of ``values``; with ``parts``, also what the parts' reports hide."""
-    from abitare.reports.base import count_table
-
     hide = exposed(values, parts, threshold, order)
     return count_table(values.value_counts(), label=label, threshold=threshold, order=order, force=hide, total=total)
