@@ -201,16 +201,29 @@ def _safe_url(url: str) -> str:
 def serve(
     port: Annotated[int, typer.Option(help="Porta su cui ascoltare.")] = 8866,
     host: Annotated[str, typer.Option(help="Indirizzo su cui ascoltare.")] = "127.0.0.1",
-    pool: Annotated[int, typer.Option(help="Kernel pre-avviati per pagina (0 = nessuno).")] = 0,
-    fill_delay: Annotated[float, typer.Option(help="Secondi prima di sostituire un kernel pre-avviato usato.")] = 0,
-    cull_idle: Annotated[int, typer.Option(help="Secondi prima di chiudere un kernel inattivo.")] = 900,
+    pool: Annotated[
+        int, typer.Option(help="Persone della classe: kernel dell'applicazione avviati in anticipo (0 = nessuno).")
+    ] = 0,
+    reserve: Annotated[
+        int, typer.Option("--riserva", help="Kernel pronti da tenere dopo gli arrivi (per chi arriva tardi).")
+    ] = 2,
+    max_kernels: Annotated[
+        int,
+        typer.Option("--max-kernel", help="Kernel aperti al massimo (0 = calcolato dalla memoria della macchina)."),
+    ] = 0,
+    cull_idle: Annotated[
+        int, typer.Option(help="Secondi prima di chiudere un kernel inattivo senza pagina collegata.")
+    ] = 90,
     upgrade_db: Annotated[
         bool, typer.Option("--upgrade-db/--no-upgrade-db", help="Aggiorna il database prima dell'avvio.")
     ] = True,
 ) -> None:
     """Avvia lo spazio di lavoro (Voilà) e stampa l'indirizzo da aprire."""
     from abitare.serve import (
+        ServeConfigError,
         ServerOptions,
+        available_memory_mb,
+        check_fits,
         home_url,
         port_in_use,
         voila_command,
@@ -225,11 +238,18 @@ def serve(
             err=True,
         )
         raise typer.Exit(2)
+    opts = ServerOptions(
+        host=host, port=port, pool=pool, reserve=reserve, max_kernels=max_kernels, cull_idle=cull_idle
+    )
+    try:
+        cap = check_fits(opts, available_memory_mb())
+    except ServeConfigError as err:
+        typer.echo(f"Configurazione non avviata: {err}", err=True)
+        raise typer.Exit(2) from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if upgrade_db:
         db_upgrade()
-    opts = ServerOptions(host=host, port=port, pool=pool, fill_delay=fill_delay, cull_idle=cull_idle)
-    proc = subprocess.Popen(voila_command(opts), env=voila_env())
+    proc = subprocess.Popen(voila_command(opts, cap), env=voila_env())
 
     def _stop(signum, _frame):  # type: ignore[no-untyped-def]
         proc.send_signal(signum)
@@ -237,7 +257,10 @@ def serve(
     signal.signal(signal.SIGTERM, _stop)
     if wait_for_port(host, port, timeout=120, alive=lambda: proc.poll() is None):
         typer.echo(
-            f"\n  Spazio di lavoro avviato. Apri nel browser:\n\n    {home_url(opts)}\n\n  (Ctrl+C per fermarlo)\n"
+            f"\n  Spazio di lavoro avviato. Apri nel browser:\n\n    {home_url(opts)}\n\n"
+            + (f"  Kernel aperti al massimo: {cap}" + (f"; pronti per la classe: {pool}" if pool else "") + ".\n")
+            * bool(cap)
+            + "  (Ctrl+C per fermarlo)\n"
         )
     try:
         code = proc.wait()

@@ -19,7 +19,17 @@ from urllib.parse import parse_qs
 
 from abitare.errors import ParticipantCodeError
 
-__all__ = ["HUB_USER_ENV", "display_code", "hub_user", "normalize_code", "request_query"]
+__all__ = [
+    "HUB_USER_ENV",
+    "display_code",
+    "hub_user",
+    "is_preheated",
+    "normalize_code",
+    "parse_query",
+    "request_page",
+    "request_query",
+    "wait_for_request",
+]
 
 log = logging.getLogger(__name__)
 
@@ -67,15 +77,60 @@ def hub_user(environ: Mapping[str, str] | None = None) -> str | None:
     return env.get(HUB_USER_ENV) or None
 
 
-def _wait_for_preheated_request(environ: Mapping[str, str], timeout: float) -> str | None:
-    from websockets.sync.client import connect  # deferred: only preheated kernels need it
-
+def _query_url(environ: Mapping[str, str]) -> str:
+    """Where a preheated kernel learns the request that claimed it (Voilà's query socket)."""
     protocol = environ.get("VOILA_WS_PROTOCOL", "ws")
     host = environ.get("VOILA_APP_IP", "127.0.0.1")
     port = environ.get("VOILA_APP_PORT", "8866")
     base = environ.get("VOILA_WS_BASE_URL", environ.get("VOILA_SERVER_URL", "/"))
     kernel = environ.get("VOILA_KERNEL_ID", "")
-    url = f"{protocol}://{host}:{port}{base}voila/query/{kernel}"
+    return f"{protocol}://{host}:{port}{base}voila/query/{kernel}"
+
+
+def is_preheated(environ: Mapping[str, str] | None = None) -> bool:
+    """True in a kernel Voilà started in advance, before any page asked for it."""
+    env = os.environ if environ is None else environ
+    return env.get("VOILA_PREHEAT") == "True" and bool(env.get("VOILA_KERNEL_ID"))
+
+
+async def wait_for_request(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Wait, without blocking the kernel, until a page claims this preheated kernel.
+
+    Returns the request's CGI-style variables (``QUERY_STRING``, ``SCRIPT_NAME``…),
+    also copied into ``os.environ``; an empty dict if the server cannot be reached.
+    """
+    from tornado.websocket import websocket_connect  # tornado runs the kernel already
+
+    env = os.environ if environ is None else environ
+    url = _query_url(env)
+    try:
+        ws = await websocket_connect(url)
+        raw = await ws.read_message()  # the page may come long after the kernel was preheated
+        ws.close()
+        info = json.loads(raw) if isinstance(raw, str) else {}
+    except Exception as err:  # network errors of any kind: the page then starts with no query
+        log.warning("request of preheated kernel not received from %s: %r", url, err)
+        return {}
+    found = {str(k): str(v) for k, v in info.items()}
+    os.environ.update(found)
+    return found
+
+
+def parse_query(raw: str) -> dict[str, str]:
+    """Query string → first value of each parameter."""
+    return {k: v[0] for k, v in parse_qs(raw, keep_blank_values=False).items() if v}
+
+
+def request_page(environ: Mapping[str, str] | None = None) -> str:
+    """The page name the browser asked for (``modulo.ipynb``), from ``SCRIPT_NAME``."""
+    env = os.environ if environ is None else environ
+    return env.get("SCRIPT_NAME", "").rstrip("/").rsplit("/", 1)[-1]
+
+
+def _wait_for_preheated_request(environ: Mapping[str, str], timeout: float) -> str | None:
+    from websockets.sync.client import connect  # deferred: only preheated kernels need it
+
+    url = _query_url(environ)
     try:
         with connect(url, open_timeout=timeout) as ws:
             # the page may be claimed long after the kernel was preheated: wait without limit
@@ -91,8 +146,5 @@ def _wait_for_preheated_request(environ: Mapping[str, str], timeout: float) -> s
 def request_query(environ: Mapping[str, str] | None = None, *, timeout: float = 10.0) -> dict[str, str]:
     """The page's query parameters (first value of each), empty outside Voilà."""
     env = os.environ if environ is None else environ
-    if env.get("VOILA_PREHEAT") == "True" and env.get("VOILA_KERNEL_ID"):
-        raw = _wait_for_preheated_request(env, timeout) or ""
-    else:
-        raw = env.get("QUERY_STRING", "")
-    return {k: v[0] for k, v in parse_qs(raw, keep_blank_values=False).items() if v}
+    raw = (_wait_for_preheated_request(env, timeout) or "") if is_preheated(env) else env.get("QUERY_STRING", "")
+    return parse_query(raw)

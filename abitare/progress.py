@@ -195,8 +195,17 @@ class ProgressStore:
 MAX_SECONDS_PER_VISIT = 20 * 60
 
 
+#: one engine per database in a process: a page kernel shows many views, and each view
+#: opening its own engine (and connection pool) would cost time and memory on every move
+_ENGINES: dict[tuple[str, int], Engine] = {}
+
+
 def open_store(settings: Settings) -> ProgressStore:
-    """A store on the configured database, after checking its schema is current."""
-    engine = make_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
-    check_ready(engine)
+    """A store on the configured database, after checking (once) that its schema is current."""
+    key = (settings.database_url, settings.sqlite_busy_timeout_ms)
+    engine = _ENGINES.get(key)
+    if engine is None:
+        engine = make_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+        check_ready(engine)
+        _ENGINES[key] = engine
     return ProgressStore(engine)

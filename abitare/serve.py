@@ -18,9 +18,17 @@ from abitare.paths import PROJECT_ROOT, TEMPLATES_DIR
 CONFIG_DIR = TEMPLATES_DIR / "config"
 
 __all__ = [
+    "APP_NOTEBOOK",
     "HOME_NOTEBOOK",
+    "KERNEL_MB",
+    "SERVER_MB",
+    "TRAINEE_PAGES",
+    "ServeConfigError",
     "ServerOptions",
+    "available_memory_mb",
+    "check_fits",
     "home_url",
+    "memory_cap",
     "port_in_use",
     "voila_command",
     "voila_env",
@@ -28,35 +36,105 @@ __all__ = [
 ]
 
 HOME_NOTEBOOK = "home.ipynb"
+#: the notebook that shows every trainee page as a view (abitare_widgets.app)
+APP_NOTEBOOK = HOME_NOTEBOOK
+#: the addresses served by the application notebook (a test keeps them equal to its views)
+TRAINEE_PAGES = frozenset(
+    {
+        "home.ipynb",
+        "modulo.ipynb",
+        "caso.ipynb",
+        "calcolatore.ipynb",
+        "glossario.ipynb",
+        "simulazione.ipynb",
+        "scheda.ipynb",
+    }
+)
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+
+#: memory of one trainee's kernel after an hour's use of every view but the simulation
+#: (measured with bench/class_load.py; the simulation's numpy and matplotlib add about 60 MB)
+KERNEL_MB = 130
+#: the Voilà server itself, serving a class
+SERVER_MB = 300
+#: share of the memory available at start that kernels may take
+MEMORY_SHARE = 0.8
+
+
+class ServeConfigError(ValueError):
+    """A server configuration that cannot work on this machine (message in Italian)."""
 
 
 @dataclass(frozen=True)
 class ServerOptions:
     """How to run Voilà.
 
-    ``pool`` > 0 preheats that many kernels per notebook (faster first page, about
-    150 MB each); ``fill_delay`` seconds before a used pool kernel is replaced (for a
-    class arriving at once, a long delay keeps the CPU for the pages being opened);
-    ``cull_idle`` seconds after which an idle page's kernel is shut down (Voilà never
-    shuts them down itself when a page is closed).
+    ``pool`` > 0 is the size of the class: that many kernels of the trainee
+    application are started in advance (about ``KERNEL_MB`` each); once the
+    arrivals are over, used ones are replaced only up to ``reserve``.
+    ``max_kernels`` caps the live kernels (0: derived from the machine's memory);
+    beyond it a newcomer waits on a "class full" page that retries by itself.
+    ``cull_idle`` seconds after which an idle kernel with no page connected is shut
+    down (a closed page shuts its kernel down at once; this catches the rest).
     """
 
     host: str = "127.0.0.1"
     port: int = 8866
     pool: int = 0
-    fill_delay: float = 0
-    cull_idle: int = 900
-    cull_interval: int = 60
+    reserve: int = 2
+    max_kernels: int = 0
+    cull_idle: int = 90
+    cull_interval: int = 20
     notebooks_dir: Path = NOTEBOOKS_DIR
 
 
-def voila_command(opts: ServerOptions) -> list[str]:
-    """The ``voila`` command line for ``opts``."""
+def available_memory_mb() -> int | None:
+    """Memory available for new processes (Linux ``MemAvailable``), None where unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        return None
+    return None
+
+
+def _mb(value: int | None) -> str:
+    return f"{value or 0:,}".replace(",", ".")  # Italian thousands
+
+
+def memory_cap(available_mb: int) -> int:
+    """How many kernels fit in ``available_mb`` beside the server."""
+    return max(1, int((available_mb * MEMORY_SHARE - SERVER_MB) // KERNEL_MB))
+
+
+def check_fits(opts: ServerOptions, available_mb: int | None) -> int:
+    """The cap on live kernels for ``opts``; ServeConfigError if it cannot fit in memory."""
+    cap = memory_cap(available_mb) if available_mb is not None else 0
+    if opts.pool < 0 or opts.max_kernels < 0 or opts.reserve < 0:
+        raise ServeConfigError("--pool, --riserva e --max-kernel non possono essere negativi.")
+    limit = opts.max_kernels or cap
+    if cap and opts.max_kernels > cap:
+        raise ServeConfigError(
+            f"--max-kernel {opts.max_kernels} non entra in memoria: con {_mb(available_mb)} MB liberi ne entrano "
+            f"al massimo {cap} (circa {KERNEL_MB} MB ciascuno). Usa un numero più piccolo o lascialo calcolare."
+        )
+    if limit and opts.pool > limit:
+        raise ServeConfigError(
+            f"--pool {opts.pool} chiede più kernel di quanti il server ne possa tenere ({limit}"
+            + (f": con {_mb(available_mb)} MB liberi, circa {KERNEL_MB} MB ciascuno" if cap else "")
+            + "). Per una classe più grande serve una macchina con più memoria (o JupyterHub)."
+        )
+    return limit
+
+
+def voila_command(opts: ServerOptions, max_kernels: int = 0) -> list[str]:
+    """The Voilà command line for ``opts`` (``max_kernels``: the cap from :func:`check_fits`)."""
     cmd = [
         sys.executable,
         "-m",
-        "voila",
+        "abitare.voila_app",
         str(opts.notebooks_dir),
         "--no-browser",
         f"--Voila.ip={opts.host}",
@@ -65,19 +143,17 @@ def voila_command(opts: ServerOptions) -> list[str]:
         "--template=abitare",
         "--theme=light",
         "--VoilaConfiguration.show_tracebacks=False",
-        "--VoilaConfiguration.file_allowlist=[]",
+        "--VoilaConfiguration.file_allowlist=[]",  # no file of the folder is served
         "--VoilaExecutor.iopub_timeout=60",
         "--VoilaExporter.language_code=it",
         f"--MappingKernelManager.cull_idle_timeout={opts.cull_idle}",
         f"--MappingKernelManager.cull_interval={opts.cull_interval}",
         "--MappingKernelManager.cull_connected=False",
     ]
+    cmd.append(f"--Voila.max_kernels={max_kernels or opts.max_kernels}")
     if opts.pool > 0:
-        cmd += [
-            "--preheat_kernel=True",
-            f"--pool_size={opts.pool}",
-            f"--VoilaKernelManager.fill_delay={opts.fill_delay}",
-        ]
+        # only the trainee application is preheated: never the reports or the facilitator pages
+        cmd += [f"--Voila.class_pool={opts.pool}", f"--Voila.pool_reserve={min(opts.reserve, opts.pool)}"]
     return cmd
 
 

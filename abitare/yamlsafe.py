@@ -16,6 +16,7 @@ Every problem becomes a :class:`~abitare.errors.ContentError` with file and line
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections.abc import Sequence
@@ -179,8 +180,29 @@ def _line_of(text: str, position: int | None) -> int | None:
     return None if position is None else text.count("\n", 0, position) + 1
 
 
+#: Parsed documents by (display name, text): the pure-Python parser takes about a second
+#: for the whole course, and a page kernel reads the same files again on every view.
+_PARSED: dict[tuple[str, str], Located] = {}
+_PARSED_MAX = 256
+
+
 def parse_yaml(text: str, display: str) -> Located:
-    """Parse YAML ``text``; ``display`` names the file in error messages."""
+    """Parse YAML ``text``; ``display`` names the file in error messages.
+
+    A document already parsed in this process is returned from memory (a deep copy,
+    so callers may change it); errors are never cached.
+    """
+    key = (display, text)
+    cached = _PARSED.get(key)
+    if cached is None:
+        cached = _parse_yaml(text, display)
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = cached
+    return copy.deepcopy(cached)
+
+
+def _parse_yaml(text: str, display: str) -> Located:
     text = text.removeprefix("\ufeff")  # a BOM left by Windows editors
     directive = re.search(r"^%YAML\s+(\S+)", text, re.M)
     if directive and directive[1] != "1.2":

@@ -60,6 +60,8 @@ class HomeApp(w.VBox):
         self._store: ProgressStore | None = None
         self.participant: Participant | None = None
         self.hub_user = hub_user
+        #: called with the participant each time a (different) participant enters
+        self.on_enter: Callable[[Participant], None] | None = None
         self.message = ErrorBanner()
         self.module_list = w.VBox()
         self.module_list.add_class("abitare-modules")
@@ -157,7 +159,14 @@ class HomeApp(w.VBox):
                 "Scegli un modulo: il tuo lavoro viene salvato man mano."
             )
             self._render_modules()
+            if self.on_enter is not None:
+                self.on_enter(participant)
         return participant
+
+    @guarded
+    def refresh(self) -> None:
+        """Show the progress as it is now (after the trainee comes back from a module)."""
+        self._render_modules()
 
     def _render_modules(self) -> None:
         cards = []

@@ -17,29 +17,26 @@ import ipywidgets as w
 from abitare.calc import CALCULATORS
 from abitare.cases import load_case, scan_cases
 from abitare.casestore import CaseStore
-from abitare.classview import class_report
 from abitare.content import available_items, load_course, load_module, scan
 from abitare.errors import AbitareError, ContentError, DatabaseUnavailableError
-from abitare.facilitators import FacilitatorStore
 from abitare.identity import hub_user, request_query
 from abitare.progress import Participant, ProgressStore, open_store
 from abitare.sessions import SessionStore
 from abitare.settings import Settings, get_settings
 from abitare.worksheets import load_worksheet, scan_worksheets
-from abitare_widgets.board import BoardView
 from abitare_widgets.calculator import CalculatorForm, calculator_index_html
 from abitare_widgets.case import CasePlayer
-from abitare_widgets.classview import ClassView
 from abitare_widgets.glossary import GlossaryView
 from abitare_widgets.home import HomeApp
 from abitare_widgets.links import home_link
 from abitare_widgets.player import ModulePlayer
 from abitare_widgets.safety import DATABASE_MESSAGE, GENERIC_MESSAGE, setup_kernel_logging
-from abitare_widgets.simulation import SimulationApp
 from abitare_widgets.worksheet import JoinView
 
 __all__ = [
+    "VIEWS",
     "board_page",
+    "build_view",
     "calculator_page",
     "case_page",
     "class_page",
@@ -80,11 +77,29 @@ def _safely(build: Callable[[], w.Widget], link: str | None = "home.ipynb") -> w
 
 Builder = Callable[[Settings, dict[str, str], Mapping[str, str] | None], w.Widget]
 
+#: The trainee pages, shown as views of one application in one kernel (see
+#: :mod:`abitare_widgets.app`): page name → ``build(settings, query, environ)``.
+VIEWS: dict[str, Builder] = {}
 
-def _page(link: str | None = "home.ipynb") -> Callable[[Builder], Callable[..., w.Widget]]:
-    """Make a page from ``build(settings, query, environ)``: logging set up, errors caught."""
+
+def build_view(
+    page: str, cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None = None
+) -> w.Widget:
+    """The view of a trainee ``page``; never raises (errors become an Italian notice)."""
+    build = VIEWS[page]
+    return _safely(lambda: build(cfg, query, environ), None if page == "home.ipynb" else "home.ipynb")
+
+
+def _page(link: str | None = "home.ipynb", view: str | None = None) -> Callable[[Builder], Callable[..., w.Widget]]:
+    """Make a page from ``build(settings, query, environ)``: logging set up, errors caught.
+
+    ``view`` registers the builder as a view of the trainee application.
+    """
 
     def wrap(build: Builder) -> Callable[..., w.Widget]:
+        if view:
+            VIEWS[view] = build
+
         @functools.wraps(build)
         def page(settings: Settings | None = None, environ: Mapping[str, str] | None = None) -> w.Widget:
             setup_kernel_logging()
@@ -112,7 +127,7 @@ def _participant(
     return store, store.identify(code, trusted=hub is not None)
 
 
-@_page(link=None)
+@_page(link=None, view="home.ipynb")
 def home_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
     """The landing page: the course, the participant's code, the modules."""
     modules, issues = scan(cfg.content_dir)
@@ -131,7 +146,7 @@ def home_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] |
     )
 
 
-@_page()
+@_page(view="modulo.ipynb")
 def module_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
     """One course module, for the participant named in the page address."""
     module_id = query.get("m")
@@ -146,7 +161,7 @@ def module_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str]
     return player
 
 
-@_page()
+@_page(view="glossario.ipynb")
 def glossary_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
     """The searchable glossary of the whole course."""
     modules, _ = scan(cfg.content_dir)
@@ -156,6 +171,11 @@ def glossary_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, st
 @_page()
 def class_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
     """The facilitator's view of the class (asks for the facilitator's secret)."""
+    # facilitator pages import their own pieces: a trainee's kernel never loads them
+    from abitare.classview import class_report
+    from abitare.facilitators import FacilitatorStore
+    from abitare_widgets.classview import ClassView
+
     modules, _ = scan(cfg.content_dir)
     cases, _ = scan_cases(cfg.content_dir, deep=False)
     store = open_store(cfg)
@@ -167,7 +187,7 @@ def class_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] 
     )
 
 
-@_page()
+@_page(view="caso.ipynb")
 def case_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
     """A case simulation for the participant in the page address (``?c=<case>&p=<code>[&g=<group>]``)."""
     case_id = query.get("c")
@@ -180,7 +200,7 @@ def case_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] |
     return CasePlayer(case, CaseStore(store.engine), participant, group=group)
 
 
-@_page()
+@_page(view="calcolatore.ipynb")
 def calculator_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
     """A calculator (``?c=<name>``), or the list of calculators."""
     home = home_link(hub_user(environ) or query.get("p"))
@@ -191,13 +211,16 @@ def calculator_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, 
     return w.HTML(back + calculator_index_html(hub_user(environ) or query.get("p")))
 
 
-@_page()
+@_page(view="simulazione.ipynb")
 def simulation_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
     """The housing-system simulation, two scenarios side by side."""
+    # numpy and the simulation load only when a trainee opens it (about 20 MB a kernel otherwise)
+    from abitare_widgets.simulation import SimulationApp
+
     return SimulationApp(home=home_link(hub_user(environ) or query.get("p")))
 
 
-@_page()
+@_page(view="scheda.ipynb")
 def worksheet_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
     """A participant joins a session (``?s=<code>``) and fills in its worksheet."""
     store = open_store(cfg)
@@ -212,6 +235,8 @@ def worksheet_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, s
 @_page()
 def board_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
     """The facilitator's board (asks for the session's code and secret)."""
+    from abitare_widgets.board import BoardView
+
     sheets, _ = scan_worksheets(cfg.content_dir)
     store = open_store(cfg)
     guide = cfg.content_dir / "guida-facilitatori.md"

@@ -1,0 +1,176 @@
+"""Voilà as the workspace runs it for a class.
+
+Plain Voilà gives every page a kernel of its own, preheats a pool for every
+notebook it sees (the reports included) and refills it at once, keeps a closed
+page's kernel until the idle cull, and fails without a word when the machine is
+full. This subclass changes four things, and nothing else:
+
+- **one application for the trainee pages**: ``home.ipynb``, ``modulo.ipynb``,
+  ``caso.ipynb``… are all served by the application notebook (``home.ipynb``),
+  which shows each of them as a view and moves between them in the same kernel.
+  The address the browser asked for reaches the kernel as ``SCRIPT_NAME``;
+- **a pool for that notebook only**, refilled to a small reserve once the
+  arrivals are over (so the refills never take the CPU from pages being opened);
+- **a cap on live kernels**: beyond it a newcomer gets an Italian page that says
+  the class is full and tries again by itself;
+- **a closed page's kernel is shut down at once** (the page posts its kernel id to
+  ``/abitare/chiudi/<id>`` when it closes; Voilà's own call is refused for lack of
+  an XSRF cookie), and the idle cull catches the rest.
+
+Started by :mod:`abitare.serve` as ``python -m abitare.voila_app``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from html import escape
+from typing import Any
+
+from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.services.kernels.handlers import _kernel_id_regex
+from jupyter_server.utils import url_path_join
+from traitlets import Float, Int
+from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+
+from abitare.serve import APP_NOTEBOOK, TRAINEE_PAGES
+
+__all__ = ["AbitareVoila", "main"]
+
+RETRY_SECONDS = 5
+
+FULL_PAGE = """<!DOCTYPE html>
+<html lang="it"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="{retry}">
+<title>La classe è al completo</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;
+line-height:1.5;color:#1f2933}}h1{{font-size:1.5rem}}</style></head>
+<body><main><h1>La classe è al completo, un momento</h1>
+<p role="status">In questo momento il server serve già {live} pagine aperte, il massimo che può
+reggere. La pagina riprova da sola tra {retry} secondi: non serve fare nulla.</p>
+<p>Se aspetti da più di un minuto, avvisa chi tiene il corso.</p>
+<p><a href="{again}">Riprova adesso</a></p></main></body></html>
+"""
+
+
+class AppHandler(TornadoVoilaHandler):  # type: ignore[misc]
+    """Voilà's page handler: trainee pages go to the application; a full class waits."""
+
+    async def get(self, path: str | None = None) -> None:
+        if path in TRAINEE_PAGES:
+            path = APP_NOTEBOOK
+        app: AbitareVoila = self.settings["abitare_app"]
+        app.last_request = time.monotonic()
+        if path and path.endswith(".ipynb") and not app.has_room(path):
+            live = len(self.kernel_manager.list_kernel_ids())
+            self.log.warning("class full: %s live kernels (cap %s), %s asked to wait", live, app.max_kernels, path)
+            self.set_status(503)
+            self.set_header("Retry-After", str(RETRY_SECONDS))
+            self.set_header("Cache-Control", "no-store")
+            self.finish(FULL_PAGE.format(retry=RETRY_SECONDS, live=live, again=escape(self.request.uri or "")))
+            return
+        await super().get(path)
+
+
+class CloseHandler(JupyterHandler):
+    """A page that closes posts its kernel id here (``navigator.sendBeacon``).
+
+    No XSRF check: a beacon cannot carry the token, and the kernel id, a random
+    UUID known only to the page that owns the kernel, is the credential.
+    """
+
+    def check_xsrf_cookie(self) -> None:
+        return None
+
+    async def post(self, kernel_id: str) -> None:
+        km = self.kernel_manager
+        if kernel_id in km.list_kernel_ids():
+            self.log.info("page closed: shutting down kernel %s", kernel_id)
+            await km.shutdown_kernel(kernel_id)  # type: ignore[no-untyped-call]
+        self.set_status(204)
+        self.finish()
+
+
+class AbitareVoila(Voila):  # type: ignore[misc]
+    """Voilà with the application routing, the class pool policy and the kernel cap."""
+
+    name = "voila"  # read the same voila.json and command-line options as plain Voilà
+
+    class_pool = Int(0, config=True, help="kernels of the trainee application started in advance (the class)")
+    max_kernels = Int(0, config=True, help="live kernels at most (0: no cap); beyond, 'class full' page")
+    pool_reserve = Int(2, config=True, help="preheated kernels kept after the first arrivals")
+    refill_quiet = Float(
+        10.0, config=True, help="seconds without a new page before the pool is refilled (refills wait for calm)"
+    )
+
+    last_request = 0.0
+
+    def has_room(self, notebook: str) -> bool:
+        """True when a page for ``notebook`` can have a kernel now."""
+        km = self.kernel_manager
+        if km.get_pool_size(notebook) > 0:
+            return True
+        return self.max_kernels <= 0 or len(km.list_kernel_ids()) < self.max_kernels
+
+    def init_settings(self) -> dict[str, Any]:
+        if self.class_pool > 0:
+            # a pool for the application notebook only (set here: Voilà reads a list given on
+            # the command line as a string when the kernel manager starts, and denies every page)
+            self.voila_configuration.preheat_kernel = True
+            self.voila_configuration.default_pool_size = 0
+            self.config.VoilaKernelManager.kernel_pools_config = {
+                "default": {"pool_size": 0},
+                APP_NOTEBOOK: {"pool_size": self.class_pool},
+            }
+        settings: dict[str, Any] = super().init_settings()
+        settings["abitare_app"] = self
+        km = self.kernel_manager
+        if hasattr(km, "_pools"):  # preheating on: the pool policy
+            self._install_refill_policy(km)
+        return settings
+
+    def _install_refill_policy(self, km: Any) -> None:
+        original = km.fill_if_needed
+        pending = {"refill": False}
+
+        def deferred_fill(delay: float | None = None, notebook_name: str | None = None, **kwargs: Any) -> None:
+            pending["refill"] = True  # a pool kernel was taken: refill later, when calm
+
+        async def refill_when_calm() -> None:
+            while True:
+                await asyncio.sleep(2)
+                if not pending["refill"] or time.monotonic() - self.last_request < self.refill_quiet:
+                    continue
+                live = len(km.list_kernel_ids())
+                room = self.max_kernels - live if self.max_kernels > 0 else self.pool_reserve
+                pool = km._pools.get(APP_NOTEBOOK, [])
+                wanted = min(self.pool_reserve, len(pool) + max(room, 0))
+                if len(pool) < wanted:
+                    km.kernel_pools_config[APP_NOTEBOOK] = {"pool_size": wanted}
+                    self.log.info("refilling the class pool to %s kernel(s) (%s live)", wanted, live)
+                    original(delay=0, notebook_name=APP_NOTEBOOK)
+                pending["refill"] = False
+
+        km.fill_if_needed = deferred_fill
+        asyncio.get_event_loop().create_task(refill_when_calm())
+
+    def init_handlers(self) -> list[Any]:
+        handlers: list[Any] = []
+        for spec in super().init_handlers():
+            if len(spec) >= 2 and spec[1] is TornadoVoilaHandler:
+                spec = (spec[0], AppHandler, *spec[2:])
+            handlers.append(spec)
+        close = url_path_join(self.server_url, rf"/abitare/chiudi/{_kernel_id_regex}")
+        handlers.insert(0, (close, CloseHandler))
+        return handlers
+
+
+def main() -> None:
+    """``python -m abitare.voila_app``: what ``abitare serve`` runs."""
+    AbitareVoila.launch_instance()
+
+
+if __name__ == "__main__":
+    main()
