@@ -3,7 +3,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8866
-POOL ?= 0
+POOL ?= 2
 BIN = $(VENV)/bin
 
 .PHONY: start test install install-test browser postgres lint clean bench screenshot

@@ -12,6 +12,7 @@ is not a real path.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import logging
 import re
@@ -24,7 +25,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from abitare.errors import ContentError, ContentIssue, UnknownCaseError
-from abitare.parameters import ParameterSet, load_parameters
+from abitare.parameters import PARAMETERS_FILE, ParameterSet, load_parameters
 from abitare.validation import validate_located
 
 log = logging.getLogger(__name__)
@@ -396,17 +397,59 @@ class Case:
         return self.data.title
 
 
-def load_case_file(path: Path, content_dir: Path, params: ParameterSet | None = None, *, deep: bool = True) -> Case:
+#: bump when the checker changes what it accepts: older "already checked" marks no longer count
+CHECK_VERSION = "1"
+
+
+def _check_mark(path: Path) -> str:
+    """What a deep check depends on: the checker, the case file and the parameter file."""
+    digest = hashlib.sha256(CHECK_VERSION.encode())
+    for part in (path, PARAMETERS_FILE):
+        digest.update(part.read_bytes())
+    return digest.hexdigest()
+
+
+def _checked_file() -> Path:
+    from abitare.settings import get_settings  # the data folder of this server
+
+    return get_settings().data_dir / "cache" / "casi-controllati.txt"
+
+
+def _already_checked(mark: str) -> bool:
+    try:
+        return mark in _checked_file().read_text(encoding="ascii").split()
+    except OSError:
+        return False
+
+
+def _remember_checked(mark: str) -> None:
+    try:
+        target = _checked_file()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("a", encoding="ascii") as f:
+            f.write(mark + "\n")
+    except OSError as err:  # only a cache: the next page checks again
+        log.warning("cannot remember a checked case: %s", err)
+
+
+def load_case_file(
+    path: Path, content_dir: Path, params: ParameterSet | None = None, *, deep: bool = True, use_cache: bool = False
+) -> Case:
     """Load, validate and check one case file; every problem at once, with lines.
 
     ``deep=False`` skips the exploration of every state (seconds for a whole course):
     enough to list cases on a page; ``abitare check`` and playing a case always check deeply.
+    ``use_cache``: skip the exploration when this very file (with these parameters) passed
+    it before; the server checks every case when it starts, so a trainee's kernel neither
+    spends the CPU nor loads the graph library (about 30 MB) to play one.
     """
     from abitare.content import load_item_yaml, module_exists
 
     located, display = load_item_yaml(path, content_dir, params or load_parameters())
     case = validate_located(CaseFile, located)
-    issues = check_case(case, display, located.lines) if deep else []
+    mark = _check_mark(path) if deep and use_cache else ""
+    explore = deep and not (mark and _already_checked(mark))
+    issues = check_case(case, display, located.lines) if explore else []
     for ending_id, ending in case.endings.items():
         for i, ref in enumerate(ending.lessons):
             if not lesson_exists(content_dir, ref):
@@ -421,6 +464,8 @@ def load_case_file(path: Path, content_dir: Path, params: ParameterSet | None = 
         issues.append(ContentIssue(display, located.line_for(("module",)), f"il modulo «{case.module}» non esiste."))
     if issues:
         raise ContentError(issues)
+    if mark and explore:
+        _remember_checked(mark)
     return Case(path.stem, path, case)
 
 
@@ -428,8 +473,10 @@ def case_files(content_dir: Path) -> list[Path]:
     return sorted((content_dir / CASES_FOLDER).glob("*.yaml"))
 
 
-def scan_cases(content_dir: Path, *, deep: bool = True) -> tuple[list[Case], list[ContentIssue]]:
-    """Every case that loads, and every problem found (``deep``: see :func:`load_case_file`)."""
+def scan_cases(
+    content_dir: Path, *, deep: bool = True, use_cache: bool = False
+) -> tuple[list[Case], list[ContentIssue]]:
+    """Every case that loads, and every problem found (``deep``, ``use_cache``: see :func:`load_case_file`)."""
     cases: list[Case] = []
     issues: list[ContentIssue] = []
     try:
@@ -438,7 +485,7 @@ def scan_cases(content_dir: Path, *, deep: bool = True) -> tuple[list[Case], lis
         return [], err.issues
     for path in case_files(content_dir):
         try:
-            cases.append(load_case_file(path, content_dir, params, deep=deep))
+            cases.append(load_case_file(path, content_dir, params, deep=deep, use_cache=use_cache))
         except ContentError as err:
             issues.extend(err.issues)
         except Exception as err:  # a checker bug must not take the pages down
@@ -451,4 +498,4 @@ def load_case(content_dir: Path, case_id: str) -> Case:
     path = content_dir / CASES_FOLDER / f"{case_id}.yaml"
     if not re.match(r"^[a-z0-9][a-z0-9-]*$", case_id) or not path.is_file():
         raise UnknownCaseError(case_id)
-    return load_case_file(path, content_dir)
+    return load_case_file(path, content_dir, use_cache=True)

@@ -197,13 +197,23 @@ def _safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def _check_cases_once() -> None:
+    """Check every case deeply now, once, so that the trainees' kernels need not."""
+    from abitare.cases import scan_cases
+    from abitare.settings import get_settings
+
+    _, issues = scan_cases(get_settings().content_dir, deep=True, use_cache=True)
+    for issue in issues:
+        typer.echo(f"ATTENZIONE  {issue}", err=True)
+
+
 @app.command()
 def serve(
     port: Annotated[int, typer.Option(help="Porta su cui ascoltare.")] = 8866,
     host: Annotated[str, typer.Option(help="Indirizzo su cui ascoltare.")] = "127.0.0.1",
     pool: Annotated[
         int, typer.Option(help="Persone della classe: kernel dell'applicazione avviati in anticipo (0 = nessuno).")
-    ] = 0,
+    ] = 2,
     reserve: Annotated[
         int, typer.Option("--riserva", help="Kernel pronti da tenere dopo gli arrivi (per chi arriva tardi).")
     ] = 2,
@@ -249,6 +259,7 @@ def serve(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if upgrade_db:
         db_upgrade()
+    _check_cases_once()
     proc = subprocess.Popen(voila_command(opts, cap), env=voila_env())
 
     def _stop(signum, _frame):  # type: ignore[no-untyped-def]

@@ -429,17 +429,29 @@ def pct(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))]
 
 
-def scenario(kind: str, trainees: int, spread: float, browsers: int, linger: float, navigate: bool) -> dict:
+def server_cpu_s(pid: int) -> float:
+    """CPU seconds of the Voilà server process alone (not its kernels)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    for p in tree(pid)[1:2]:  # the CLI's only child is Voilà (plain Voilà: the process itself)
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / tick
+
+
+def scenario(
+    kind: str, trainees: int, spread: float, browsers: int, linger: float, navigate: bool, static_files: bool = True
+) -> dict:
     n = max(trainees, browsers)
     with tempfile.TemporaryDirectory() as tmp:
         server = Server(kind, n, Path(tmp))
         server.start()
         try:
-            static = capture_static(server) if trainees else []
+            static = capture_static(server) if trainees and static_files else []
             time.sleep(3)
             pid = server.proc.pid  # type: ignore[union-attr]
             base_mem = rss_mb(tree(pid))
-            cpu0 = cpu_s(pid)
+            cpu0, server0 = cpu_s(pid), server_cpu_s(pid)
             peak = [base_mem]
             prefix = f"bench-{kind}-"
             stop_sampling = False
@@ -468,7 +480,7 @@ def scenario(kind: str, trainees: int, spread: float, browsers: int, linger: flo
 
                 results = asyncio.run(arrive())
             wall = time.perf_counter() - t0
-            cpu = cpu_s(pid) - cpu0
+            cpu, server_cpu = cpu_s(pid) - cpu0, server_cpu_s(pid) - server0
             stop_sampling = True
             sampler.join()
             time.sleep(2)
@@ -485,7 +497,7 @@ def scenario(kind: str, trainees: int, spread: float, browsers: int, linger: flo
                 "failures": [r.failure for r in results if r.failure],
                 "written": 2 * sum(1 for r in results if len(r.saves) == 2),
                 "found": lessons + positions,
-                "peak_mb": peak[0], "base_mb": base_mem, "cpu_per_page": cpu / n,
+                "peak_mb": peak[0], "base_mb": base_mem, "cpu_per_page": cpu / n, "server_per_page": server_cpu / n,
                 "alive_after": alive_after, "linger": linger, "pool": n,
             }
         finally:
@@ -510,7 +522,8 @@ def report(res: dict) -> None:
     per = (res["peak_mb"] - res["base_mb"]) / max(1, res["n"])
     print(f"  memory       peak {res['peak_mb'] / 1024:.2f} GB (server + kernels), {per:.0f} MB per trainee above "
           f"the idle pool's {res['base_mb'] / 1024:.2f} GB")
-    print(f"  CPU          {res['cpu_per_page']:.2f} CPU-s per page view (server + kernels), wall {res['wall']:.1f} s")
+    print(f"  CPU          {res['cpu_per_page']:.2f} CPU-s per page view (server + kernels; the server alone "
+          f"{res['server_per_page']:.2f}), wall {res['wall']:.1f} s")
     if res["alive_after"] is not None:
         print(f"  kernels alive {res['linger']:.0f} s after the pages closed: {res['alive_after']}"
               + (" (the pool's reserve)" if res["kind"] == "app" else ""))
@@ -524,18 +537,20 @@ def main() -> None:
     ap.add_argument("--linger", type=float, default=120, help="seconds to wait before counting kernels left")
     ap.add_argument("--no-baseline", action="store_true", help="skip plain Voilà")
     ap.add_argument("--no-navigation", action="store_true", help="skip the moves between views")
+    ap.add_argument("--no-static", action="store_true", help="skip the static files (to see what they cost)")
     args = ap.parse_args()
     if args.browsers > 10:
         ap.error("--browsers: at most 10 on this machine")
     if not 0 <= args.trainees <= 200 or args.spread > 1800:
         ap.error("--trainees 0..200, --spread at most 1800")
     single = scenario("app", 1, 0, 0, 0, True) if args.trainees and not args.spread else None
-    main_run = scenario("app", args.trainees, args.spread, args.browsers, args.linger, not args.no_navigation)
+    main_run = scenario("app", args.trainees, args.spread, args.browsers, args.linger, not args.no_navigation,
+                        not args.no_static)
     if single:
         report(single)
     report(main_run)
     if not args.no_baseline:
-        plain = scenario("plain", args.trainees, args.spread, args.browsers, 0, False)
+        plain = scenario("plain", args.trainees, args.spread, args.browsers, 0, False, not args.no_static)
         report(plain)
         ratio = pct(main_run["usable"], .95) / pct(plain["usable"], .95)
         print(f"\nratio abitare / plain Voilà, p95 usable page: {ratio:.2f}")

@@ -91,3 +91,16 @@ def test_case_graph_writes_an_svg(tmp_path):
     assert "<svg" in target.read_text() and "Grafo del caso scritto" in out.stdout
     missing = run("case", "graph", "non-esiste")
     assert missing.returncode == 2 and "non esiste" in missing.stderr
+
+
+def test_serve_refuses_a_class_that_does_not_fit_in_memory():
+    out = run("serve", "--port", "8999", "--pool", "100000", "--no-upgrade-db")
+    assert out.returncode == 2
+    assert "Configurazione non avviata: --pool 100000 chiede più kernel" in out.stderr
+    assert "MB liberi" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_serve_refuses_a_cap_above_the_memory():
+    out = run("serve", "--port", "8999", "--max-kernel", "100000", "--no-upgrade-db")
+    assert out.returncode == 2
+    assert "--max-kernel 100000 non entra in memoria" in out.stderr

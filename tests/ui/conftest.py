@@ -38,8 +38,8 @@ def free_port() -> int:
 class VoilaServer:
     """`abitare serve` in a subprocess, with its own database and log file."""
 
-    def __init__(self, data_dir: Path, log_path: Path, pool: int = 0) -> None:
-        self.opts = ServerOptions(port=free_port(), pool=pool)
+    def __init__(self, data_dir: Path, log_path: Path, pool: int = 0, max_kernels: int = 0) -> None:
+        self.opts = ServerOptions(port=free_port(), pool=pool, max_kernels=max_kernels)
         self.data_dir = data_dir
         self.log_path = log_path
         self.proc: subprocess.Popen | None = None
@@ -66,6 +66,8 @@ class VoilaServer:
                 str(self.opts.port),
                 "--pool",
                 str(self.opts.pool),
+                "--max-kernel",
+                str(self.opts.max_kernels),
             ],
             cwd=PROJECT_ROOT,
             env=env,
