@@ -23,6 +23,8 @@ Started by :mod:`abitare.serve` as ``python -m abitare.voila_app``.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import os
 import time
 from html import escape
 from typing import Any
@@ -30,6 +32,7 @@ from typing import Any
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.services.kernels.handlers import _kernel_id_regex
 from jupyter_server.utils import url_path_join
+from tornado.web import StaticFileHandler
 from traitlets import Float, Int
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
@@ -91,6 +94,48 @@ class CloseHandler(JupyterHandler):
             await km.shutdown_kernel(kernel_id)  # type: ignore[no-untyped-call]
         self.set_status(204)
         self.finish()
+
+
+class CachedStatic:
+    """Static files from memory: a page loads about 100 of them (5 MB of Voilà's scripts).
+
+    Tornado reads and hashes each file again on every request; with a class arriving at
+    once, that work, done by the one server process, made everybody wait. Here each file
+    is read and hashed once (again if it changes on disk), and browsers may keep it a day.
+    """
+
+    _files: dict[str, tuple[float, bytes, str]] = {}
+    MAX_BYTES = 8_000_000
+
+    @classmethod
+    def _cached(cls, abspath: str) -> tuple[float, bytes, str] | None:
+        mtime = os.stat(abspath).st_mtime
+        hit = CachedStatic._files.get(abspath)
+        if hit is None or hit[0] != mtime:
+            if os.path.getsize(abspath) > cls.MAX_BYTES:
+                return None
+            with open(abspath, "rb") as f:
+                data = f.read()
+            hit = (mtime, data, hashlib.sha512(data).hexdigest())
+            CachedStatic._files[abspath] = hit
+        return hit
+
+    @classmethod
+    def get_content(cls, abspath: str, start: int | None = None, end: int | None = None) -> Any:
+        hit = cls._cached(abspath)
+        if hit is None:
+            return super().get_content(abspath, start, end)  # type: ignore[misc]
+        return hit[1][start:end]
+
+    @classmethod
+    def get_content_version(cls, abspath: str) -> str:
+        hit = cls._cached(abspath)
+        return hit[2] if hit else super().get_content_version(abspath)  # type: ignore[misc]
+
+    def set_headers(self) -> None:
+        super().set_headers()  # type: ignore[misc]
+        if "max-age" not in self._headers.get("Cache-Control", ""):  # type: ignore[attr-defined]
+            self.set_header("Cache-Control", "public, max-age=86400")  # type: ignore[attr-defined]
 
 
 class AbitareVoila(Voila):  # type: ignore[misc]
@@ -161,6 +206,8 @@ class AbitareVoila(Voila):  # type: ignore[misc]
         for spec in super().init_handlers():
             if len(spec) >= 2 and spec[1] is TornadoVoilaHandler:
                 spec = (spec[0], AppHandler, *spec[2:])
+            elif len(spec) >= 2 and isinstance(spec[1], type) and issubclass(spec[1], StaticFileHandler):
+                spec = (spec[0], type(f"Cached{spec[1].__name__}", (CachedStatic, spec[1]), {}), *spec[2:])
             handlers.append(spec)
         close = url_path_join(self.server_url, rf"/abitare/chiudi/{_kernel_id_regex}")
         handlers.insert(0, (close, CloseHandler))

@@ -185,6 +185,19 @@ class Server:
             time.sleep(0.5)
         raise RuntimeError(f"pool not filled in time:\n{self.log.read_text()[-3000:]}")
 
+    def settle(self, limit: float = 600) -> float:
+        """Wait until the pool's kernels have run their notebook (the server tree is idle)."""
+        assert self.proc
+        start = time.monotonic()
+        before = cpu_s(self.proc.pid)
+        while time.monotonic() - start < limit:
+            time.sleep(3)
+            now = cpu_s(self.proc.pid)
+            if now - before < 0.3:  # under a tenth of a core for 3 s
+                break
+            before = now
+        return time.monotonic() - start
+
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
@@ -294,14 +307,29 @@ class Kernel:
         return time.perf_counter() - start
 
 
-async def fetch_static(http: AsyncHTTPClient, urls: list[str]) -> None:
-    sem = asyncio.Semaphore(6)  # a browser opens about six connections per host
+async def _get_many(port: int, paths: list[str]) -> None:
+    """GET each path on one keep-alive connection, reading the bodies with as little Python as
+    possible: the client shares the server's two cores, and a heavy client would slow the server."""
+    reader, writer = await asyncio.open_connection(HOST, port)
+    try:
+        for path in paths:
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n\r\n".encode())
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), PAGE_TIMEOUT)
+            status = head.split(b" ", 2)[1]
+            if status not in (b"200", b"304"):
+                raise RuntimeError(f"{path}: HTTP {status.decode()}")
+            length = re.search(rb"(?i)content-length: *(\d+)", head)
+            if not length:
+                raise RuntimeError(f"{path}: no length")
+            await asyncio.wait_for(reader.readexactly(int(length[1])), PAGE_TIMEOUT)
+    finally:
+        writer.close()
 
-    async def one(u: str) -> None:
-        async with sem:
-            await http.fetch(u, request_timeout=PAGE_TIMEOUT)
 
-    await asyncio.gather(*(one(u) for u in urls))
+async def fetch_static(port: int, urls: list[str]) -> None:
+    """The page's static files on six connections, as a browser opens about six per host."""
+    paths = [u.split(f"{HOST}:{port}", 1)[1] for u in urls]
+    await asyncio.gather(*(_get_many(port, paths[i::6]) for i in range(6)))
 
 
 async def trainee(server: Server, code: str, static: list[str], navigate: bool) -> Result:
@@ -320,7 +348,7 @@ async def trainee(server: Server, code: str, static: list[str], navigate: bool) 
             raise RuntimeError("no kernel in the page")
         kernel_id = found[1]
         stage = "static files"
-        await fetch_static(http, static)
+        await fetch_static(server.port, static)
         stage = "websocket"
         session = uuid.uuid4().hex
         ws = await websocket_connect(
@@ -412,7 +440,7 @@ def capture_static(server: Server) -> list[str]:
         b = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         page = b.new_page()
         page.on("requestfinished", lambda r: urls.append(r.url))
-        page.goto(server.page_url("bench-capture"))
+        page.goto(server.page_url("bench-capture"), timeout=PAGE_TIMEOUT * 1000)
         page.get_by_text("Verifica finale").first.wait_for(timeout=PAGE_TIMEOUT * 1000)
         page.wait_for_timeout(1000)
         b.close()
@@ -444,14 +472,16 @@ def scenario(
 ) -> dict:
     n = max(trainees, browsers)
     with tempfile.TemporaryDirectory() as tmp:
-        server = Server(kind, n, Path(tmp))
+        # one more kernel than trainees: the page that captures the static files takes one
+        server = Server(kind, n + (1 if trainees and static_files else 0), Path(tmp))
         server.start()
         try:
+            settled = server.settle()
             static = capture_static(server) if trainees and static_files else []
-            time.sleep(3)
+            server.settle()
             pid = server.proc.pid  # type: ignore[union-attr]
             base_mem = rss_mb(tree(pid))
-            cpu0, server0 = cpu_s(pid), server_cpu_s(pid)
+            cpu0, server0, client0 = cpu_s(pid), server_cpu_s(pid), time.process_time()
             peak = [base_mem]
             prefix = f"bench-{kind}-"
             stop_sampling = False
@@ -481,6 +511,7 @@ def scenario(
                 results = asyncio.run(arrive())
             wall = time.perf_counter() - t0
             cpu, server_cpu = cpu_s(pid) - cpu0, server_cpu_s(pid) - server0
+            client_cpu = time.process_time() - client0
             stop_sampling = True
             sampler.join()
             time.sleep(2)
@@ -497,8 +528,8 @@ def scenario(
                 "failures": [r.failure for r in results if r.failure],
                 "written": 2 * sum(1 for r in results if len(r.saves) == 2),
                 "found": lessons + positions,
-                "peak_mb": peak[0], "base_mb": base_mem, "cpu_per_page": cpu / n, "server_per_page": server_cpu / n,
-                "alive_after": alive_after, "linger": linger, "pool": n,
+                "peak_mb": peak[0], "base_mb": base_mem, "cpu_per_page": cpu / n, "server_per_page": server_cpu / n, "client_cpu": client_cpu,
+                "alive_after": alive_after, "linger": linger, "pool": server.pool, "settled": settled,
             }
         finally:
             server.stop()
@@ -508,7 +539,7 @@ def report(res: dict) -> None:
     label = "abitare" if res["kind"] == "app" else "plain Voilà, one-cell quiz"
     how = (f"{res['browsers']} Chromium pages at once" if res["browsers"]
            else f"{res['n']} trainees " + (f"over {res['spread']:.0f} s" if res["spread"] else "at once"))
-    print(f"\n== {label}: {how} (pool {res['pool']})")
+    print(f"\n== {label}: {how} (pool {res['pool']}, ready {res['settled']:.0f} s after the server said filled)")
     u, s, m = res["usable"], res["saves"], res["moves"]
     print(f"  usable page  p50 {pct(u, .5):.2f} s  p95 {pct(u, .95):.2f} s  max {max(u, default=float('nan')):.2f} s"
           f"  ({len(u)} of {res['n']})")
@@ -523,7 +554,8 @@ def report(res: dict) -> None:
     print(f"  memory       peak {res['peak_mb'] / 1024:.2f} GB (server + kernels), {per:.0f} MB per trainee above "
           f"the idle pool's {res['base_mb'] / 1024:.2f} GB")
     print(f"  CPU          {res['cpu_per_page']:.2f} CPU-s per page view (server + kernels; the server alone "
-          f"{res['server_per_page']:.2f}), wall {res['wall']:.1f} s")
+          f"{res['server_per_page']:.2f}), wall {res['wall']:.1f} s; the load client itself used "
+          f"{res['client_cpu']:.1f} CPU-s of the same two cores")
     if res["alive_after"] is not None:
         print(f"  kernels alive {res['linger']:.0f} s after the pages closed: {res['alive_after']}"
               + (" (the pool's reserve)" if res["kind"] == "app" else ""))
