@@ -27,7 +27,7 @@ import hashlib
 import os
 import time
 from html import escape
-from typing import Any
+from typing import Any, ClassVar
 
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.services.kernels.handlers import _kernel_id_regex
@@ -37,9 +37,15 @@ from traitlets import Float, Int
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
+from abitare.paths import TEMPLATES_DIR
 from abitare.serve import APP_NOTEBOOK, TRAINEE_PAGES
 
-__all__ = ["AbitareVoila", "main"]
+__all__ = ["CHUNK_LIST", "AbitareVoila", "main"]
+
+#: the chunks of Voilà's front-end that the pages load, sent as one script (scripts/voila_chunks.py)
+CHUNK_LIST = TEMPLATES_DIR / "voila" / "templates" / "abitare" / "voila-chunks.txt"
+#: set to 0 to send no bundle (scripts/voila_chunks.py lists what a page asks for without it)
+CHUNKS_ENV = "ABITARE_VOILA_CHUNKS"
 
 RETRY_SECONDS = 5
 
@@ -96,6 +102,29 @@ class CloseHandler(JupyterHandler):
         self.finish()
 
 
+class ChunkBundleHandler(JupyterHandler):
+    """Voilà's front-end chunks that every page loads, as one script.
+
+    Voilà's page asks for about 85 small scripts one by one; served by the one server
+    process to a class arriving at once, they queue behind each other. Registered here
+    before Voilà's main script runs, they are not asked for again; a chunk missing from
+    the list is still fetched on its own.
+    """
+
+    def prepare(self) -> None:  # type: ignore[override]  # a public script: skip the identity work
+        return None
+
+    def compute_etag(self) -> str | None:
+        app: AbitareVoila = self.settings["abitare_app"]
+        return app.chunk_bundle()[1]
+
+    def get(self) -> None:
+        app: AbitareVoila = self.settings["abitare_app"]
+        self.set_header("Content-Type", "text/javascript; charset=utf-8")
+        self.set_header("Cache-Control", "public, max-age=86400")
+        self.finish(app.chunk_bundle()[0])
+
+
 class CachedStatic:
     """Static files from memory: a page loads about 100 of them (5 MB of Voilà's scripts).
 
@@ -104,7 +133,7 @@ class CachedStatic:
     is read and hashed once (again if it changes on disk), and browsers may keep it a day.
     """
 
-    _files: dict[str, tuple[float, bytes, str]] = {}
+    _files: ClassVar[dict[str, tuple[float, bytes, str]]] = {}
     MAX_BYTES = 8_000_000
 
     @classmethod
@@ -151,6 +180,28 @@ class AbitareVoila(Voila):  # type: ignore[misc]
     )
 
     last_request = 0.0
+    _bundle: tuple[bytes, str] | None = None
+
+    def chunk_bundle(self) -> tuple[bytes, str]:
+        """The listed chunks found in Voilà's static folders, joined (and their ETag)."""
+        if self._bundle is None:
+            parts: list[bytes] = []
+            names = [] if os.environ.get(CHUNKS_ENV) == "0" or not CHUNK_LIST.is_file() else [
+                line.strip() for line in CHUNK_LIST.read_text(encoding="utf-8").splitlines()
+                if line.strip() and not line.startswith("#")
+            ]
+            for name in names:
+                paths = (os.path.join(d, name) for d in self.static_paths)
+                found = next((p for p in paths if os.path.isfile(p)), None)
+                if found is None:
+                    self.log.warning("Voilà chunk %s not found: run scripts/voila_chunks.py", name)
+                    continue
+                with open(found, "rb") as f:
+                    parts.append(f.read())
+            body = b"\n;\n".join(parts)
+            self._bundle = (body, f'"{hashlib.sha1(body).hexdigest()}"')
+            self.log.info("%s of Voilà's front-end chunks sent as one script (%s kB)", len(parts), len(body) // 1024)
+        return self._bundle
 
     def has_room(self, notebook: str) -> bool:
         """True when a page for ``notebook`` can have a kernel now."""
@@ -211,6 +262,7 @@ class AbitareVoila(Voila):  # type: ignore[misc]
             handlers.append(spec)
         close = url_path_join(self.server_url, rf"/abitare/chiudi/{_kernel_id_regex}")
         handlers.insert(0, (close, CloseHandler))
+        handlers.insert(0, (url_path_join(self.server_url, "/abitare/voila-chunks.js"), ChunkBundleHandler))
         return handlers
 
 
