@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import re
 import sys
-import tempfile
 from pathlib import Path
-
-from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from abitare.voila_app import CHUNK_LIST  # noqa: E402
-from tests.ui.conftest import CHROMIUM_ARGS, VoilaServer, chromium_path  # noqa: E402
+from tests.ui.conftest import served_chromium  # noqa: E402
 
 
 def main() -> None:
@@ -34,25 +31,17 @@ def main() -> None:
 
     os.environ[CHUNKS_ENV] = "0"  # the server sends no bundle: the page asks for every chunk it needs
     names: set[str] = set()
-    with tempfile.TemporaryDirectory() as tmp:
-        server = VoilaServer(Path(tmp) / "var", Path(tmp) / "voila.log")
-        server.start()
-        try:
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-                for address, ready in [
-                    ("modulo.ipynb?m=sistema-abitativo&p=elenco-chunk", "Verifica finale"),
-                    ("home.ipynb?p=elenco-chunk", "I moduli del corso"),
-                    ("lavagna.ipynb", "Lavagna"),
-                ]:
-                    page = browser.new_context().new_page()
-                    page.on("request", lambda r: names.update(re.findall(r"/voila/static/(\d+\.voila\.js)", r.url)))
-                    page.goto(f"{server.base}/voila/render/{address}", timeout=120_000)
-                    page.get_by_text(ready).first.wait_for(timeout=120_000)
-                    page.wait_for_timeout(1500)
-                browser.close()
-        finally:
-            server.stop()
+    with served_chromium() as (server, browser):
+        for address, ready in [
+            ("modulo.ipynb?m=sistema-abitativo&p=elenco-chunk", "Verifica finale"),
+            ("home.ipynb?p=elenco-chunk", "I moduli del corso"),
+            ("lavagna.ipynb", "Lavagna"),
+        ]:
+            page = browser.new_context().new_page()
+            page.on("request", lambda r: names.update(re.findall(r"/voila/static/(\d+\.voila\.js)", r.url)))
+            page.goto(f"{server.base}/voila/render/{address}", timeout=120_000)
+            page.get_by_text(ready).first.wait_for(timeout=120_000)
+            page.wait_for_timeout(1500)
     ordered = sorted(names, key=lambda n: int(n.split(".")[0]))
     CHUNK_LIST.write_text(
         f"# Chunks of Voilà {voila.__version__} that trainee and facilitator pages load "

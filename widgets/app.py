@@ -34,7 +34,7 @@ from abitare.worksheets import scan_worksheets
 from abitare_widgets.home import HomeApp
 from abitare_widgets.pages import VIEWS, build_view
 from abitare_widgets.router import Router
-from abitare_widgets.safety import setup_kernel_logging
+from abitare_widgets.safety import GENERIC_MESSAGE, setup_kernel_logging
 
 __all__ = ["HOME", "TraineeApp", "app_page"]
 
@@ -134,6 +134,7 @@ class TraineeApp(w.VBox):
             self.start(info)
         except Exception:  # never leave the trainee before an empty frame
             log.exception("could not start the application")
+            self.body.children = [w.HTML(f'<div role="alert" class="abitare-error">{GENERIC_MESSAGE}</div>')]
 
     def _on_go(self, address: str, how: str) -> None:
         try:

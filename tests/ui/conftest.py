@@ -8,11 +8,13 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 from abitare.paths import PROJECT_ROOT
 from abitare.serve import ServerOptions, home_url, wait_for_port
@@ -94,6 +96,23 @@ class VoilaServer:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+@contextmanager
+def served_chromium() -> Iterator[tuple[VoilaServer, Browser]]:
+    """A throwaway workspace and a Chromium to look at it (for scripts, outside pytest)."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        server = VoilaServer(Path(tmp) / "var", Path(tmp) / "voila.log")
+        server.start()
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+                yield server, browser
+                browser.close()
+        finally:
+            server.stop()
 
 
 def create_session(server: VoilaServer, template: str, title: str) -> tuple[str, str]:
