@@ -479,13 +479,11 @@ def pct(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))]
 
 
-def server_cpu_s(pid: int) -> float:
+def server_cpu_s(pid: int, kind: str) -> float:
     """CPU seconds of the Voilà server process alone (not its kernels)."""
     tick = os.sysconf("SC_CLK_TCK")
-    for p in tree(pid)[1:2]:  # the CLI's only child is Voilà (plain Voilà: the process itself)
-        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / tick
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    voila = tree(pid)[1] if kind == "app" else pid  # `abitare serve` runs Voilà as its only child
+    fields = Path(f"/proc/{voila}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / tick
 
 
@@ -503,7 +501,7 @@ def scenario(
             server.settle()
             pid = server.proc.pid  # type: ignore[union-attr]
             base_mem = rss_mb(tree(pid))
-            cpu0, server0, client0 = cpu_s(pid), server_cpu_s(pid), time.process_time()
+            cpu0, server0, client0 = cpu_s(pid), server_cpu_s(pid, kind), time.process_time()
             peak = [base_mem]
             prefix = f"bench-{kind}-"
             stop_sampling = False
@@ -532,7 +530,7 @@ def scenario(
 
                 results = asyncio.run(arrive())
             wall = time.perf_counter() - t0
-            cpu, server_cpu = cpu_s(pid) - cpu0, server_cpu_s(pid) - server0
+            cpu, server_cpu = cpu_s(pid) - cpu0, server_cpu_s(pid, kind) - server0
             client_cpu = time.process_time() - client0
             stop_sampling = True
             sampler.join()
