@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import ipywidgets as w
 
-from abitare.calc import CALCULATORS, Calculator, Result, run_calculator
+from abitare.calc import CALCULATORS, CHECKLIST_TITLE, Calculator, Result, run_calculator
 from abitare.parameters import ParameterSet, load_parameters
 from abitare_widgets.links import csv_link, page_link
 from abitare_widgets.safety import ErrorBanner, guarded
@@ -80,6 +80,10 @@ def result_html(calculator: Calculator, result: Result, params: ParameterSet) ->
         for s in result.steps
     )
     notes = "".join(f'<p class="abitare-note">{escape(n)}</p>' for n in result.notes)
+    checklist = ""
+    if result.checklist:
+        items = "".join(f"<li>{escape(item)}</li>" for item in result.checklist)
+        checklist = f'<h3>{escape(CHECKLIST_TITLE)}</h3><ul class="abitare-checklist">{items}</ul>'
     table = ""
     if result.table:
         head = "".join(f"<th>{escape(str(k))}</th>" for k in result.table[0])
@@ -97,7 +101,7 @@ def result_html(calculator: Calculator, result: Result, params: ParameterSet) ->
         )
     return (
         f'<section class="abitare-lesson abitare-result" role="status"><h2>Risultato</h2>'
-        f"<ol>{steps}</ol>{notes}{table}"
+        f"<ol>{steps}</ol>{checklist}{notes}{table}"
         '<p class="abitare-meta">Apri le voci per vedere la fonte di ogni valore; i valori indicativi '
         "sono segnati come tali.</p></section>"
     )

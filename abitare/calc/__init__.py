@@ -9,9 +9,9 @@ in this package: every one comes from ``abitare/parameters.yaml`` (a test checks
 from __future__ import annotations
 
 from abitare.calc import canone_sap, piano_rientro, proprietario, requisiti_sap, sostenibilita
-from abitare.calc.base import CALCULATORS, CalcInputError, Calculator, Result, Step, run_calculator
+from abitare.calc.base import CALCULATORS, CHECKLIST_TITLE, CalcInputError, Calculator, Result, Step, run_calculator
 
 # the calculators register themselves on import
 _ = (canone_sap, piano_rientro, proprietario, requisiti_sap, sostenibilita)
 
-__all__ = ["CALCULATORS", "CalcInputError", "Calculator", "Result", "Step", "run_calculator"]
+__all__ = ["CALCULATORS", "CHECKLIST_TITLE", "CalcInputError", "Calculator", "Result", "Step", "run_calculator"]

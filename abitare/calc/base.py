@@ -12,7 +12,19 @@ from abitare.errors import AbitareError
 from abitare.parameters import ParameterSet, italian_number, load_parameters
 from abitare.validation import italian_message
 
-__all__ = ["CALCULATORS", "CalcInputError", "Calculator", "Inputs", "Result", "Step", "run_calculator"]
+__all__ = [
+    "CALCULATORS",
+    "CHECKLIST_TITLE",
+    "CalcInputError",
+    "Calculator",
+    "Inputs",
+    "Result",
+    "Step",
+    "run_calculator",
+]
+
+#: The heading of a result's checklist, on the page and on the command line.
+CHECKLIST_TITLE = "Da verificare con il nucleo: requisiti che il calcolatore non può controllare"
 
 
 class CalcInputError(AbitareError):
@@ -58,12 +70,14 @@ class Step:
 
 @dataclass
 class Result:
-    """Named figures (for --json and tests), the steps, and an optional table."""
+    """Named figures (for --json and tests), the steps, an optional table, and what the
+    calculator cannot check (``checklist``: requirements to verify with the household)."""
 
     figures: dict[str, Any]
     steps: list[Step] = field(default_factory=list)
     table: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    checklist: list[str] = field(default_factory=list)
 
     def used_parameters(self) -> list[str]:
         seen: dict[str, None] = {}
@@ -79,6 +93,8 @@ class Result:
             out["tabella"] = self.table
         if self.notes:
             out["note"] = self.notes
+        if self.checklist:
+            out["da_verificare"] = self.checklist
         out["parametri_indicativi"] = [k for k in self.used_parameters() if params[k].indicative]
         return out
 

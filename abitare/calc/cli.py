@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from abitare.calc.base import CalcInputError, Calculator, run_calculator
+from abitare.calc.base import CHECKLIST_TITLE, CalcInputError, Calculator, run_calculator
 from abitare.parameters import load_parameters
 
 __all__ = ["parse_args", "print_help", "print_result"]
@@ -54,7 +54,12 @@ def parse_args(calculator: Calculator, args: list[str]) -> tuple[dict[str, Any],
 def print_help(calculator: Calculator) -> None:
     typer.echo(f"{calculator.title}: {calculator.description}\n")
     for name, field in calculator.inputs.model_fields.items():
-        need = "obbligatorio" if field.is_required() else f"facoltativo (predefinito: {field.default})"
+        if field.is_required():
+            need = "obbligatorio"
+        elif field.default is None:
+            need = "facoltativo"
+        else:
+            need = f"facoltativo (predefinito: {field.default})"
         typer.echo(f"  {option_name(name):<32} {field.title} – {need}")
     typer.echo("  --json                           risultato in JSON")
 
@@ -73,5 +78,9 @@ def print_result(calculator: Calculator, raw: dict[str, Any], as_json: bool) -> 
             typer.echo(f"    {p.label}: {p.formatted()} (fonte: {p.source})")
     for note in result.notes:
         typer.echo(f"Nota: {note}")
+    if result.checklist:
+        typer.echo(CHECKLIST_TITLE + ":")
+        for item in result.checklist:
+            typer.echo(f"  [ ] {item}")
     for row in result.table:
         typer.echo("  " + "  ".join(f"{k} {v}" for k, v in row.items()))

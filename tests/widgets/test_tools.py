@@ -37,6 +37,20 @@ def test_the_form_reports_bad_input_in_italian_and_clears_the_old_result():
     assert "deve essere un numero" in form.message.value and form.result.value == ""
 
 
+def test_the_requisiti_form_takes_an_optional_pse_and_shows_the_checklist():
+    form = CalculatorForm(CALCULATORS["requisiti-sap"])
+    assert form.fields["pse"].description.endswith("(facoltativo)") and form.fields["pse"].value == ""
+    form.fields["isee"].value = "12.000"
+    form.fields["patrimonio"].value = "24.000"
+    form.fields["componenti"].value = "2"
+    form.compute()
+    assert "23.850,00 €" in form.result.value and "PSE 1,57" in form.result.value
+    assert "Da verificare con il nucleo" in form.result.value and "abitare-checklist" in form.result.value
+    form.fields["pse"].value = "1,8"
+    form.compute()
+    assert "25.000,00 €" in form.result.value
+
+
 def test_the_schedule_is_a_table_and_a_csv():
     form = CalculatorForm(CALCULATORS["piano-rientro"])
     form.fields["arretrato"].value = "600"
