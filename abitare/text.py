@@ -51,8 +51,15 @@ def render_markdown(source: str, params: ParameterSet | None = None) -> str:
 
     With ``params``, ``{{ name }}`` references become the parameter's formatted value.
     """
-    html: str = _md().render(source)
+    html = _render(source)
     return params.fill_html(html) if params else html
+
+
+@lru_cache(maxsize=512)
+def _render(source: str) -> str:
+    """The same lesson is shown again on every visit: render each text once per process."""
+    html: str = _md().render(source)
+    return html
 
 
 def month_label(month: str) -> str:
