@@ -1,0 +1,141 @@
+"""What the course teaches about the fondo morosità incolpevole follows DOMAIN.md.
+
+The fund (D.L. 102/2013 art. 6 c. 5, D.M. 30 marzo 2016) is for a private-market tenant already
+served with an intimazione di sfratto per morosità: €6,000 only repays the landlord for the
+months an eviction is postponed; the deposit and the rents of a new canone concordato lease
+fall under the €12,000 overall cap; it is not a guarantee for landlords.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from abitare.cases import load_case
+from abitare.content import load_module
+from abitare.parameters import load_parameters
+from tests.conftest import CONTENT_DIR
+
+FUND = "morosita_incolpevole"
+
+
+def _content_files() -> list[Path]:
+    files = sorted(CONTENT_DIR.glob("*/lezioni/*.md"))
+    files += sorted(CONTENT_DIR.glob("*/quiz.yaml"))
+    files += sorted(CONTENT_DIR.glob("*/module.yaml"))
+    files += sorted(CONTENT_DIR.glob("casi/*.yaml"))
+    files += sorted(CONTENT_DIR.glob("schede/*.yaml"))
+    return files
+
+
+# "fino a {{ …differimento_max }} per il deposito…" and "il deposito … fino a {{ …differimento_max }}"
+DEPOSIT_WITHIN_POSTPONEMENT = [
+    re.compile(r"differimento_max \}\}[^.;:]{0,40}\b(deposito|canoni)", re.IGNORECASE),
+    re.compile(r"\b(deposito|canoni)\b[^.;]{0,120}fino a \{\{ morosita_incolpevole\.differimento_max", re.IGNORECASE),
+    # "fino a {{ …differimento_max }} per differire lo sfratto, …, oppure per il deposito…"
+    re.compile(r"differimento_max \}\}[^.;:\n]{0,80}\boppure\b[^.;:\n]{0,60}\b(deposito|canoni)", re.IGNORECASE),
+]
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "article"),
+    [
+        (f"{FUND}.ise_max", 35000, "art. 3"),
+        (f"{FUND}.isee_max", 26000, "art. 3"),
+        (f"{FUND}.residenza_min", 1, "art. 3"),
+        (f"{FUND}.sanare_max", 8000, "art. 5, comma 1, lett. a)"),
+        (f"{FUND}.anni_residui", 2, "art. 5, comma 1, lett. a)"),
+        (f"{FUND}.differimento_max", 6000, "art. 5, comma 1, lett. b)"),
+        (f"{FUND}.totale_max", 12000, "art. 5, comma 1, lett. c) e d)"),
+    ],
+)
+def test_fund_parameters_and_their_source(key, value, article):
+    p = load_parameters()[key]
+    assert p.value == value
+    assert "D.M. 30 marzo 2016" in p.source and article in p.source
+    assert not p.indicative  # VERIFIED in DOMAIN.md
+
+
+def test_postponement_figure_is_labelled_for_the_postponement_only():
+    label = load_parameters()[f"{FUND}.differimento_max"].label.lower()
+    assert "differimento" in label and "deposito" not in label and "canoni" not in label
+    assert "deposito" in load_parameters()[f"{FUND}.totale_max"].label.lower()
+
+
+def test_module5_deposit_question_keys_the_overall_cap():
+    module = load_module(CONTENT_DIR, "abitare-temporaneo")
+    question = next(q for q in module.questions if q.id == "fondo-deposito-concordato")
+    params = load_parameters()
+    correct = [o for o in question.options if o.correct]
+    assert [o.text for o in correct] == [params[f"{FUND}.totale_max"].formatted()]
+    postponement = next(o for o in question.options if o.text == params[f"{FUND}.differimento_max"].formatted())
+    assert "differimento" in postponement.feedback and not postponement.correct
+    assert all(o.feedback.strip() for o in question.options)
+    assert "sfratto" in question.text and "mercato privato" in question.text
+    assert params[f"{FUND}.totale_max"].formatted() in question.explanation
+
+
+def test_no_quiz_feedback_ties_the_postponement_figure_to_the_deposit():
+    shown = load_parameters()[f"{FUND}.differimento_max"].formatted()
+    for folder in sorted(CONTENT_DIR.glob("[0-9][0-9]_*")):
+        module = load_module(CONTENT_DIR, folder.name[3:])
+        for question in module.questions:
+            for option in question.options:
+                if option.text != shown:
+                    continue
+                for sentence in _sentences(option.feedback):
+                    low = sentence.lower()
+                    if "deposito" in low or "canoni" in low:
+                        assert re.search(r"\bnon\b", low), (module.id, question.id, sentence)
+
+
+@pytest.mark.parametrize("path", _content_files(), ids=lambda p: str(p.relative_to(CONTENT_DIR)))
+def test_no_text_puts_the_deposit_within_the_postponement_figure(path):
+    text = path.read_text(encoding="utf-8")
+    for pattern in DEPOSIT_WITHIN_POSTPONEMENT:
+        found = pattern.search(text)
+        assert found is None, f"{path.name}: «{found.group(0)}»"
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.;!?])\s+|\n", text) if s.strip()]
+
+
+@pytest.mark.parametrize("case_id", ["proprietario-agenzia", "uscita-temporaneo"])
+def test_cases_never_offer_the_fund_to_a_landlord_or_a_household_already_out(case_id):
+    """Households leaving temporary housing were evicted long ago: the fund is not theirs."""
+    data = load_case(CONTENT_DIR, case_id).data
+    for node_id, node in data.nodes.items():
+        for choice in node.choices:
+            if "fondo" not in choice.text.lower():
+                continue
+            # a choice that offers the fund is a trap, never the way forward, and its feedback says so
+            assert not choice.recommended, (node_id, choice.text)
+            assert choice.feedback and " non " in f" {choice.feedback} ", (node_id, choice.text)
+    texts = [n.text for n in data.nodes.values()] + [e.debrief for e in data.endings.values()]
+    for text in texts:
+        for sentence in _sentences(text):
+            low = sentence.lower()
+            if "fondo per la morosità incolpevole" in low and re.search(r"copr|pag|garanz|deposito|canoni", low):
+                assert re.search(r"\bnon\b", low), sentence
+    assert not any("fondo" in step for step in data.recommended)
+
+
+def test_lessons_do_not_present_the_fund_as_a_landlord_guarantee():
+    for path in sorted(CONTENT_DIR.glob("*/lezioni/*.md")):
+        for sentence in _sentences(path.read_text(encoding="utf-8")):
+            low = sentence.lower()
+            if "fondo per la morosità incolpevole" in low and ("garanzi" in low or "più sicuro" in low):
+                assert "non è una garanzia" in low, f"{path.name}: {sentence}"
+
+
+def test_fund_lesson_states_who_may_apply():
+    text = (CONTENT_DIR / "03_morosita/lezioni/04-fondi-e-contributi.md").read_text(encoding="utf-8").lower()
+    for words in (
+        "intimazione di sfratto per morosità",
+        "contratto di locazione privato registrato",
+        f"{{{{ {FUND}.residenza_min }}}}",
+        "non è una garanzia per i proprietari",
+        f"{{{{ {FUND}.differimento_max }}}} **solo per differire lo sfratto**",
+    ):
+        assert words in text, words
