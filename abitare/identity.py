@@ -1,9 +1,9 @@
 """Who is on the page: a pseudonymous participant code, or the JupyterHub user.
 
-Each Voilà page runs in its own kernel, and the identity travels in the page's
-query string (``?p=<code>``). Voilà puts it in ``QUERY_STRING``; a preheated
-kernel receives it only when a page claims the kernel, so
-:func:`request_query` waits for it, with a few lines instead of importing
+The identity travels in the page's query string (``?p=<code>``). Voilà puts it in
+``QUERY_STRING``; a preheated kernel (only the trainee application is preheated)
+receives it only when a page claims the kernel, so :func:`wait_for_request` waits
+for it without blocking the kernel, with a few lines instead of importing
 ``voila.utils`` (which costs seconds of CPU in every kernel).
 """
 
@@ -127,24 +127,11 @@ def request_page(environ: Mapping[str, str] | None = None) -> str:
     return env.get("SCRIPT_NAME", "").rstrip("/").rsplit("/", 1)[-1]
 
 
-def _wait_for_preheated_request(environ: Mapping[str, str], timeout: float) -> str | None:
-    from websockets.sync.client import connect  # deferred: only preheated kernels need it
+def request_query(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The query parameters of a page started for its request (first value of each), empty outside Voilà.
 
-    url = _query_url(environ)
-    try:
-        with connect(url, open_timeout=timeout) as ws:
-            # the page may be claimed long after the kernel was preheated: wait without limit
-            info = json.loads(ws.recv())
-    except Exception as err:  # websockets raises its own types besides OSError
-        log.warning("query string of preheated kernel not received from %s: %r", url, err)
-        return None
-    for key, value in info.items():
-        os.environ[key] = value
-    return str(info.get("QUERY_STRING", ""))
-
-
-def request_query(environ: Mapping[str, str] | None = None, *, timeout: float = 10.0) -> dict[str, str]:
-    """The page's query parameters (first value of each), empty outside Voilà."""
+    The facilitators' pages are never preheated; the trainee application, which is, reads
+    its request with :func:`wait_for_request`.
+    """
     env = os.environ if environ is None else environ
-    raw = (_wait_for_preheated_request(env, timeout) or "") if is_preheated(env) else env.get("QUERY_STRING", "")
-    return parse_query(raw)
+    return parse_query(env.get("QUERY_STRING", ""))

@@ -27,7 +27,7 @@ import hashlib
 import os
 import time
 from html import escape
-from typing import Any, ClassVar
+from typing import Any
 
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.services.kernels.handlers import _kernel_id_regex
@@ -125,41 +125,9 @@ class ChunkBundleHandler(JupyterHandler):
         self.finish(app.chunk_bundle()[0])
 
 
-class CachedStatic:
-    """Static files from memory: a page loads about 100 of them (5 MB of Voilà's scripts).
-
-    Tornado reads and hashes each file again on every request; with a class arriving at
-    once, that work, done by the one server process, made everybody wait. Here each file
-    is read and hashed once (again if it changes on disk), and browsers may keep it a day.
-    """
-
-    _files: ClassVar[dict[str, tuple[float, bytes, str]]] = {}
-    MAX_BYTES = 8_000_000
-
-    @classmethod
-    def _cached(cls, abspath: str) -> tuple[float, bytes, str] | None:
-        mtime = os.stat(abspath).st_mtime
-        hit = CachedStatic._files.get(abspath)
-        if hit is None or hit[0] != mtime:
-            if os.path.getsize(abspath) > cls.MAX_BYTES:
-                return None
-            with open(abspath, "rb") as f:
-                data = f.read()
-            hit = (mtime, data, hashlib.sha512(data).hexdigest())
-            CachedStatic._files[abspath] = hit
-        return hit
-
-    @classmethod
-    def get_content(cls, abspath: str, start: int | None = None, end: int | None = None) -> Any:
-        hit = cls._cached(abspath)
-        if hit is None:
-            return super().get_content(abspath, start, end)  # type: ignore[misc]
-        return hit[1][start:end]
-
-    @classmethod
-    def get_content_version(cls, abspath: str) -> str:
-        hit = cls._cached(abspath)
-        return hit[2] if hit else super().get_content_version(abspath)  # type: ignore[misc]
+class BrowserCached:
+    """Static files a browser may keep for a day (Voilà's own handlers make it ask again
+    for most of them on every page)."""
 
     def set_headers(self) -> None:
         super().set_headers()  # type: ignore[misc]
@@ -258,7 +226,7 @@ class AbitareVoila(Voila):  # type: ignore[misc]
             if len(spec) >= 2 and spec[1] is TornadoVoilaHandler:
                 spec = (spec[0], AppHandler, *spec[2:])
             elif len(spec) >= 2 and isinstance(spec[1], type) and issubclass(spec[1], StaticFileHandler):
-                spec = (spec[0], type(f"Cached{spec[1].__name__}", (CachedStatic, spec[1]), {}), *spec[2:])
+                spec = (spec[0], type(f"Cached{spec[1].__name__}", (BrowserCached, spec[1]), {}), *spec[2:])
             handlers.append(spec)
         close = url_path_join(self.server_url, rf"/abitare/chiudi/{_kernel_id_regex}")
         handlers.insert(0, (close, CloseHandler))

@@ -29,6 +29,7 @@ from abitare.cases import scan_cases
 from abitare.content import scan
 from abitare.identity import hub_user, is_preheated, parse_query, request_page, wait_for_request
 from abitare.progress import Participant, open_store
+from abitare.serve import APP_NOTEBOOK
 from abitare.settings import Settings, get_settings
 from abitare.worksheets import scan_worksheets
 from abitare_widgets.home import HomeApp
@@ -40,7 +41,7 @@ __all__ = ["HOME", "TraineeApp", "app_page"]
 
 log = logging.getLogger(__name__)
 
-HOME = "home.ipynb"
+HOME = APP_NOTEBOOK
 #: views kept alive for the back button and for coming back (the rest are rebuilt)
 KEPT_VIEWS = 8
 

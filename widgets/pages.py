@@ -78,16 +78,17 @@ def _safely(build: Callable[[], w.Widget], link: str | None = "home.ipynb") -> w
 Builder = Callable[[Settings, dict[str, str], Mapping[str, str] | None], w.Widget]
 
 #: The trainee pages, shown as views of one application in one kernel (see
-#: :mod:`abitare_widgets.app`): page name → ``build(settings, query, environ)``.
-VIEWS: dict[str, Builder] = {}
+#: :mod:`abitare_widgets.app`): page name → (``build(settings, query, environ)``, link
+#: offered when the view cannot be built).
+VIEWS: dict[str, tuple[Builder, str | None]] = {}
 
 
 def build_view(
     page: str, cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None = None
 ) -> w.Widget:
     """The view of a trainee ``page``; never raises (errors become an Italian notice)."""
-    build = VIEWS[page]
-    return _safely(lambda: build(cfg, query, environ), None if page == "home.ipynb" else "home.ipynb")
+    build, link = VIEWS[page]
+    return _safely(lambda: build(cfg, query, environ), link)
 
 
 def _page(link: str | None = "home.ipynb", view: str | None = None) -> Callable[[Builder], Callable[..., w.Widget]]:
@@ -98,7 +99,7 @@ def _page(link: str | None = "home.ipynb", view: str | None = None) -> Callable[
 
     def wrap(build: Builder) -> Callable[..., w.Widget]:
         if view:
-            VIEWS[view] = build
+            VIEWS[view] = (build, link)
 
         @functools.wraps(build)
         def page(settings: Settings | None = None, environ: Mapping[str, str] | None = None) -> w.Widget:
