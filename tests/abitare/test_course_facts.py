@@ -139,3 +139,17 @@ def test_fund_lesson_states_who_may_apply():
         f"{{{{ {FUND}.differimento_max }}}} **solo per differire lo sfratto**",
     ):
         assert words in text, words
+
+
+# --- Contributo regionale di solidarietà (DOMAIN.md, SAP: L.R. 16/2016 art. 25, R.R. 11/2019) ---
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("solidarieta.isee_max", 9360), ("solidarieta.anzianita_mesi", 24), ("solidarieta.importo_max", 2700)],
+)
+def test_solidarity_parameters_have_value_and_source(key, value):
+    p = load_parameters()[key]
+    assert p.value == value
+    assert "art. 25" in p.source and "n. 11" in p.source and "2019" in p.source
+    assert not p.indicative  # VERIFIED in DOMAIN.md
