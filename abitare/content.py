@@ -8,6 +8,7 @@ with file, line and an Italian message for the author.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections.abc import Iterable
@@ -17,10 +18,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     HttpUrl,
     StringConstraints,
+    Tag,
     field_validator,
     model_validator,
 )
@@ -31,11 +35,13 @@ from abitare.validation import validate_located
 from abitare.yamlsafe import Located, load_yaml
 
 __all__ = [
+    "INPUT_PLACEHOLDER",
     "INTRO_POSITION",
     "QUIZ_POSITION",
     "SCHEMA_VERSION",
     "SUMMARY_POSITION",
     "CourseFile",
+    "InputRange",
     "Lesson",
     "Module",
     "ModuleFile",
@@ -44,6 +50,7 @@ __all__ = [
     "QuizFile",
     "Source",
     "available_items",
+    "check_quiz_lessons",
     "inventory",
     "load_course",
     "load_module",
@@ -100,21 +107,112 @@ class Option(_Schema):
     feedback: Text
 
 
+#: ``{name}`` in the text of a calculated question: an input, printed Italian-style.
+INPUT_PLACEHOLDER = re.compile(r"(?<!\{)\{([a-z_][a-z0-9_]*)\}(?!\})")
+#: Most input combinations run at load to check a calculated question (corners of the ranges).
+MAX_CORNERS = 64
+
+
+def _decimals(value: float) -> int:
+    text = repr(float(value))
+    if "e" in text or "E" in text:
+        return 6
+    _head, _, tail = text.partition(".")
+    return 0 if tail == "0" else len(tail)
+
+
+class InputRange(_Schema):
+    """A range an input of a calculated question is drawn from: ``min``, ``min + step``, … up to ``max``."""
+
+    min: float
+    max: float
+    step: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _check(self) -> InputRange:
+        if self.max < self.min:
+            raise ValueError(f"'max' ({_number_text(self.max)}) è minore di 'min' ({_number_text(self.min)})")
+        if (self.max - self.min) / self.step > 100_000:
+            raise ValueError("l'intervallo ha più di 100.000 valori: aumenta 'step'")
+        return self
+
+    @property
+    def integral(self) -> bool:
+        return float(self.min).is_integer() and float(self.step).is_integer()
+
+    def count(self) -> int:
+        """How many values can be drawn."""
+        return int((self.max - self.min) / self.step + 1e-9) + 1
+
+    def value(self, k: int) -> float | int:
+        """The ``k``-th value of the range (0-based)."""
+        raw = self.min + k * self.step
+        if self.integral:
+            return round(raw)
+        return round(raw, max(_decimals(self.min), _decimals(self.step)))
+
+    def ends(self) -> tuple[float | int, float | int]:
+        return self.value(0), self.value(self.count() - 1)
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value).replace(".", ",")
+
+
+def _fixed_value(value: Any) -> Any:
+    if isinstance(value, bool | int | float | str):
+        return value
+    raise ValueError("deve essere un valore fisso (un numero, true/false o un testo) o un intervallo {min, max, step}")
+
+
+def _input_kind(value: Any) -> str:
+    return "intervallo[]" if isinstance(value, dict) else "valore[]"
+
+
+#: An input of a calculated question: a fixed value or a range (tags hidden from messages).
+InputValue = Annotated[
+    Annotated[InputRange, Tag("intervallo[]")]
+    | Annotated[bool | int | float | str, BeforeValidator(_fixed_value), Tag("valore[]")],
+    Discriminator(_input_kind),
+]
+
+
 class Question(_Schema):
     """A quiz question.
 
     ``single`` and ``true_false`` have exactly one right option, ``multiple`` at least
     one; ``ordering`` lists its options in the right order (shown shuffled) and marks none.
+    ``calculated`` has no options: the learner types a number, checked against the result
+    of one of the project's calculators (``abitare.calc``) on inputs drawn from ranges.
+    ``lesson`` is the stem of the lesson file the question is about (checked against the
+    module's lessons when the module is loaded).
     """
 
     id: Slug
-    type: Literal["single", "multiple", "true_false", "ordering"] = "single"
+    type: Literal["single", "multiple", "true_false", "ordering", "calculated"] = "single"
+    lesson: Slug | None = None
     text: Text
-    options: list[Option] = Field(min_length=2, max_length=8)
+    options: Annotated[list[Option], Field(min_length=2, max_length=8)] | None = None
     explanation: Text
+    calculator: Slug | None = None
+    inputs: dict[str, InputValue] | None = None
+    answer: Annotated[str, StringConstraints(min_length=1)] | None = None
+    tolerance: float = Field(default=0, ge=0, allow_inf_nan=False)
+    unit: Text | None = None
 
     @model_validator(mode="after")
     def _check_correct(self) -> Question:
+        if self.type == "calculated":
+            return self._check_calculated()
+        extra = [name for name in ("calculator", "inputs", "answer", "unit") if getattr(self, name) is not None]
+        if self.tolerance:
+            extra.append("tolerance")
+        if extra:
+            raise ValueError(
+                f"i campi {', '.join(repr(n) for n in extra)} valgono solo per le domande di tipo 'calculated'"
+            )
+        if self.options is None:
+            raise ValueError("options: campo obbligatorio mancante")
         right = sum(o.correct for o in self.options)
         if self.type == "ordering":
             if right:
@@ -137,36 +235,154 @@ class Question(_Schema):
             raise ValueError("due opzioni hanno lo stesso testo")
         return self
 
+    def _check_calculated(self) -> Question:
+        from abitare.calc import CALCULATORS, CalcInputError  # calculators load parameters: import late
+
+        if self.options is not None:
+            raise ValueError("una domanda di tipo 'calculated' non ha 'options': chi risponde scrive un numero")
+        missing = [n for n in ("calculator", "inputs", "answer", "unit") if getattr(self, n) is None]
+        if missing:
+            raise ValueError(
+                "a una domanda di tipo 'calculated' mancano i campi " + ", ".join(repr(n) for n in missing)
+            )
+        assert self.calculator is not None and self.inputs is not None and self.answer is not None
+        calculator = CALCULATORS.get(self.calculator)
+        if calculator is None:
+            raise ValueError(
+                f"calculator: il calcolatore '{self.calculator}' non esiste; scegli tra "
+                + ", ".join(sorted(CALCULATORS))
+            )
+        accepted = calculator.inputs.model_fields
+        unknown = [name for name in self.inputs if name not in accepted]
+        if unknown:
+            raise ValueError(
+                f"inputs: il calcolatore '{self.calculator}' non ha i dati "
+                + ", ".join(repr(n) for n in unknown)
+                + "; quelli ammessi sono "
+                + ", ".join(sorted(accepted))
+            )
+        used = {m[1] for field_text in (self.text, self.explanation) for m in INPUT_PLACEHOLDER.finditer(field_text)}
+        stray = sorted(used - set(self.inputs))
+        if stray:
+            raise ValueError(
+                "il testo usa " + ", ".join("{" + n + "}" for n in stray) + ", che non è tra gli 'inputs' della domanda"
+            )
+        unseen = sorted(n for n, v in self.inputs.items() if isinstance(v, InputRange) and n not in used)
+        if unseen:
+            raise ValueError(
+                "il valore estratto di "
+                + ", ".join(repr(n) for n in unseen)
+                + " non compare nel testo: scrivi "
+                + ", ".join("{" + n + "}" for n in unseen)
+                + " nel testo della domanda"
+            )
+        for values in self._corners():
+            try:
+                result = calculator.compute(calculator.inputs.model_validate(values), _parameters())
+            except CalcInputError as err:
+                raise ValueError(f"con i dati {_shown(values)} il calcolatore risponde: {err}") from err
+            except Exception as err:  # a pydantic ValidationError: say which input is refused
+                raise ValueError(
+                    f"con i dati {_shown(values)} il calcolatore non accetta gli 'inputs': {_brief(err)}"
+                ) from err
+            if self.answer not in result.figures:
+                raise ValueError(
+                    f"answer: il calcolatore '{self.calculator}' non dà la cifra '{self.answer}'; "
+                    "quelle che dà sono " + ", ".join(sorted(result.figures))
+                )
+            value = result.figures[self.answer]
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(
+                    f"answer: la cifra '{self.answer}' del calcolatore non è un numero "
+                    f"(con i dati {_shown(values)} vale {value!r})"
+                )
+        return self
+
+    def _corners(self) -> list[dict[str, Any]]:
+        """The inputs at the ends of the ranges: every combination when there are few ranges,
+        otherwise all low, all high and each range high alone (fixed inputs as they are)."""
+        assert self.inputs is not None
+        ranges = {n: v.ends() for n, v in self.inputs.items() if isinstance(v, InputRange)}
+        fixed = {n: v for n, v in self.inputs.items() if not isinstance(v, InputRange)}
+        if 2 ** len(ranges) <= MAX_CORNERS:
+            picks = list(itertools.product((0, 1), repeat=len(ranges)))
+        else:
+            picks = [(0,) * len(ranges), (1,) * len(ranges)]
+            picks += [tuple(int(j == i) for j in range(len(ranges))) for i in range(len(ranges))]
+        combos = [
+            {**fixed, **{n: ends[p] for (n, ends), p in zip(ranges.items(), pick, strict=True)}} for pick in picks
+        ]
+        unique: list[dict[str, Any]] = []
+        for combo in combos:
+            if combo not in unique:
+                unique.append(combo)
+        return unique
+
     @property
     def correct_indexes(self) -> frozenset[int]:
-        return frozenset(i for i, o in enumerate(self.options) if o.correct)
+        return frozenset(i for i, o in enumerate(self.options or ()) if o.correct)
 
     def accepts(self, choice: Iterable[int]) -> bool:
         """Whether ``choice`` is a possible answer to this question as it is written now.
 
         An answer stored before an author removed an option may no longer be.
         """
+        if self.type == "calculated":
+            return False  # a calculated answer is a number, checked by abitare.quizbank
+        options = self.options or []
         picked = list(choice)
         if not picked or len(set(picked)) != len(picked):
             return False
         if self.type == "ordering":
-            return sorted(picked) == list(range(len(self.options)))
+            return sorted(picked) == list(range(len(options)))
         if self.type != "multiple" and len(picked) != 1:
             return False
-        return all(0 <= i < len(self.options) for i in picked)
+        return all(0 <= i < len(options) for i in picked)
 
     def is_correct(self, choice: Iterable[int]) -> bool:
         """Whether ``choice`` (option indexes; for ``ordering``, in the order given) is right."""
+        if self.type == "calculated":
+            return False
         if self.type == "ordering":
-            return list(choice) == list(range(len(self.options)))
+            return list(choice) == list(range(len(self.options or ())))
         return frozenset(choice) == self.correct_indexes
+
+    @property
+    def choices(self) -> list[Option]:
+        """The options (none for a calculated question)."""
+        return list(self.options or ())
+
+
+def _parameters() -> ParameterSet:
+    return load_parameters()
+
+
+def _shown(values: dict[str, Any]) -> str:
+    return ", ".join(
+        f"{k}={_number_text(v) if isinstance(v, float) and not isinstance(v, bool) else v}" for k, v in values.items()
+    )
+
+
+def _brief(err: Exception) -> str:
+    from pydantic import ValidationError
+
+    from abitare.validation import italian_message
+
+    if isinstance(err, ValidationError):
+        return "; ".join(italian_message(e) for e in err.errors(include_url=False))
+    return str(err)
 
 
 class QuizFile(_Schema):
-    """The YAML file of a module's quiz."""
+    """The YAML file of a module's quiz.
+
+    With ``draw: N`` each attempt shows N questions drawn from the bank, at least one
+    per lesson (so every question needs ``lesson``, checked when the module is loaded).
+    """
 
     schema_version: Literal[1]
     title: Text = "Verifica"
+    draw: int | None = Field(default=None, gt=0)
     questions: list[Question] = Field(min_length=1)
 
     @field_validator("questions")
@@ -178,6 +394,66 @@ class QuizFile(_Schema):
                 raise ValueError(f"l'id di domanda '{q.id}' è usato più di una volta")
             seen.add(q.id)
         return questions
+
+    @model_validator(mode="after")
+    def _draw_fits(self) -> QuizFile:
+        if self.draw is not None and self.draw > len(self.questions):
+            raise ValueError(
+                f"draw: si estraggono {self.draw} domande per tentativo ma il file ne ha solo {len(self.questions)}"
+            )
+        return self
+
+
+def check_quiz_lessons(quiz: QuizFile, located: Located, lessons: Iterable[str]) -> list[ContentIssue]:
+    """Each question's ``lesson`` names a lesson of the module; with ``draw`` every question
+    has one, every lesson has a question, and ``draw`` can cover every lesson."""
+    known = list(lessons)
+    issues: list[ContentIssue] = []
+    covered: set[str] = set()
+    for i, q in enumerate(quiz.questions):
+        if q.lesson is None:
+            if quiz.draw is not None:
+                issues.append(
+                    ContentIssue(
+                        located.path,
+                        located.line_for(("questions", i)),
+                        f"questions[{i + 1}]: la domanda '{q.id}' non ha 'lesson'; con 'draw' ogni domanda "
+                        "deve dire a quale lezione si riferisce (il nome del file della lezione senza .md)",
+                    )
+                )
+            continue
+        if q.lesson not in known:
+            issues.append(
+                ContentIssue(
+                    located.path,
+                    located.line_for(("questions", i, "lesson")),
+                    f"questions[{i + 1}].lesson: la lezione '{q.lesson}' non è tra le lezioni del modulo "
+                    f"({', '.join(known)})",
+                )
+            )
+        covered.add(q.lesson)
+    if quiz.draw is not None:
+        line = located.line_for(("draw",))
+        if quiz.draw < len(known):
+            issues.append(
+                ContentIssue(
+                    located.path,
+                    line,
+                    f"draw: si estraggono {quiz.draw} domande ma il modulo ha {len(known)} lezioni; "
+                    "servono almeno tante domande quante lezioni, per coprirle tutte",
+                )
+            )
+        for lesson in known:
+            if lesson not in covered:
+                issues.append(
+                    ContentIssue(
+                        located.path,
+                        line,
+                        f"draw: la lezione '{lesson}' non ha nessuna domanda; con 'draw' ogni lezione "
+                        "deve averne almeno una",
+                    )
+                )
+    return issues
 
 
 class CourseFile(_Schema):
@@ -411,7 +687,11 @@ def load_module_dir(folder: Path, content_dir: Path, params: ParameterSet | None
         try:
             path = _inside(folder, meta.quiz, display, located.line_for(("quiz",)))
             quiz_display = _display(path, content_dir)
-            quiz = validate_located(QuizFile, _load_with_parameters(path, quiz_display, params))
+            quiz_located = _load_with_parameters(path, quiz_display, params)
+            quiz = validate_located(QuizFile, quiz_located)
+            lesson_issues = check_quiz_lessons(quiz, quiz_located, [Path(name).stem for name in meta.lessons])
+            if lesson_issues:
+                raise ContentError(lesson_issues)
         except ContentError as err:
             issues.extend(err.issues)
     if issues:
