@@ -153,3 +153,110 @@ def test_solidarity_parameters_have_value_and_source(key, value):
     assert p.value == value
     assert "art. 25" in p.source and "n. 11" in p.source and "2019" in p.source
     assert not p.indicative  # VERIFIED in DOMAIN.md
+
+
+# --- Modules 05 and 06 and their cases: Housing First, housing sociale, SAT, the Agenzia,
+# macro-action 1, accordi territoriali, the tenant's deduction, the ATA condition (DOMAIN.md) ---
+
+M05 = CONTENT_DIR / "05_abitare-temporaneo"
+M06 = CONTENT_DIR / "06_lavoro-di-rete"
+MY_CASES = ("uscita-temporaneo", "proprietario-agenzia")
+HOUSING_SOCIALE = (
+    "alloggi a canone inferiore a quello di mercato per nuclei che non riescono a sostenere i prezzi del mercato "
+    "libero; non sono a tempo, ma accompagnati da una gestione sociale (in Lombardia: servizi abitativi sociali, SAS)"
+)
+
+
+def _m05_m06_texts() -> list[tuple[str, str]]:
+    """(file name, text) of every lesson, module file and quiz of modules 05 and 06, and their cases."""
+    paths = [*M05.glob("lezioni/*.md"), *M06.glob("lezioni/*.md")]
+    paths += [M05 / "module.yaml", M06 / "module.yaml", M05 / "quiz.yaml", M06 / "quiz.yaml"]
+    paths += [CONTENT_DIR / "casi" / f"{c}.yaml" for c in MY_CASES]
+    return [(p.name, p.read_text(encoding="utf-8")) for p in sorted(paths)]
+
+
+def _glossary(module_id: str) -> dict[str, str]:
+    return {g.term: g.definition for g in load_module(CONTENT_DIR, module_id).glossary}
+
+
+def test_housing_first_is_never_called_temporary():
+    definition = _glossary("abitare-temporaneo")["Housing first"].lower()
+    assert "non è una soluzione temporanea" in definition and "senza limite di tempo" in definition
+    lesson = (M05 / "lezioni/01-soluzioni-temporanee.md").read_text(encoding="utf-8")
+    assert "Non è una soluzione temporanea" in lesson
+    row = next(line for line in lesson.splitlines() if line.startswith("| Housing first"))
+    assert "Senza scadenza" in row
+
+
+def test_housing_sociale_has_one_definition():
+    assert _glossary("abitare-temporaneo")["Housing sociale"] == HOUSING_SOCIALE[0].upper() + HOUSING_SOCIALE[1:] + "."
+    lesson = (M05 / "lezioni/01-soluzioni-temporanee.md").read_text(encoding="utf-8")
+    assert f"**Housing sociale**: {HOUSING_SOCIALE}." in lesson
+    assert "canone moderato" not in lesson.lower()
+
+
+def test_servizi_abitativi_transitori_keep_their_legal_meaning():
+    sat = _glossary("abitare-temporaneo")["Servizi abitativi transitori (SAT)"]
+    assert "quota degli alloggi pubblici" in sat and "Terzo settore" in sat
+    for name, text in _m05_m06_texts():
+        # third-sector flats are «alloggi temporanei», never «alloggi transitori»
+        assert not re.search(r"alloggi[oi]? transitori", text, re.IGNORECASE), name
+        assert not re.search(r"\b(nel|dal|il|del) transitorio\b", text), name
+
+
+def test_the_agenzia_already_exists():
+    for name, text in _m05_m06_texts():
+        for sentence in _sentences(text):
+            low = sentence.lower()
+            if "agenzia dell'abitare sociale" in low:
+                assert not re.search(r"previst[ao] dal progetto|creat[ao] dal progetto|del progetto offre", low), (
+                    name,
+                    sentence,
+                )
+    assert "esiste già" in _glossary("abitare-temporaneo")["Agenzia dell'Abitare Sociale"]
+    assert "esiste già" in (M06 / "lezioni/01-la-rete-dell-ambito.md").read_text(encoding="utf-8")
+
+
+def test_macro_action_one_is_the_challenge_of_the_free_market():
+    lesson = (M06 / "lezioni/01-la-rete-dell-ambito.md").read_text(encoding="utf-8")
+    assert "| 1. La sfida del mercato libero |" in lesson
+    for name, text in _m05_m06_texts():
+        assert "sfida al mercato libero" not in text.lower(), name
+
+
+def test_not_every_comune_has_an_accordo_territoriale():
+    lesson = (M05 / "lezioni/04-lavorare-con-i-proprietari.md").read_text(encoding="utf-8")
+    assert "Non tutti i Comuni ne hanno uno proprio" in lesson
+    assert "Comune più vicino di dimensioni simili" in lesson
+    assert "attestazione di rispondenza" in lesson
+    for name, text in _m05_m06_texts():
+        assert "fanno riferimento ad accordi territoriali propri" not in text, name
+    case = (CONTENT_DIR / "casi/proprietario-agenzia.yaml").read_text(encoding="utf-8")
+    assert "Non tutti i Comuni ne hanno uno proprio" in case and "attestazione di rispondenza" in case
+
+
+def test_tenant_deduction_cites_tuir_comma_1_bis():
+    lesson = (M05 / "lezioni/03-percorsi-di-uscita.md").read_text(encoding="utf-8")
+    assert "TUIR (articolo 16, comma 1-bis)" in lesson
+
+
+def test_landlord_tax_benefits_are_tied_to_ata_municipalities():
+    lesson = (M05 / "lezioni/04-lavorare-con-i-proprietari.md").read_text(encoding="utf-8")
+    table = [line for line in lesson.splitlines() if line.startswith("| ")]
+    for voice in ("| Cedolare secca", "| IRPEF", "| Imposta di registro"):
+        row = next(line for line in table if line.startswith(voice))
+        assert "alta tensione abitativa" in row, voice
+    assert "Comuni ad alta tensione abitativa (ATA)" in lesson
+    # the reductions were once said to «possibly depend on the Comune»: they hold in ATA municipalities
+    assert "possono dipendere dal Comune" not in lesson
+
+
+def test_the_deposit_negotiated_by_the_agenzia_is_an_example_not_a_rule():
+    data = load_case(CONTENT_DIR, "uscita-temporaneo").data
+    for node in data.nodes.values():
+        for choice in node.choices:
+            if "due mensilità" in choice.text:
+                assert "in questo caso" in choice.text
+                assert "non una regola" in (choice.feedback or "")
+    debrief = data.endings["uscita-sostenibile"].debrief
+    assert "In questo caso" in debrief and "non una regola" in debrief
