@@ -162,8 +162,9 @@ M05 = CONTENT_DIR / "05_abitare-temporaneo"
 M06 = CONTENT_DIR / "06_lavoro-di-rete"
 MY_CASES = ("uscita-temporaneo", "proprietario-agenzia")
 HOUSING_SOCIALE = (
-    "alloggi a canone inferiore a quello di mercato per nuclei che non riescono a sostenere i prezzi del mercato "
-    "libero; non sono a tempo, ma accompagnati da una gestione sociale (in Lombardia: servizi abitativi sociali, SAS)"
+    "le soluzioni abitative a canone più basso di quello di mercato che si collocano tra la casa pubblica e il "
+    "mercato libero; in Lombardia la L.R. 16/2016 le chiama servizi abitativi sociali (SAS). Non sono soluzioni a "
+    "tempo e di solito sono accompagnate da una gestione sociale."
 )
 
 
@@ -181,7 +182,7 @@ def _glossary(module_id: str) -> dict[str, str]:
 
 def test_housing_first_is_never_called_temporary():
     definition = _glossary("abitare-temporaneo")["Housing first"].lower()
-    assert "non è una soluzione temporanea" in definition and "senza limite di tempo" in definition
+    assert "non è una soluzione temporanea" in definition and "senza limiti di tempo" in definition
     lesson = (M05 / "lezioni/01-soluzioni-temporanee.md").read_text(encoding="utf-8")
     assert "Non è una soluzione temporanea" in lesson
     row = next(line for line in lesson.splitlines() if line.startswith("| Housing first"))
@@ -189,9 +190,12 @@ def test_housing_first_is_never_called_temporary():
 
 
 def test_housing_sociale_has_one_definition():
-    assert _glossary("abitare-temporaneo")["Housing sociale"] == HOUSING_SOCIALE[0].upper() + HOUSING_SOCIALE[1:] + "."
+    definitions = set()
+    for folder in sorted(CONTENT_DIR.glob("[0-9][0-9]_*")):
+        definitions |= {d for t, d in _glossary(folder.name[3:]).items() if t.lower() == "housing sociale"}
+    assert definitions == {HOUSING_SOCIALE[0].upper() + HOUSING_SOCIALE[1:]}
     lesson = (M05 / "lezioni/01-soluzioni-temporanee.md").read_text(encoding="utf-8")
-    assert f"**Housing sociale**: {HOUSING_SOCIALE}." in lesson
+    assert f"**Housing sociale**: {HOUSING_SOCIALE}" in lesson
     assert "canone moderato" not in lesson.lower()
 
 
