@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from abitare.paths import PROJECT_ROOT
+from abitare.paths import DEFAULT_DATA_DIR, PROJECT_ROOT
 
 __all__ = ["Settings", "get_settings"]
 
@@ -26,8 +26,8 @@ class Settings(BaseSettings):
         description="Folder of the course content (one sub-folder per module).",
     )
     data_dir: Path = Field(
-        default=PROJECT_ROOT / "var",
-        description="Folder for the SQLite database and other run-time files.",
+        default=DEFAULT_DATA_DIR,
+        description="Folder for the SQLite database and other run-time files (abitare.paths.DEFAULT_DATA_DIR).",
     )
     db_url: str | None = Field(
         default=None,
