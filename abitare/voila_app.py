@@ -3,7 +3,7 @@
 Plain Voilà gives every page a kernel of its own, preheats a pool for every
 notebook it sees (the reports included) and refills it at once, keeps a closed
 page's kernel until the idle cull, and fails without a word when the machine is
-full. This subclass changes four things, and nothing else:
+full. This subclass changes five things, and nothing else:
 
 - **one application for the trainee pages**: ``home.ipynb``, ``modulo.ipynb``,
   ``caso.ipynb``… are all served by the application notebook (``home.ipynb``),
@@ -15,7 +15,8 @@ full. This subclass changes four things, and nothing else:
   the class is full and tries again by itself;
 - **a closed page's kernel is shut down at once** (the page posts its kernel id to
   ``/abitare/chiudi/<id>`` when it closes; Voilà's own call is refused for lack of
-  an XSRF cookie), and the idle cull catches the rest.
+  an XSRF cookie), and the idle cull catches the rest;
+- **kernel messages leave at once** (``TCP_NODELAY`` on the kernel websocket).
 
 Started by :mod:`abitare.serve` as ``python -m abitare.voila_app``.
 """
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import inspect
 import os
 import time
 from html import escape
@@ -33,6 +35,7 @@ from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.services.kernels.handlers import _kernel_id_regex
 from jupyter_server.utils import url_path_join
 from tornado.web import StaticFileHandler
+from tornado.websocket import WebSocketHandler
 from traitlets import Float, Int
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
@@ -135,6 +138,21 @@ class BrowserCached:
             self.set_header("Cache-Control", "public, max-age=86400")  # type: ignore[attr-defined]
 
 
+class NoDelay:
+    """A kernel websocket that sends each message at once.
+
+    Tornado leaves Nagle's algorithm on, so the small messages of a click (status, a few
+    widget updates) wait for the browser's delayed acknowledgement: about 40 ms a click on
+    Linux, measured on the bare click; with ``TCP_NODELAY`` they leave as they are written.
+    """
+
+    async def open(self, *args: Any, **kwargs: Any) -> None:
+        self.set_nodelay(True)  # type: ignore[attr-defined]
+        opened = super().open(*args, **kwargs)  # type: ignore[misc]
+        if inspect.isawaitable(opened):  # the kernel's is a coroutine, Voilà's query socket is not
+            await opened
+
+
 class AbitareVoila(Voila):  # type: ignore[misc]
     """Voilà with the application routing, the class pool policy and the kernel cap."""
 
@@ -227,6 +245,8 @@ class AbitareVoila(Voila):  # type: ignore[misc]
                 spec = (spec[0], AppHandler, *spec[2:])
             elif len(spec) >= 2 and isinstance(spec[1], type) and issubclass(spec[1], StaticFileHandler):
                 spec = (spec[0], type(f"Cached{spec[1].__name__}", (BrowserCached, spec[1]), {}), *spec[2:])
+            elif len(spec) >= 2 and isinstance(spec[1], type) and issubclass(spec[1], WebSocketHandler):
+                spec = (spec[0], type(f"NoDelay{spec[1].__name__}", (NoDelay, spec[1]), {}), *spec[2:])
             handlers.append(spec)
         close = url_path_join(self.server_url, rf"/abitare/chiudi/{_kernel_id_regex}")
         handlers.insert(0, (close, CloseHandler))

@@ -248,6 +248,34 @@ def _msg(msg_type: str, content: dict, session: str, metadata: dict | None = Non
     }
 
 
+#: The kernel websocket protocol JupyterLab's services (and so Voilà's page) speak: the server
+#: forwards the kernel's frames without parsing them (the legacy JSON protocol costs it a parse
+#: and a dump of every message).
+V1 = "v1.kernel.websocket.jupyter.org"
+
+
+def to_v1(m: dict) -> bytes:
+    """A message in the v1 binary framing: offsets, channel, header, parent, metadata, content."""
+    parts = [json.dumps(m[k]).encode() for k in ("header", "parent_header", "metadata", "content")]
+    channel = m["channel"].encode()
+    offsets = [8 * (1 + 1 + len(parts) + 1)]
+    offsets.append(offsets[-1] + len(channel))
+    for part in parts:
+        offsets.append(offsets[-1] + len(part))
+    head = len(offsets).to_bytes(8, "little") + b"".join(o.to_bytes(8, "little") for o in offsets)
+    return head + channel + b"".join(parts)
+
+
+def from_v1(raw: bytes | str) -> dict:
+    """The header, parent and content of a v1 frame (buffers, e.g. of charts, are not needed)."""
+    if isinstance(raw, str):
+        raise ConnectionError("the server did not take the v1 protocol")
+    count = int.from_bytes(raw[:8], "little")
+    offsets = [int.from_bytes(raw[8 * (i + 1):8 * (i + 2)], "little") for i in range(count)]
+    part = [raw[offsets[i]:offsets[i + 1]] for i in range(1, min(count - 1, 5))]
+    return {"header": json.loads(part[0]), "parent_header": json.loads(part[1]), "content": json.loads(part[3])}
+
+
 class Kernel:
     """The page's websocket to its kernel, reading widget states as a browser does."""
 
@@ -258,7 +286,7 @@ class Kernel:
 
     async def send(self, msg_type: str, content: dict, metadata: dict | None = None) -> str:
         m = _msg(msg_type, content, self.session, metadata)
-        await self.ws.write_message(json.dumps(m))
+        await self.ws.write_message(to_v1(m), binary=True)
         return m["header"]["msg_id"]
 
     async def pump(self, until, timeout: float) -> bool:  # type: ignore[no-untyped-def]
@@ -273,9 +301,7 @@ class Kernel:
                 return False
             if raw is None:
                 raise ConnectionError("websocket closed")
-            if isinstance(raw, bytes):
-                continue  # binary frames carry widget buffers (charts): not needed here
-            self._take(json.loads(raw))
+            self._take(from_v1(raw))
         return True
 
     def _take(self, m: dict) -> None:
@@ -362,7 +388,9 @@ async def trainee(server: Server, code: str, static: list[str], navigate: bool) 
         ws = await websocket_connect(
             f"ws://{HOST}:{server.port}/api/kernels/{kernel_id}/channels?session_id={session}",
             max_message_size=256 * 1024 * 1024,
+            subprotocols=[V1],
         )
+        ws.protocol.set_nodelay(True)  # as browsers do on every socket
         k = Kernel(ws, session)
         stage = "widgets"
         control = uuid.uuid4().hex
