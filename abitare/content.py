@@ -553,6 +553,8 @@ def _check_references(text: str, display: str, params: ParameterSet) -> list[Con
 
 
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
+#: a lesson may link a report page, served by Voilà beside the trainee pages (notebooks/reports/)
+_REPORT_PAGE = re.compile(r"^reports/[a-z0-9-]+\.ipynb$")
 
 
 def _check_links(text: str, path: Path, display: str, content_dir: Path) -> list[ContentIssue]:
@@ -562,6 +564,8 @@ def _check_links(text: str, path: Path, display: str, content_dir: Path) -> list
     for m in _LINK.finditer(text):
         target = m[1].split("#", 1)[0]
         if not target or re.match(r"^[a-z][a-z0-9+.-]*:", target):  # https:, mailto:, anchors
+            continue
+        if _REPORT_PAGE.match(target) and (content_dir.parent / "notebooks" / target).is_file():
             continue
         resolved = (path.parent / target).resolve()
         line = text.count("\n", 0, m.start()) + 1

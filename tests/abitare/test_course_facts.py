@@ -264,3 +264,25 @@ def test_the_deposit_negotiated_by_the_agenzia_is_an_example_not_a_rule():
                 assert "non una regola" in (choice.feedback or "")
     debrief = data.endings["uscita-sostenibile"].debrief
     assert "In questo caso" in debrief and "non una regola" in debrief
+
+
+def test_evaluation_lesson_links_the_project_reports():
+    """The evaluation lesson names the logic model, the baseline and the data sources, and links both reports."""
+    module = load_module(CONTENT_DIR, "lavoro-di-rete")
+    lesson = next(x for x in module.lessons if x.id == "05-valutare-gli-interventi")
+    assert 600 <= lesson.words <= 1100
+    for words in ("modello logico", "situazione di partenza", "fonte dei dati", "«<5»"):
+        assert words in lesson.markdown.lower(), words
+    for report in ("monitoraggio-progetto", "valutazione-corso"):
+        link = f"](reports/{report}.ipynb)"
+        assert link in lesson.markdown, report
+        assert (CONTENT_DIR.parent / "notebooks" / "reports" / f"{report}.ipynb").is_file()
+
+
+def test_a_lesson_may_link_only_an_existing_report_page():
+    from abitare.content import _check_links
+
+    lesson = M06 / "lezioni/05-valutare-gli-interventi.md"
+    assert _check_links("[r](reports/morosita.ipynb)", lesson, "x.md", CONTENT_DIR) == []
+    for bad in ("reports/non-esiste.ipynb", "reports/../home.ipynb", "notebooks/reports/morosita.ipynb"):
+        assert _check_links(f"[r]({bad})", lesson, "x.md", CONTENT_DIR), bad
