@@ -23,11 +23,21 @@ import ipywidgets as w
 
 from abitare.calc.base import euro
 from abitare.parameters import ParameterSet, italian_number, load_parameters
-from abitare.simulation import STATE_LABELS, STATES, Scenario, SimulationResult, simulate
+from abitare.simulation import (
+    PREVENTION_BUDGET_STEP,
+    STATE_LABELS,
+    STATES,
+    Scenario,
+    SimulationResult,
+    calibration_text,
+    prevention_budget,
+    simulate,
+)
 from abitare.simulation_start import AMBITO, METHOD, StartingPoint, comune_choices, starting_point
 from abitare_widgets.links import csv_link
 from abitare_widgets.safety import ErrorBanner, guarded
 
+# prevention_budget is the rule of abitare.simulation, named here too for the page's callers.
 __all__ = ["ScenarioPanel", "SimulationApp", "chart_png", "prevention_budget", "readout_text"]
 
 #: The SAP lever is shown as the units available (the comune's, to start with), not as a change.
@@ -41,7 +51,7 @@ SEEDED_RANGE = {
     "prevention_budget": (20, 10_000),
 }
 #: The prevention budget moves, and is rounded, by this many euros.
-BUDGET_STEP = 100
+BUDGET_STEP = PREVENTION_BUDGET_STEP
 
 #: lever → (widget class, min, max, step); the seeded levers get their range from the data
 LEVERS: dict[str, tuple[type[w.Widget], float, float, float]] = {
@@ -55,18 +65,6 @@ LEVERS: dict[str, tuple[type[w.Widget], float, float, float]] = {
 }
 #: A row is as wide as the comune's menu: the slider with its description, then its value.
 ROW_WIDTH, READOUT_WIDTH = 520, 72
-
-
-def prevention_budget(households: int) -> int:
-    """The default monthly prevention budget for ``households``, to the nearest :data:`BUDGET_STEP` euros.
-
-    The scenario's default budget (5,000 €) was set for its default 10,000 households:
-    0.50 € a household a month, which every comune and the Ambito (51,000 households,
-    25,500 €) keep, so that the comuni's budgets add up to the Ambito's.
-    """
-    fields = Scenario.model_fields
-    per_household: float = fields["prevention_budget"].default / fields["households"].default
-    return round(households * per_household / BUDGET_STEP) * BUDGET_STEP
 
 
 def readout_text(slider: w.Widget) -> str:
@@ -183,7 +181,7 @@ def chart_png(a: SimulationResult, b: SimulationResult) -> bytes:
     series = [
         ("Nuclei in sovraccarico", a.counts[:, over], b.counts[:, over]),
         ("Nuclei in attesa di una soluzione", a.waiting_list, b.waiting_list),
-        ("Sfratti (cumulati)", a.evictions.cumsum(), b.evictions.cumsum()),
+        ("Sfratti eseguiti (cumulati)", a.evictions.cumsum(), b.evictions.cumsum()),
     ]
     for ax, (title, sa, sb) in zip(axes, series, strict=True):
         ax.plot(months[: len(sa)], sa, label=name_a, color="#1d5c8f")
@@ -207,7 +205,13 @@ def _name(title: str, result: SimulationResult) -> str:
 def comparison_html(a: SimulationResult, b: SimulationResult) -> str:
     ta, tb = a.totals(), b.totals()
     rows = [
-        ("Sfratti in tutto il periodo", ta["sfratti"], tb["sfratti"], str),
+        ("Sfratti eseguiti in tutto il periodo", ta["sfratti"], tb["sfratti"], str),
+        (
+            "Sfratti eseguiti in media all'anno, sul totale dei nuclei",
+            a.yearly_share(a.evictions),
+            b.yearly_share(b.evictions),
+            lambda v: f"{italian_number(v * 100, 2)}%",
+        ),
         ("Sfratti evitati dalla prevenzione", ta["sfratti_evitati"], tb["sfratti_evitati"], str),
         (
             "Nuclei in sovraccarico alla fine",
@@ -247,7 +251,7 @@ def assumptions_html(params: ParameterSet) -> str:
     items = "".join(
         f"<li>{escape(p.label)}: <strong>{escape(p.formatted())}</strong> – {escape(p.source)}</li>"
         for key, p in params.parameters.items()
-        if key.startswith("simulazione.")
+        if key.startswith("simulazione.") and not key.startswith("simulazione.taratura_")
     )
     method = "".join(f"<p>{escape(line)}</p>" for line in METHOD)
     fields = Scenario.model_fields
@@ -263,6 +267,12 @@ def assumptions_html(params: ParameterSet) -> str:
         f"<ul>{items}</ul><p>Si cambiano nel file dei parametri, senza toccare il codice.</p>"
         f"<h3>Da dove vengono i numeri di partenza</h3>{method}</details>"
     )
+
+
+def calibration_html(params: ParameterSet) -> str:
+    """What the default levers are calibrated on, and that the model teaches rather than forecasts."""
+    paragraphs = "".join(f"<p>{escape(line)}</p>" for line in calibration_text(params))
+    return f'<div class="abitare-calibration"><h2>Su che cosa è tarata la simulazione</h2>{paragraphs}</div>'
 
 
 class SimulationApp(w.VBox):
@@ -293,7 +303,9 @@ class SimulationApp(w.VBox):
             "Per ogni scenario scegli il comune: le leve partono dai suoi dati. Poi muovi le leve: "
             "grafico e tabella si aggiornano. Con lo stesso seme casuale i risultati si ripetono uguali.</p>"
             "<p><strong>I dati di partenza sono sintetici</strong>: inventati ma verosimili, "
-            "non descrivono persone o alloggi reali.</p>" + assumptions_html(self.params)
+            "non descrivono persone o alloggi reali.</p>"
+            + calibration_html(self.params)
+            + assumptions_html(self.params)
         )
         for panel in (self.panel_a, self.panel_b):
             panel.observe_all(self.update)

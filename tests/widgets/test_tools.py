@@ -110,7 +110,7 @@ def test_slider_values_are_shown_the_italian_way_and_follow_the_slider():
 
 
 def test_the_prevention_budget_follows_the_comune_s_households():
-    assert (prevention_budget(10_000), prevention_budget(51_000), prevention_budget(909)) == (5000, 25_500, 500)
+    assert (prevention_budget(10_000), prevention_budget(51_000), prevention_budget(909)) == (1200, 6100, 100)
     app = SimulationApp()
     budget = app.panel_b.sliders["prevention_budget"]
     ambito, colturano = (starting_point(c, app.params) for c in ("Ambito", "Colturano"))
@@ -122,3 +122,12 @@ def test_the_prevention_budget_follows_the_comune_s_households():
     households = [starting_point(c, app.params).households for c in dataset_counts() if c != "Ambito"]
     rounding = 50 * len(households)  # each comune's budget is rounded to 100 €
     assert abs(sum(map(prevention_budget, households)) - prevention_budget(sum(households))) <= rounding
+
+
+def test_the_simulation_page_says_what_it_is_calibrated_on_and_counts_executed_evictions():
+    app = SimulationApp()
+    header = app.children[0].value
+    assert "Su che cosa è tarata la simulazione" in header and "non una previsione" in header
+    assert "4.802 sfratti eseguiti in Lombardia nel 2024" in header and "0,1% (valore indicativo)" in header
+    assert "Sfratti eseguiti in tutto il periodo" in app.summary.value
+    assert "Sfratti eseguiti in media all'anno, sul totale dei nuclei" in app.summary.value
