@@ -143,6 +143,8 @@ def check(
             )
         for ws in inv["worksheets"]:
             typer.echo(f"ok  scheda {ws['id']}: {count_label(ws['fields'], 'campo', 'campi')}")
+        for tp in inv["templates"]:
+            typer.echo(f"ok  modello {tp['id']}: {count_label(tp['fields'], 'campo', 'campi')}")
         for e in inv["errors"]:
             where = f"{e['path']}:{e['line']}" if e["line"] else e["path"]
             typer.echo(f"ERRORE  {where}: {e['message']}", err=True)
@@ -152,6 +154,8 @@ def check(
             valid += ", " + count_label(len(inv["cases"]), "caso valido", "casi validi")
         if inv["worksheets"]:
             valid += ", " + count_label(len(inv["worksheets"]), "scheda valida", "schede valide")
+        if inv["templates"]:
+            valid += ", " + count_label(len(inv["templates"]), "modello valido", "modelli validi")
         typer.echo(f"{valid}, {count_label(n, 'errore', 'errori') if n else 'nessun errore'}.")
     if inv["errors"]:
         raise typer.Exit(1)

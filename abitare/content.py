@@ -719,7 +719,8 @@ def load_module_dir(folder: Path, content_dir: Path, params: ParameterSet | None
 def _module_folders(content_dir: Path) -> list[Path]:
     if not content_dir.is_dir():
         raise ContentError.single(str(content_dir), None, "la cartella dei contenuti non esiste.")
-    special = set(RELATED_FOLDERS.values())  # cases and worksheets live beside the modules
+    # cases, worksheets and document templates (abitare.templates) live beside the modules
+    special = {*RELATED_FOLDERS.values(), "modelli"}
     return sorted(
         p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_")) and p.name not in special
     )
@@ -795,7 +796,7 @@ def load_course(content_dir: Path) -> CourseFile:
 
 
 def inventory(content_dir: Path) -> dict[str, Any]:
-    """What ``abitare check --json`` prints: modules, cases, worksheets and errors."""
+    """What ``abitare check --json`` prints: modules, cases, worksheets, templates and errors."""
     from abitare.cases import scan_cases  # cases build on this module
 
     modules, issues = scan(content_dir)
@@ -803,7 +804,10 @@ def inventory(content_dir: Path) -> dict[str, Any]:
 
     cases, case_issues = scan_cases(content_dir) if content_dir.is_dir() else ([], [])
     sheets, sheet_issues = scan_worksheets(content_dir) if content_dir.is_dir() else ([], [])
-    issues = [*issues, *case_issues, *sheet_issues]
+    from abitare.templates import scan_templates
+
+    templates, template_issues = scan_templates(content_dir) if content_dir.is_dir() else ([], [])
+    issues = [*issues, *case_issues, *sheet_issues, *template_issues]
     if content_dir.is_dir():
         try:
             load_course(content_dir)
@@ -832,6 +836,10 @@ def inventory(content_dir: Path) -> dict[str, Any]:
         ],
         "worksheets": [
             {"id": ws.id, "title": ws.title, "module": ws.data.module, "fields": len(ws.data.fields)} for ws in sheets
+        ],
+        "templates": [
+            {"id": t.id, "title": t.title, "lessons": list(t.data.lessons), "fields": len(t.data.fields)}
+            for t in templates
         ],
         "errors": [i.as_dict() for i in issues],
     }

@@ -21,6 +21,7 @@ from abitare.text import count_label, minutes_label, render_markdown
 from abitare_widgets.links import home_link, related_link
 from abitare_widgets.quiz import QuestionView
 from abitare_widgets.safety import ErrorBanner, guarded
+from abitare_widgets.templates import lesson_templates
 
 __all__ = ["ModulePlayer", "home_link"]
 
@@ -143,7 +144,8 @@ class ModulePlayer(w.VBox):
                 w.HTML(
                     f'<article class="abitare-lesson"><h2>{escape(lesson.title)}</h2>'
                     f"{render_markdown(lesson.markdown, load_parameters())}</article>"
-                )
+                ),
+                *lesson_templates(self.module, key),  # documents to take away, if the lesson has any
             ]
             if key not in self.read:
                 self.store.mark_lesson(self.participant.id, self.module.id, key, 0)
