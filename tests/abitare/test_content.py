@@ -65,7 +65,7 @@ def test_each_module_is_complete(module_id):
         (lesson.id, lesson.words) for lesson in m.lessons
     ]
     assert len(m.questions) >= 8
-    assert all(o.feedback and q.explanation for q in m.questions for o in q.options)
+    assert all(o.feedback and q.explanation for q in m.questions for o in q.choices)
     assert len(m.glossary) >= 3 and m.sources
     for q in m.questions:  # the right number of right options for each type
         right = len(q.correct_indexes)
@@ -74,13 +74,15 @@ def test_each_module_is_complete(module_id):
             "true_false": right == 1,
             "multiple": right >= 1,
             "ordering": right == 0,
+            "calculated": right == 0 and q.calculator is not None,
         }[q.type]
         assert expected, (module_id, q.id)
 
 
 def test_the_course_uses_every_question_type():
     modules, _ = scan(CONTENT_DIR)
-    assert {q.type for m in modules for q in m.questions} == {"single", "multiple", "true_false", "ordering"}
+    kinds = {"single", "multiple", "true_false", "ordering", "calculated"}
+    assert {q.type for m in modules for q in m.questions} == kinds
 
 
 def test_no_domain_number_is_retyped_in_lessons():
