@@ -80,7 +80,7 @@ def test_no_quiz_feedback_ties_the_postponement_figure_to_the_deposit():
     for folder in sorted(CONTENT_DIR.glob("[0-9][0-9]_*")):
         module = load_module(CONTENT_DIR, folder.name[3:])
         for question in module.questions:
-            for option in question.options:
+            for option in question.options or ():
                 if option.text != shown:
                     continue
                 for sentence in _sentences(option.feedback):
@@ -286,3 +286,100 @@ def test_a_lesson_may_link_only_an_existing_report_page():
     assert _check_links("[r](reports/morosita.ipynb)", lesson, "x.md", CONTENT_DIR) == []
     for bad in ("reports/non-esiste.ipynb", "reports/../home.ipynb", "notebooks/reports/morosita.ipynb"):
         assert _check_links(f"[r]({bad})", lesson, "x.md", CONTENT_DIR), bad
+
+
+def test_solidarity_lesson_gives_cap_conditions_and_the_indigenza_track():
+    text = (CONTENT_DIR / "03_morosita/lezioni/04-fondi-e-contributi.md").read_text(encoding="utf-8")
+    for words in (
+        "{{ solidarieta.anzianita_mesi }}",
+        "{{ solidarieta.isee_max }}",
+        "{{ solidarieta.importo_max }} l'anno per nucleo",
+        "**prima le spese per i servizi**",
+        "avviso",
+        "**percorso specifico**, concordato con i servizi sociali del Comune",
+    ):
+        assert words in text, words
+    glossary = {g.term: g.definition for g in load_module(CONTENT_DIR, "morosita").glossary}
+    shown = load_parameters()["solidarieta.importo_max"].formatted()
+    assert shown in glossary["Contributo regionale di solidarietà"]
+    assert "indigenza" in glossary["Contributo regionale di solidarietà"]
+
+
+REFUSAL = re.compile(r"non (può|potrà|possono) essere accolt|non è la (sua |tua )?strada", re.IGNORECASE)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "casi/nuova-assegnazione-indigenza.yaml",
+        "03_morosita/lezioni/04-fondi-e-contributi.md",
+        "03_morosita/module.yaml",
+        "03_morosita/quiz.yaml",
+    ],
+)
+def test_an_indigent_household_is_never_told_its_request_cannot_be_accepted(path):
+    """DOMAIN.md (indigenza): indigent households have their own track with the Comune."""
+    text = (CONTENT_DIR / path).read_text(encoding="utf-8")
+    found = REFUSAL.search(text)
+    assert found is None, found and found.group(0)
+
+
+def test_indigenza_case_teaches_the_track_with_the_comune():
+    from abitare.cases import recommended_choices
+
+    data = load_case(CONTENT_DIR, "nuova-assegnazione-indigenza").data
+    on_path = [data.nodes[n].choices[i] for n, i in recommended_choices(data)]
+    assert any("quota per l'indigenza" in c.text and "percorso" in c.text for c in on_path)
+    for node_id, node in data.nodes.items():
+        for choice in node.choices:
+            if "solidarietà" in choice.text:
+                # the seniority rule is the wrong door for this household: never the way forward
+                assert not choice.recommended, (node_id, choice.text)
+                assert "percorso specifico" in choice.feedback and "servizi sociali del Comune" in choice.feedback
+    for ending in data.endings.values():
+        if "solidarietà" in ending.debrief:
+            assert "percorso specifico" in ending.debrief
+
+
+# --- The gas leak of the elderly-tenant case: the safe sequence is the recommended one ---
+
+EMERGENCY = re.compile(r"\b112\b|pronto intervento")
+
+
+def test_gas_leak_safe_sequence_is_recommended_and_explained():
+    from abitare.cases import recommended_choices
+
+    data = load_case(CONTENT_DIR, "anziano-solo").data
+    chosen = dict(recommended_choices(data))
+    safe = data.nodes["pianerottolo"].choices[chosen["pianerottolo"]]
+    assert safe.recommended
+    assert "uscire" in safe.text and "interruttori" in safe.text and EMERGENCY.search(safe.text)
+    assert safe.effects.get("rischio", 0) < 0 and safe.effects.get("fiducia", 0) >= 0
+    assert "interruttori" in safe.feedback and "da fuori" in safe.feedback
+    first = data.nodes["segnalazione"].choices[chosen["segnalazione"]]
+    assert EMERGENCY.search(first.text) and "uscire" in first.text
+
+
+def test_calling_emergency_services_is_never_penalised():
+    data = load_case(CONTENT_DIR, "anziano-solo").data
+    calls = [
+        (node_id, c) for node_id, node in data.nodes.items() for c in node.choices if EMERGENCY.search(c.text)
+    ]
+    assert len(calls) >= 3
+    for node_id, choice in calls:
+        assert choice.effects.get("fiducia", 0) >= 0, (node_id, choice.text)
+        assert choice.effects.get("rischio", 0) <= 0, (node_id, choice.text)
+        assert choice.to not in data.endings or data.endings[choice.to].outcome != "negative"
+        assert "incapace" not in (choice.feedback or "")
+
+
+# --- "rata" is an instalment, "canone" is the rent (module 3) ---
+
+
+def test_arrears_module_does_not_call_unpaid_rent_a_rata():
+    paths = [*sorted((CONTENT_DIR / "03_morosita").rglob("*.md")), CONTENT_DIR / "03_morosita/module.yaml"]
+    paths.append(CONTENT_DIR / "casi/morosita-perdita-lavoro.yaml")
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        found = re.search(r"prim[ae] rat[ae]\b(?! del piano)|rat[ae] mancat[ae]|(due|tre) rate mancate", text)
+        assert found is None, f"{path.name}: «{found.group(0)}»"
