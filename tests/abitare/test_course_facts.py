@@ -383,3 +383,13 @@ def test_arrears_module_does_not_call_unpaid_rent_a_rata():
         text = path.read_text(encoding="utf-8")
         found = re.search(r"prim[ae] rat[ae]\b(?! del piano)|rat[ae] mancat[ae]|(due|tre) rate mancate", text)
         assert found is None, f"{path.name}: «{found.group(0)}»"
+
+
+def test_module6_has_its_co_design_case():
+    """The seventh case: a co-design table with the third sector, related to module 6."""
+    module = load_module(CONTENT_DIR, "lavoro-di-rete")
+    assert ("case", "tavolo-co-progettazione") in {(r.kind, r.id) for r in module.related}
+    data = load_case(CONTENT_DIR, "tavolo-co-progettazione").data
+    assert data.module == "lavoro-di-rete" and "ASSEMI (Azienda Sociale Sud Est Milano)" in data.role
+    assert {e.outcome for e in data.endings.values()} == {"positive", "mixed", "negative"}
+    assert all(e.lessons for e in data.endings.values())
