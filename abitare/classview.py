@@ -1,4 +1,5 @@
-"""What a facilitator sees of the class: progress per module and the questions most often missed."""
+"""What a facilitator sees of the class: progress per module, per-question statistics (with drawn
+questions, over the participants who were shown each question) and the questions most often missed."""
 
 from __future__ import annotations
 
@@ -10,24 +11,51 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select
 
 from abitare.content import Module
-from abitare.progress import AnswerRecord, Participant
-from abitare.storage import answers, lesson_progress, participants
-from abitare.summary import ModuleSummary, current_answers
+from abitare.progress import AnswerRecord, Attempt, Participant, answer_record
+from abitare.quizbank import format_input, graded, items_of, quiz_state
+from abitare.storage import answers, lesson_progress, participants, quiz_attempts
+from abitare.summary import ModuleSummary
 
-__all__ = ["ClassReport", "QuestionStat", "class_report"]
+__all__ = ["AnswerRow", "ClassReport", "QuestionStat", "class_report"]
 
 
 @dataclass(frozen=True)
 class QuestionStat:
+    """How the class did on one question: ``shown`` participants had it in one of their
+    attempts, ``answered`` answered it; ``wrong`` is counted on each one's latest answer."""
+
     module: Module
     question_id: str
     text: str
     answered: int
     wrong: int
+    shown: int = 0
+    kind: str = "single"
+
+    @property
+    def right(self) -> int:
+        return self.answered - self.wrong
 
     @property
     def wrong_percent(self) -> int:
         return round(100 * self.wrong / self.answered) if self.answered else 0
+
+    @property
+    def right_percent(self) -> int:
+        return round(100 * self.right / self.answered) if self.answered else 0
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One participant's latest answer to a question, as the answers export shows it."""
+
+    participant: str
+    module_id: str
+    attempt: int
+    question_id: str
+    answer: str
+    inputs: str
+    correct: bool
 
 
 @dataclass(frozen=True)
@@ -37,6 +65,7 @@ class ClassReport:
     modules: tuple[Module, ...]
     rows: tuple[tuple[Participant, tuple[ModuleSummary, ...]], ...]
     questions: tuple[QuestionStat, ...]
+    answer_rows: tuple[AnswerRow, ...] = ()
 
     def module_totals(self, module: Module) -> tuple[int, int, int]:
         """(participants who started, who completed, average score % of those who started)."""
@@ -88,16 +117,62 @@ class ClassReport:
         return out.getvalue()
 
     def questions_csv(self) -> str:
+        """One row per question: shown to, answered by, right and wrong (latest answers)."""
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";")
-        writer.writerow(["modulo", "domanda", "testo", "risposte", "errate", "errate_percento"])
+        writer.writerow(
+            [
+                "modulo",
+                "domanda",
+                "tipo",
+                "testo",
+                "mostrata_a",
+                "risposte",
+                "giuste",
+                "giuste_percento",
+                "errate",
+                "errate_percento",
+            ]
+        )
         for q in self.questions:
-            writer.writerow([q.module.id, q.question_id, q.text, q.answered, q.wrong, q.wrong_percent])
+            writer.writerow(
+                [
+                    q.module.id,
+                    q.question_id,
+                    q.kind,
+                    q.text,
+                    q.shown,
+                    q.answered,
+                    q.right,
+                    q.right_percent,
+                    q.wrong,
+                    q.wrong_percent,
+                ]
+            )
+        return out.getvalue()
+
+    def answers_csv(self) -> str:
+        """Each participant's latest answer to each question, with the values of calculated questions."""
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";")
+        writer.writerow(["partecipante", "modulo", "tentativo", "domanda", "risposta", "dati", "giusta"])
+        for a in self.answer_rows:
+            writer.writerow(
+                [a.participant, a.module_id, a.attempt, a.question_id, a.answer, a.inputs, "sì" if a.correct else "no"]
+            )
         return out.getvalue()
 
 
+def _answer_text(module: Module, record: AnswerRecord) -> str:
+    """What was answered, in words: the option texts (YAML order kept for ordering) or the number."""
+    question = next(q for q in module.questions if q.id == record.question_id)
+    if question.type == "calculated":
+        return format_input(record.value) if record.value is not None else ""
+    return " | ".join(question.choices[i].text for i in record.choice)
+
+
 def class_report(engine: Engine, modules: list[Module]) -> ClassReport:
-    """Read the whole class's progress in three queries."""
+    """Read the whole class's progress in four queries."""
     with engine.connect() as conn:
         people = conn.execute(
             select(participants.c.id, participants.c.code, participants.c.display_name).order_by(
@@ -120,36 +195,85 @@ def class_report(engine: Engine, modules: list[Module]) -> ClassReport:
                 answers.c.choice,
                 answers.c.correct,
                 answers.c.answered_at,
+                answers.c.attempt,
+                answers.c.value,
+                answers.c.inputs,
             ).order_by(answers.c.id)
+        ).all()
+        attempt_rows = conn.execute(
+            select(
+                quiz_attempts.c.participant_id,
+                quiz_attempts.c.module_id,
+                quiz_attempts.c.attempt,
+                quiz_attempts.c["items"],
+                quiz_attempts.c.started_at,
+            )
         ).all()
     read: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
     for r in read_rows:
         read[(r.participant_id, r.module_id)][r.lesson_id] = int(r.seconds_spent)
-    latest: dict[tuple[int, str], dict[str, AnswerRecord]] = defaultdict(dict)
+    records: dict[tuple[int, str], list[AnswerRecord]] = defaultdict(list)
     for a in answer_rows:
-        latest[(a.participant_id, a.module_id)][a.question_id] = AnswerRecord(
-            a.question_id, tuple(a.choice), bool(a.correct), a.answered_at
+        records[(a.participant_id, a.module_id)].append(answer_record(a))
+    attempts: dict[tuple[int, str], list[Attempt]] = defaultdict(list)
+    for t in attempt_rows:
+        items = t._mapping["items"]
+        attempts[(t.participant_id, t.module_id)].append(
+            Attempt(t.attempt, None if items is None else tuple(items), t.started_at)
         )
 
     rows = []
+    shown: dict[tuple[str, str], int] = defaultdict(int)
+    latest: dict[tuple[str, str], list[AnswerRecord]] = defaultdict(list)
+    exported: list[AnswerRow] = []
     for p in people:
         sums = []
         for m in modules:
             lessons = read.get((p.id, m.id), {})
             known = {lesson.id for lesson in m.lessons}
+            key = (p.id, m.id)
+            state = quiz_state(m, p.code, attempts.get(key, []), records.get(key, []))
             sums.append(
                 ModuleSummary(
                     module=m,
                     lessons_read=frozenset(k for k in lessons if k in known),
-                    answers=current_answers(m, latest.get((p.id, m.id), {})),
+                    answers=state.counted_answers,
                     seconds=sum(lessons.values()),
+                    drawn=state.counted_items,
                 )
             )
+            if not m.quiz or (key not in attempts and key not in records):
+                continue
+            seen: set[str] = set()
+            tried: list[Attempt | None] = list(attempts.get(key, [])) or [None]
+            for attempt in tried:
+                seen.update(items_of(m, attempt, p.code))
+            last = graded(m, records.get(key, []))
+            seen.update(last)
+            for qid in seen:
+                shown[(m.id, qid)] += 1
+            for qid, record in last.items():
+                latest[(m.id, qid)].append(record)
+                exported.append(
+                    AnswerRow(
+                        p.display_name,
+                        m.id,
+                        record.attempt,
+                        qid,
+                        _answer_text(m, record),
+                        ", ".join(f"{k}={format_input(v)}" for k, v in (record.inputs or {}).items()),
+                        record.correct,
+                    )
+                )
         rows.append((Participant(p.id, p.code, p.display_name), tuple(sums)))
 
     stats = []
     for m in modules:
         for q in m.questions:
-            given = [s.answers[q.id] for _, sums in rows for s in sums if s.module.id == m.id and q.id in s.answers]
-            stats.append(QuestionStat(m, q.id, q.text, len(given), sum(not r.correct for r in given)))
-    return ClassReport(tuple(modules), tuple(rows), tuple(stats))
+            given = latest.get((m.id, q.id), [])
+            stats.append(
+                QuestionStat(
+                    m, q.id, q.text, len(given), sum(not r.correct for r in given), shown.get((m.id, q.id), 0), q.type
+                )
+            )
+    return ClassReport(tuple(modules), tuple(rows), tuple(stats), tuple(exported))

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -25,9 +26,10 @@ from abitare.storage import (
     make_engine,
     participants,
     progress,
+    quiz_attempts,
 )
 
-__all__ = ["AnswerRecord", "Participant", "ProgressStore", "open_store"]
+__all__ = ["AnswerRecord", "Attempt", "Participant", "ProgressStore", "open_store"]
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +43,26 @@ class Participant:
 
 @dataclass(frozen=True)
 class AnswerRecord:
+    """One stored answer: option indexes as the YAML lists them (never shown positions), or for a
+    calculated question the number typed (``value``) and the values it was asked with (``inputs``)."""
+
     question_id: str
     choice: tuple[int, ...]
     correct: bool
     answered_at: datetime
+    attempt: int = 1
+    value: float | None = None
+    inputs: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """An attempt at a module's quiz: its number (from 1) and the questions drawn for it
+    (``None`` for an attempt stored before questions were drawn: every question)."""
+
+    number: int
+    items: tuple[str, ...] | None
+    started_at: datetime
 
 
 def _now() -> datetime:
@@ -108,10 +126,16 @@ class ProgressStore:
         question_id: str,
         choice: Iterable[int],
         correct: bool,
+        *,
+        attempt: int = 1,
+        value: float | None = None,
+        inputs: dict[str, Any] | None = None,
     ) -> AnswerRecord:
-        """Store one answer (every attempt is kept; the latest counts)."""
+        """Store one answer (every answer is kept; the latest of an attempt counts)."""
         # the order matters for 'ordering' questions; other widgets give indexes in order
-        record = AnswerRecord(question_id, tuple(choice), bool(correct), _now())
+        record = AnswerRecord(
+            question_id, tuple(choice), bool(correct), _now(), attempt, value, dict(inputs) if inputs else None
+        )
         with _database("La risposta non è stata salvata."), self.engine.begin() as conn:
             conn.execute(
                 insert(answers).values(
@@ -121,22 +145,69 @@ class ProgressStore:
                     choice=list(record.choice),
                     correct=record.correct,
                     answered_at=record.answered_at,
+                    attempt=attempt,
+                    value=value,
+                    inputs=record.inputs,
                 )
             )
         return record
 
-    def latest_answers(self, participant_id: int, module_id: str) -> dict[str, AnswerRecord]:
-        """The last answer to each question of a module."""
+    def all_answers(self, participant_id: int, module_id: str) -> list[AnswerRecord]:
+        """Every answer given in a module, oldest first."""
         stmt = (
-            select(answers.c.question_id, answers.c.choice, answers.c.correct, answers.c.answered_at)
+            select(
+                answers.c.question_id,
+                answers.c.choice,
+                answers.c.correct,
+                answers.c.answered_at,
+                answers.c.attempt,
+                answers.c.value,
+                answers.c.inputs,
+            )
             .where(answers.c.participant_id == participant_id, answers.c.module_id == module_id)
             .order_by(answers.c.id)
         )
         with _database("Non è stato possibile leggere le tue risposte."), self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
-        return {
-            r.question_id: AnswerRecord(r.question_id, tuple(r.choice), bool(r.correct), r.answered_at) for r in rows
-        }
+        return [answer_record(r) for r in rows]
+
+    def latest_answers(self, participant_id: int, module_id: str) -> dict[str, AnswerRecord]:
+        """The last answer to each question of a module (whatever the attempt)."""
+        return {r.question_id: r for r in self.all_answers(participant_id, module_id)}
+
+    def quiz_attempts(self, participant_id: int, module_id: str) -> list[Attempt]:
+        """The attempts at a module's quiz, first to last."""
+        stmt = (
+            select(quiz_attempts.c.attempt, quiz_attempts.c["items"], quiz_attempts.c.started_at)
+            .where(quiz_attempts.c.participant_id == participant_id, quiz_attempts.c.module_id == module_id)
+            .order_by(quiz_attempts.c.attempt)
+        )
+        with _database("Non è stato possibile leggere i tuoi tentativi."), self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        return [
+            Attempt(r.attempt, None if r._mapping["items"] is None else tuple(r._mapping["items"]), r.started_at)
+            for r in rows
+        ]
+
+    def start_attempt(self, participant_id: int, module_id: str, number: int, items: list[str] | None) -> Attempt:
+        """Store attempt ``number`` with the questions drawn for it; an attempt already stored
+        with that number (another page of the same participant) is kept as it is."""
+        attempt = Attempt(number, None if items is None else tuple(items), _now())
+        with _database("Non è stato possibile iniziare la verifica."):
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(
+                        insert(quiz_attempts).values(
+                            participant_id=participant_id,
+                            module_id=module_id,
+                            attempt=number,
+                            items=items,
+                            started_at=attempt.started_at,
+                        )
+                    )
+            except IntegrityError:
+                log.info("attempt %s of %s already started", number, module_id)
+        return attempt
 
     def set_position(self, participant_id: int, module_id: str, position: str) -> None:
         """Remember where the participant is in a module."""
@@ -189,6 +260,19 @@ class ProgressStore:
         )
         with _database("Non è stato possibile recuperare il punto raggiunto."), self.engine.connect() as conn:
             return conn.execute(stmt).scalar()
+
+
+def answer_record(row: Any) -> AnswerRecord:
+    """An :class:`AnswerRecord` from a row of the answers table."""
+    return AnswerRecord(
+        row.question_id,
+        tuple(row.choice),
+        bool(row.correct),
+        row.answered_at,
+        int(row.attempt),
+        None if row.value is None else float(row.value),
+        dict(row.inputs) if row.inputs else None,
+    )
 
 
 #: Longest time one visit to a lesson may add: a page left open overnight is not study time.

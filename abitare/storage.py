@@ -18,6 +18,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Engine,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -48,6 +49,7 @@ __all__ = [
     "metadata",
     "participants",
     "progress",
+    "quiz_attempts",
     "upgrade",
     "worksheet_answers",
     "worksheet_members",
@@ -57,7 +59,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: The Alembic head this code expects; bump it with every new migration.
-SCHEMA_REVISION = "0004"
+SCHEMA_REVISION = "0005"
 
 metadata = MetaData()
 
@@ -92,7 +94,22 @@ answers = Table(
     Column("choice", JSON, nullable=False),
     Column("correct", Boolean, nullable=False),
     Column("answered_at", DateTime(timezone=True), nullable=False),
+    Column("attempt", Integer, nullable=False, server_default="1"),
+    Column("value", Float, nullable=True),
+    Column("inputs", JSON, nullable=True),
     Index("ix_answers_participant_module", "participant_id", "module_id"),
+)
+
+quiz_attempts = Table(
+    "quiz_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("participant_id", Integer, ForeignKey("participants.id", ondelete="CASCADE"), nullable=False),
+    Column("module_id", String(60), nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("items", JSON, nullable=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("participant_id", "module_id", "attempt", name="uq_quiz_attempt"),
 )
 
 

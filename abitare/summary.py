@@ -24,6 +24,8 @@ class ModuleSummary:
     lessons_read: frozenset[str]
     answers: dict[str, AnswerRecord]
     seconds: int
+    #: the questions of the attempt that counts (None: every question of the module)
+    drawn: tuple[str, ...] | None = None
 
     @property
     def lessons_total(self) -> int:
@@ -31,7 +33,7 @@ class ModuleSummary:
 
     @property
     def questions_total(self) -> int:
-        return len(self.module.questions)
+        return len(self.module.questions) if self.drawn is None else len(self.drawn)
 
     @property
     def answered(self) -> int:
@@ -81,24 +83,28 @@ class CourseSummary:
 
 def current_answers(module: Module, stored: dict[str, AnswerRecord]) -> dict[str, AnswerRecord]:
     """Stored answers that still fit the module's questions, graded against them now."""
-    from dataclasses import replace
+    from abitare.quizbank import graded
 
-    questions = {q.id: q for q in module.questions}
-    return {
-        qid: replace(record, correct=questions[qid].is_correct(record.choice))
-        for qid, record in stored.items()
-        if qid in questions and questions[qid].accepts(record.choice)
-    }
+    return graded(module, stored.values())
 
 
 def summarize_module(store: ProgressStore, participant: Participant, module: Module) -> ModuleSummary:
+    from abitare.quizbank import quiz_state
+
     read = store.lessons_read(participant.id, module.id)
     known = {lesson.id for lesson in module.lessons}
+    state = quiz_state(
+        module,
+        participant.code,
+        store.quiz_attempts(participant.id, module.id) if module.quiz else [],
+        store.all_answers(participant.id, module.id) if module.quiz else [],
+    )
     return ModuleSummary(
         module=module,
         lessons_read=frozenset(k for k in read if k in known),
-        answers=current_answers(module, store.latest_answers(participant.id, module.id)),
+        answers=state.counted_answers,
         seconds=sum(read.values()),
+        drawn=state.counted_items,
     )
 
 

@@ -13,7 +13,7 @@ import ipywidgets as w
 from abitare.casegraph import case_graph_svg
 from abitare.cases import Case
 from abitare.casestore import CaseStats, CaseStore
-from abitare.classview import ClassReport
+from abitare.classview import ClassReport, QuestionStat
 from abitare.facilitators import FacilitatorStore
 from abitare_widgets.links import csv_link, download_link
 from abitare_widgets.safety import ErrorBanner, guarded
@@ -50,6 +50,44 @@ def case_stats_html(stats: CaseStats) -> str:
         f"<h3>Finali raggiunti</h3><table><thead><tr><th>Finale</th><th>Quanti</th></tr></thead>"
         f"<tbody>{endings}</tbody></table>" + "".join(blocks)
     )
+
+
+KIND_LABELS = {
+    "single": "una risposta",
+    "multiple": "più risposte",
+    "true_false": "vero o falso",
+    "ordering": "ordinamento",
+    "calculated": "calcolo",
+}
+
+
+def question_stats_html(report: ClassReport) -> str:
+    """Per module, one row per question: shown to how many, answered by how many, % right."""
+    blocks = []
+    for m in report.modules:
+        stats: list[QuestionStat] = [q for q in report.questions if q.module.id == m.id]
+        if not stats:
+            continue
+        drawn = m.quiz is not None and m.quiz.draw is not None
+        rows = "".join(
+            f"<tr><td>{escape(q.question_id)}</td><td>{escape(KIND_LABELS.get(q.kind, q.kind))}</td>"
+            f"<td>{escape(q.text)}</td><td>{q.shown}</td><td>{q.answered}</td>"
+            f"<td>{f'{q.right_percent}%' if q.answered else '–'}</td></tr>"
+            for q in stats
+        )
+        note = (
+            f"A ogni tentativo si estraggono {m.quiz.draw} domande su {len(stats)}: "
+            "«Mostrata a» conta chi l'ha avuta in almeno un tentativo."
+            if drawn and m.quiz is not None
+            else "Ogni partecipante vede tutte le domande."
+        )
+        blocks.append(
+            f'<details class="abitare-question-stats"><summary>{escape(m.title)}</summary><p>{note} '
+            "«Giuste» è calcolato sull'ultima risposta di ciascuno.</p>"
+            "<table><thead><tr><th>Domanda</th><th>Tipo</th><th>Testo</th><th>Mostrata a</th>"
+            f"<th>Hanno risposto</th><th>Giuste</th></tr></thead><tbody>{rows}</tbody></table></details>"
+        )
+    return "".join(blocks)
 
 
 class ClassView(w.VBox):
@@ -134,12 +172,16 @@ class ClassView(w.VBox):
             self.message.error("Parola segreta non valida.")
             self.content.children = []
             return False
+        self.open_for(name)
+        return True
+
+    def open_for(self, name: str) -> None:
+        """Show the class to ``name``, already recognised (the secret, or a hub group)."""
         self.facilitator = name
         self.message.info(f"Accesso eseguito come {name}.")
         self.login.layout.display = "none"
         self.refresh()
         self._start_live_updates()
-        return True
 
     def _start_live_updates(self) -> None:
         if self._timer is not None or not self.cases:
@@ -239,6 +281,7 @@ class ClassView(w.VBox):
             "<h2>Avanzamento per modulo</h2><table><thead><tr><th>Modulo</th><th>Hanno iniziato</th>"
             f"<th>Hanno completato</th><th>Punteggio medio</th></tr></thead><tbody>{modules}</tbody></table>"
             f"<h2>Le domande sbagliate più spesso</h2>{missed_table}"
+            "<h2>Le domande, una per una</h2>" + question_stats_html(report) + ""
             "<h2>Partecipanti</h2><p>Per ogni modulo (numerato come nel corso): ✓ e punteggio se "
             "completato, «in corso» se iniziato.</p>"
             f"<table><thead><tr><th>Partecipante</th>{header_cells}</tr></thead><tbody>{rows}</tbody></table>"
@@ -246,5 +289,7 @@ class ClassView(w.VBox):
             + csv_link(report.progress_csv(), "avanzamento-classe.csv", "Scarica l'avanzamento (CSV)")
             + " "
             + csv_link(report.questions_csv(), "domande-classe.csv", "Scarica le domande (CSV)")
+            + " "
+            + csv_link(report.answers_csv(), "risposte-classe.csv", "Scarica le risposte (CSV)")
             + "</p>"
         )

@@ -13,13 +13,14 @@ from typing import Any
 
 import ipywidgets as w
 
-from abitare.content import INTRO_POSITION, QUIZ_POSITION, SUMMARY_POSITION, Module, Question
+from abitare.content import INTRO_POSITION, QUIZ_POSITION, SUMMARY_POSITION, Module
 from abitare.parameters import load_parameters
-from abitare.progress import AnswerRecord, Participant, ProgressStore
-from abitare.summary import ModuleSummary, current_answers
+from abitare.progress import Participant, ProgressStore
+from abitare.quizbank import QuizSession
+from abitare.summary import ModuleSummary
 from abitare.text import count_label, minutes_label, render_markdown
 from abitare_widgets.links import home_link, related_link
-from abitare_widgets.quiz import QuestionView
+from abitare_widgets.quiz import QuizPage
 from abitare_widgets.safety import ErrorBanner, guarded
 from abitare_widgets.templates import lesson_templates
 
@@ -46,11 +47,10 @@ class ModulePlayer(w.VBox):
         self.participant = participant
         self.available = available
         self.message = ErrorBanner()
-        self.answers: dict[str, AnswerRecord] = current_answers(module, store.latest_answers(participant.id, module.id))
+        self.quiz = QuizSession(store, participant.id, participant.code, module)
         self.read: dict[str, int] = store.lessons_read(participant.id, module.id)
-        self._quiz: w.VBox | None = None
+        self._quiz: QuizPage | None = None
         self._lesson_started: float | None = None
-        self.score = w.HTML()
 
         header = w.HTML(
             f'<nav class="abitare-breadcrumb"><a href="{escape(home_link(participant.display_name))}">'
@@ -159,8 +159,10 @@ class ModulePlayer(w.VBox):
         m = self.module
         objectives = "".join(f"<li>{escape(o)}</li>" for o in m.objectives)
         lessons = "".join(f"<li>{escape(lesson.title)}</li>" for lesson in m.lessons)
+        drawn = len(self.quiz.state.items)
+        bank = f", estratte da un archivio di {len(m.questions)}" if drawn < len(m.questions) else ""
         quiz = (
-            f"<p>Alla fine trovi una verifica con {count_label(len(m.questions), 'domanda', 'domande')}: "
+            f"<p>Alla fine trovi una verifica con {count_label(drawn, 'domanda', 'domande')}{bank}: "
             "per ogni risposta vedi subito se è corretta e perché.</p>"
             if m.quiz
             else ""
@@ -174,21 +176,15 @@ class ModulePlayer(w.VBox):
             "<p>Premi «Successiva» per iniziare.</p></section>"
         )
 
-    def _quiz_view(self) -> w.VBox:
+    def _quiz_view(self) -> QuizPage:
         if self._quiz is None:
-            quiz = self.module.quiz
-            assert quiz is not None
-            views = [
-                QuestionView(q, n, self._answer, self.answers.get(q.id)) for n, q in enumerate(quiz.questions, start=1)
-            ]
-            intro = w.HTML(
-                f"<h2>{escape(quiz.title)}</h2><p>Scegli la tua risposta e premi "
-                "«Conferma la risposta»: vedrai subito se è corretta e perché. "
-                "Puoi riprovare quante volte vuoi; conta l'ultima risposta.</p>"
-            )
-            self._update_score()
-            self._quiz = w.VBox([intro, self.score, *views])
+            self._quiz = QuizPage(self.quiz)
         return self._quiz
+
+    @property
+    def score(self) -> w.HTML:
+        """The quiz's score line (the quiz page is built if needed)."""
+        return self._quiz_view().score
 
     def summary(self) -> ModuleSummary:
         """Where the participant stands in this module now."""
@@ -196,8 +192,9 @@ class ModulePlayer(w.VBox):
         return ModuleSummary(
             module=self.module,
             lessons_read=frozenset(k for k in self.read if k in known),
-            answers=dict(self.answers),
+            answers=dict(self.quiz.state.counted_answers),
             seconds=sum(self.read.values()),
+            drawn=self.quiz.state.counted_items,
         )
 
     def _summary_view(self) -> w.HTML:
@@ -234,21 +231,4 @@ class ModulePlayer(w.VBox):
             + (f"<h3>Fonti</h3><ul>{sources}</ul>" if sources else "")
             + "<p>Per stampare questo riepilogo usa la funzione di stampa del browser; "
             "l'attestato di tutto il corso si scarica dalla pagina iniziale.</p></section>"
-        )
-
-    # --- quiz -------------------------------------------------------------------------
-
-    def _answer(self, question: Question, choice: tuple[int, ...]) -> AnswerRecord:
-        correct = question.is_correct(choice)
-        record = self.store.record_answer(self.participant.id, self.module.id, question.id, choice, correct)
-        self.answers[question.id] = record
-        self._update_score()
-        return record
-
-    def _update_score(self) -> None:
-        total = len(self.module.questions)
-        given = list(self.answers.values())
-        right = sum(r.correct for r in given)
-        self.score.value = (
-            f'<p class="abitare-score" role="status">Risposte date: {len(given)} su {total} · corrette: {right}</p>'
         )

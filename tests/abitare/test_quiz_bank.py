@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -9,8 +11,21 @@ import pytest
 from pydantic import ValidationError
 
 from abitare.calc import run_calculator
+from abitare.classview import class_report
 from abitare.content import InputRange, Question, QuizFile, load_module_dir
 from abitare.errors import ContentError
+from abitare.progress import AnswerRecord, ProgressStore
+from abitare.quizbank import (
+    QuizSession,
+    draw_items,
+    expected_value,
+    grade,
+    input_values,
+    option_order,
+    render_text,
+)
+from abitare.storage import make_engine
+from abitare.summary import summarize_module
 from abitare.validation import italian_message
 
 OPTIONS = [{"text": "Sì", "correct": True, "feedback": "Giusto."}, {"text": "No", "feedback": "No."}]
@@ -173,3 +188,203 @@ def test_the_checked_corners_are_answered_by_the_calculator():
     corners = q._corners()
     assert len(corners) == 4
     assert run_calculator("piano-rientro", corners[-1]).figures["rate"] == 18  # 3600 / 200
+
+
+# --- engine: order, draw, values, grading ------------------------------------
+
+
+def bank_module(tmp_path: Path) -> Any:
+    """Three lessons, seven questions (a calculated one), four drawn per attempt."""
+    lessons = ("01-intro", "02-altro", "03-terza")
+    many = [{"text": f"Opzione {k}", "correct": k == 2, "feedback": "Nota."} for k in range(5)]
+    questions = [
+        {**single("a", "01-intro"), "options": many},
+        single("b", "01-intro"),
+        single("c", "02-altro"),
+        single("d", "02-altro"),
+        single("e", "03-terza"),
+        single("f", "03-terza"),
+        calculated(),
+    ]
+    return load_module_dir(write_module(tmp_path, {"draw": 4, "questions": questions}, lessons=lessons), tmp_path)
+
+
+def test_option_order_is_stable_per_participant_and_differs_between_them():
+    q = Question.model_validate(
+        {**single("a"), "options": [{"text": f"O{k}", "feedback": "x", "correct": k == 0} for k in range(6)]}
+    )
+    first = option_order(q, "anna", "m")
+    assert first == option_order(q, "anna", "m") and sorted(first) == list(range(6))
+    orders = {tuple(option_order(q, f"persona-{k}", "m")) for k in range(20)}
+    assert len(orders) > 10, "participants must not all see the same order"
+    assert option_order(q, "anna", "m") != option_order(q, "anna", "altro-modulo") or len(orders) > 10
+
+
+def test_true_false_keeps_vero_then_falso():
+    q = Question.model_validate(
+        {
+            "id": "vf",
+            "type": "true_false",
+            "text": "Affermazione.",
+            "options": [{"text": "Falso", "correct": True, "feedback": "Sì."}, {"text": "Vero", "feedback": "No."}],
+            "explanation": "Perché.",
+        }
+    )
+    assert {option_order(q, f"p{k}", "m")[0] for k in range(10)} == {1}  # «Vero» (YAML index 1) first
+
+
+def test_every_draw_covers_every_lesson_and_a_retry_draws_again(tmp_path):
+    module = bank_module(tmp_path)
+    lessons = [lesson.id for lesson in module.lessons]
+    by_id = {q.id: q for q in module.questions}
+    for k in range(30):
+        items = draw_items(module.quiz, lessons, f"persona-{k}", module.id, 1)
+        assert len(items) == 4 and {by_id[i].lesson for i in items} == set(lessons)
+        assert items == draw_items(module.quiz, lessons, f"persona-{k}", module.id, 1), "stable"
+        again = draw_items(module.quiz, lessons, f"persona-{k}", module.id, 2, avoid=items)
+        assert again != items and {by_id[i].lesson for i in again} == set(lessons)
+
+
+def test_calculated_values_come_from_the_ranges_and_the_answer_from_the_calculator():
+    q = Question.model_validate(calculated())
+    values = input_values(q, "anna", "m", 1)
+    assert values == input_values(q, "anna", "m", 1)
+    assert 1200 <= values["arretrato"] <= 3600 and values["arretrato"] % 100 == 0
+    assert {tuple(input_values(q, "anna", "m", n).values()) for n in range(1, 8)} != {tuple(values.values())}
+    right = run_calculator("piano-rientro", values).figures["rate"]
+    assert expected_value(q, values) == right
+    record = AnswerRecord(q.id, (), False, datetime.now(UTC), 1, float(right), values)
+    assert grade(q, record) is True
+    assert grade(q, replace(record, value=right + 1)) is False
+    assert grade(Question.model_validate(calculated(tolerance=1)), replace(record, value=right + 1)) is True
+    assert grade(q, replace(record, inputs={"arretrato": 100})) is None  # asked with other inputs: stale
+    assert render_text(q.text, {"arretrato": 1500, "capacita_mensile": 80.5}) == (
+        "Arretrato di 1.500 €, 80,5 € al mese: quante rate?"
+    )
+
+
+def test_italian_numbers_are_read_and_text_is_refused_in_italian():
+    from abitare_widgets.quiz import parse_answer_number
+
+    assert parse_answer_number("1.234,5") == 1234.5 and parse_answer_number("1234,5") == 1234.5
+    assert parse_answer_number(" 18 ") == 18 and parse_answer_number("3.500") == 3500
+    with pytest.raises(ValueError, match="«diciotto» non è un numero"):
+        parse_answer_number("diciotto")
+    with pytest.raises(ValueError, match="Scrivi un numero"):
+        parse_answer_number("  ")
+
+
+def test_attempts_and_answers_round_trip_through_the_store(store, tmp_path):
+    module = bank_module(tmp_path)
+    p = store.identify("banca")
+    session = QuizSession(store, p.id, p.code, module)
+    assert store.quiz_attempts(p.id, module.id) == []
+    session.ensure_started()
+    first = session.state.items
+    assert [a.items for a in store.quiz_attempts(p.id, module.id)] == [first]
+    calc = by_type(session, "calculated")
+    choice = by_type(session, "single")
+    if calc is not None:
+        inputs = session.inputs(calc)
+        session.answer(calc, expected_value(calc, inputs))
+    wrong = next(i for i, o in enumerate(choice.choices) if not o.correct)
+    session.answer(choice, (wrong,))
+    again = QuizSession(store, p.id, p.code, module)  # a reload
+    assert again.state.items == first and again.attempt_number == 1
+    assert again.state.answers[choice.id].choice == (wrong,) and not again.state.answers[choice.id].correct
+    if calc is not None:
+        stored = again.state.answers[calc.id]
+        assert stored.correct and stored.inputs == inputs and again.inputs(calc) == inputs
+    again.retry()
+    assert again.attempt_number == 2 and again.state.items != first and again.state.answers == {}
+    third = QuizSession(store, p.id, p.code, module)
+    assert third.state.items == again.state.items and third.attempt_number == 2
+
+
+def by_type(session: QuizSession, kind: str) -> Question | None:
+    return next((q for q in session.questions if q.type == kind), None)
+
+
+def test_the_score_counts_the_drawn_items_of_the_last_complete_attempt(store, tmp_path):
+    module = bank_module(tmp_path)
+    p = store.identify("punteggio")
+    session = QuizSession(store, p.id, p.code, module)
+    for q in session.questions:
+        if q.type == "calculated":
+            session.answer(q, expected_value(q, session.inputs(q)))
+        else:
+            session.answer(q, tuple(sorted(q.correct_indexes)))
+    summary = summarize_module(store, p, module)
+    assert summary.questions_total == 4 and summary.correct == 4 and summary.drawn == session.state.items
+    session.retry()  # an attempt begun does not undo the last complete one
+    first = session.questions[0]
+    session.answer(first, (1,) if first.type != "calculated" else -1.0)
+    summary = summarize_module(store, p, module)
+    assert summary.correct == 4 and summary.questions_total == 4
+
+
+def test_the_class_report_counts_each_question_over_those_shown_it(store, tmp_path):
+    module = bank_module(tmp_path)
+    shown: dict[str, int] = {}
+    for k in range(4):
+        p = store.identify(f"classe-{k}")
+        session = QuizSession(store, p.id, p.code, module)
+        for q in session.questions:
+            shown[q.id] = shown.get(q.id, 0) + 1
+            if q.type == "calculated":
+                session.answer(q, expected_value(q, session.inputs(q)))
+            else:
+                session.answer(q, tuple(sorted(q.correct_indexes)) if k else (4,) if q.id == "a" else (1,))
+    report = class_report(store.engine, [module])
+    stats = {s.question_id: s for s in report.questions}
+    assert {q: s.shown for q, s in stats.items() if s.shown} == shown
+    assert all(s.answered == s.shown for s in stats.values())
+    for s in stats.values():
+        if s.answered:
+            wrong = 1 if s.kind != "calculated" and "classe-0" in _shown_to(report, s.question_id) else 0
+            assert s.wrong == wrong and s.right_percent == round(100 * (s.answered - wrong) / s.answered)
+    assert "mostrata_a;risposte;giuste" in report.questions_csv().splitlines()[0]
+    calc_rows = [r for r in report.answer_rows if r.question_id == "rate-piano"]
+    assert all("arretrato=" in r.inputs and r.correct for r in calc_rows)
+
+
+def _shown_to(report: Any, question_id: str) -> set[str]:
+    return {r.participant for r in report.answer_rows if r.question_id == question_id}
+
+
+def test_legacy_answers_become_a_first_attempt_with_every_question(settings):
+    """Migration 0005 on answers stored by 0004: attempt 1, no drawn list, every answer kept
+    (and 0005 goes back down to 0004 cleanly)."""
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from abitare.storage import _alembic_config, upgrade
+
+    url = settings.database_url
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        cfg = _alembic_config(url)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0004")
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO participants (code, display_name, created_at, last_seen_at) VALUES ('x', 'X', :t, :t)"),
+            {"t": datetime.now(UTC)},
+        )
+        pid = conn.execute(text("SELECT id FROM participants WHERE code = 'x'")).scalar_one()
+        for qid in ("a", "b"):
+            conn.execute(
+                text(
+                    "INSERT INTO answers (participant_id, module_id, question_id, choice, correct, answered_at) "
+                    "VALUES (:p, 'm', :q, '[0]', true, :t)"
+                ),
+                {"p": pid, "q": qid, "t": datetime.now(UTC)},
+            )
+    engine.dispose()
+    upgrade(url)
+    store = ProgressStore(make_engine(url))
+    assert [(a.number, a.items) for a in store.quiz_attempts(pid, "m")] == [(1, None)]
+    assert [(r.question_id, r.attempt, r.choice) for r in store.all_answers(pid, "m")] == [
+        ("a", 1, (0,)),
+        ("b", 1, (0,)),
+    ]

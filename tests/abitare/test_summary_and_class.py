@@ -8,6 +8,8 @@ from tests.conftest import CONTENT_DIR
 
 
 def complete(store, participant, module, wrong: set[str] = frozenset()):
+    """Read every lesson and answer every question (an attempt with every question, drawn or not)."""
+    store.start_attempt(participant.id, module.id, 1, None)
     for lesson in module.lessons:
         store.mark_lesson(participant.id, module.id, lesson.id, 90)
     for q in module.questions:

@@ -4,6 +4,7 @@ import logging
 
 from abitare.content import load_course, load_module, scan
 from abitare.errors import StorageError
+from abitare.quizbank import expected_value
 from abitare_widgets import HomeApp, ModulePlayer, QuestionView
 from abitare_widgets.safety import GENERIC_MESSAGE
 from tests.conftest import CONTENT_DIR
@@ -59,19 +60,22 @@ def test_answering_stores_and_shows_feedback(store):
     player = ModulePlayer(module, store, p)
     player.go("verifica")
     views = [c for c in player._quiz.children if isinstance(c, QuestionView)]
-    question = views[0].question
+    first, other = [v for v in views if v.question.type in ("single", "true_false")][:2]
+    question = first.question
     wrong = next(i for i, o in enumerate(question.options) if not o.correct)
-    views[0].select([wrong])
-    views[0].confirm.click()
-    assert "Risposta non corretta" in views[0].feedback.value
-    assert question.options[wrong].feedback.split()[0] in views[0].feedback.value
-    right = sorted(question.correct_indexes)
-    views[0].select(right)
-    views[0].confirm.click()
-    assert "Risposta corretta" in views[0].feedback.value
+    first.select([wrong])
+    first.confirm.click()
+    assert "Risposta non corretta" in first.feedback.value
+    assert question.options[wrong].feedback.split()[0] in first.feedback.value
+    assert first.locked and first.selector.disabled, "an answer given is not changed"
+    right = sorted(other.question.correct_indexes)
+    other.select(right)
+    other.confirm.click()
+    assert "Risposta corretta" in other.feedback.value
     assert "corrette: 1" in player.score.value
-    stored = store.latest_answers(p.id, MODULE_ID)[question.id]
-    assert stored.correct and list(stored.choice) == right
+    stored = store.latest_answers(p.id, MODULE_ID)
+    assert not stored[question.id].correct and list(stored[question.id].choice) == [wrong]
+    assert stored[other.question.id].correct and list(stored[other.question.id].choice) == right
 
 
 def test_a_failing_save_shows_an_italian_message_and_logs_the_bug(store, caplog):
@@ -104,7 +108,8 @@ def test_a_storage_error_is_shown_as_it_is(store):
 def test_previous_answer_is_restored(store):
     module = _module()
     p = store.identify("restore-me")
-    q = module.questions[1]
+    q = [q for q in module.questions if q.type == "single"][1]
+    store.start_attempt(p.id, MODULE_ID, 1, None)  # an attempt with every question
     store.record_answer(p.id, MODULE_ID, q.id, sorted(q.correct_indexes), True)
     player = ModulePlayer(module, store, p)
     player.go("verifica")
@@ -116,13 +121,14 @@ def test_previous_answer_is_restored(store):
 def test_an_answer_made_stale_by_an_edit_is_ignored(store):
     module = _module()
     p = store.identify("stale-answer")
-    q = module.questions[0]
+    q = next(q for q in module.questions if q.type == "single")
+    store.start_attempt(p.id, MODULE_ID, 1, None)  # an attempt with every question
     store.record_answer(p.id, MODULE_ID, q.id, [len(q.options) + 3], True)  # option since removed
     player = ModulePlayer(module, store, p)
     player.go("verifica")
     view = next(c for c in player._quiz.children if isinstance(c, QuestionView) and c.question is q)
     assert view.selection() == () and view.feedback.value == ""
-    assert "Risposte date: 0 su" in player.score.value and player.message.value == ""
+    assert "risposte date: 0 su" in player.score.value and player.message.value == ""
 
 
 def test_a_jupyterhub_email_is_a_valid_identity(store):
@@ -164,13 +170,19 @@ def test_completing_a_module_shows_it_complete_with_the_score(store):
     views = [c for c in player._quiz.children if isinstance(c, QuestionView)]
     for i, view in enumerate(views):
         q = view.question
+        if q.type == "calculated":
+            right_value = expected_value(q, view.inputs)
+            view.number_box.value = str(right_value + 1000 if i == 0 else right_value).replace(".", ",")
+            view.submit()
+            continue
         right = list(range(len(q.options))) if q.type == "ordering" else sorted(q.correct_indexes)
         wrong = next(k for k in range(len(q.options)) if k not in q.correct_indexes)
         view.select(right if i else [wrong] if q.type != "ordering" else right[::-1])
         view.submit()
     player.go("riepilogo")
     text = player.body.children[0].value
-    total = len(module.questions)
+    total = len(views)
+    assert total == (module.quiz.draw or len(module.questions))
     assert "Modulo completato" in text and f"Risposte corrette: {total - 1} su {total}" in text
     summary = player.summary()
     assert summary.complete and summary.correct == total - 1
@@ -208,8 +220,9 @@ def test_ordering_questions_take_positions(store):
     assert stored == [(1, 0, 2)] and "Risposta non corretta" in view.feedback.value
     assert "non è al posto giusto" in view.feedback.value
     view.select([0, 1, 2])
-    view.confirm.click()
-    assert "Risposta corretta" in view.feedback.value and stored[-1] == (0, 1, 2)
+    view.submit()  # answered: locked, a new attempt is the way to try again
+    assert stored == [(1, 0, 2)] and all(d.disabled for _, d in view.places)
+    assert view.confirm.layout.display == "none"
 
 
 def test_related_items_appear_only_when_they_exist(store):
