@@ -17,16 +17,14 @@ page templates.)
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -37,10 +35,7 @@ from abitare.validation import validate_located
 from abitare.yamlsafe import MAX_BYTES, Located, load_yaml, parse_yaml
 
 if TYPE_CHECKING:
-    from docx.document import Document as DocxDocument
-    from docx.text.paragraph import Paragraph
     from markdown_it import MarkdownIt
-    from markdown_it.token import Token
 
 __all__ = [
     "BLANK",
@@ -158,7 +153,7 @@ class DocumentTemplate:
 
     def to_docx(self, given: Mapping[str, str] | None = None, params: ParameterSet | None = None) -> bytes:
         """The filled document as a Word file (DOCX)."""
-        from docx import Document
+        from abitare.docx_writer import write_docx
 
         values = self.values(given)
         order = list(values)
@@ -168,13 +163,7 @@ class DocumentTemplate:
         def fill(text: str) -> str:
             return _SLOT.sub(lambda m: values[order[int(m[1])]] or BLANK, text)
 
-        doc = Document()
-        _set_properties(doc, self.title, values.get("operatore", ""))
-        doc.add_heading(self.title, level=1)
-        _DocxWriter(doc, fill).write(_parser().parse(body))
-        buffer = io.BytesIO()
-        doc.save(buffer)
-        return buffer.getvalue()
+        return write_docx(self.title, _parser().parse(body), fill, author=values.get("operatore", ""))
 
 
 # --- values ---------------------------------------------------------------------------------
@@ -321,120 +310,6 @@ def _field_issues(
                 )
             )
     return issues
-
-
-# --- DOCX -------------------------------------------------------------------------------------
-
-
-def _set_properties(doc: DocxDocument, title: str, author: str) -> None:
-    """Title, author (only the name typed, never the program's), Italian as the language."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    props = doc.core_properties
-    now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
-    props.title = title
-    props.author = author
-    props.last_modified_by = author
-    props.comments = "Modello del corso sulla gestione sociale dell'abitare (Ambito Sud Est Milano)"
-    props.language = "it-IT"
-    props.created = now
-    props.modified = now
-    defaults = doc.styles.element.find(qn("w:docDefaults"))
-    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")) if defaults is not None else None
-    if rpr is not None:  # spelling checked as Italian in Word and LibreOffice
-        lang = rpr.find(qn("w:lang"))
-        if lang is None:
-            lang = OxmlElement("w:lang")
-            rpr.append(lang)
-        lang.set(qn("w:val"), "it-IT")
-
-
-class _DocxWriter:
-    """Walks the Markdown tokens of a template and writes the matching Word paragraphs."""
-
-    def __init__(self, doc: DocxDocument, fill: Callable[[str], str]) -> None:
-        self.doc = doc
-        self.fill = fill
-        self.lists: list[list[Any]] = []  # per open list: [kind, next number]
-        self.item_started = False
-
-    def write(self, tokens: list[Token]) -> None:
-        i = 0
-        while i < len(tokens):
-            token = tokens[i]
-            kind = token.type
-            if kind == "heading_open":
-                paragraph = self.doc.add_heading(level=int(token.tag[1]))
-                self.runs(paragraph, tokens[i + 1])
-                i += 3
-                continue
-            if kind == "table_open":
-                end = next(j for j in range(i, len(tokens)) if tokens[j].type == "table_close")
-                self.table(tokens[i:end])
-                i = end + 1
-                continue
-            if kind in ("bullet_list_open", "ordered_list_open"):
-                start = int(token.attrGet("start") or 1)
-                self.lists.append(["bullet" if kind.startswith("bullet") else "number", start])
-            elif kind in ("bullet_list_close", "ordered_list_close"):
-                self.lists.pop()
-            elif kind == "list_item_open":
-                self.item_started = True
-            elif kind == "paragraph_open":
-                self.runs(self.paragraph(), tokens[i + 1])
-                i += 3
-                continue
-            i += 1
-
-    def paragraph(self) -> Paragraph:
-        if not self.lists:
-            return self.doc.add_paragraph()
-        depth = min(len(self.lists), 3)
-        suffix = "" if depth == 1 else f" {depth}"
-        current = self.lists[-1]
-        if not self.item_started:  # a second paragraph of the same item
-            return self.doc.add_paragraph(style=f"List Continue{suffix}")
-        self.item_started = False
-        if current[0] == "bullet":
-            return self.doc.add_paragraph(style=f"List Bullet{suffix}")
-        # numbers written out: Word's own numbering would continue from one list to the next
-        paragraph = self.doc.add_paragraph(f"{current[1]}. ", style=f"List{suffix}")
-        current[1] += 1
-        return paragraph
-
-    def runs(self, paragraph: Paragraph, inline: Token, bold: bool = False) -> None:
-        strong = em = 0
-        for child in inline.children or []:
-            if child.type == "text" and child.content:
-                run = paragraph.add_run(self.fill(child.content))
-                run.bold = bold or strong > 0 or None
-                run.italic = em > 0 or None
-            elif child.type in ("softbreak", "hardbreak"):
-                paragraph.add_run().add_break()
-            elif child.type == "strong_open":
-                strong += 1
-            elif child.type == "strong_close":
-                strong -= 1
-            elif child.type == "em_open":
-                em += 1
-            elif child.type == "em_close":
-                em -= 1
-
-    def table(self, tokens: list[Token]) -> None:
-        rows: list[list[tuple[Token, bool]]] = []
-        for j, token in enumerate(tokens):
-            if token.type == "tr_open":
-                rows.append([])
-            elif token.type in ("th_open", "td_open"):
-                rows[-1].append((tokens[j + 1], token.type == "th_open"))
-        columns = max(len(r) for r in rows)
-        table = self.doc.add_table(rows=len(rows), cols=columns)
-        table.style = self.doc.styles["Table Grid"]
-        for r, row in enumerate(rows):
-            for c, (inline, header) in enumerate(row):
-                self.runs(table.cell(r, c).paragraphs[0], inline, bold=header)
-        self.doc.add_paragraph()
 
 
 # --- loading --------------------------------------------------------------------------------

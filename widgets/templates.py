@@ -41,17 +41,19 @@ class TemplateDownloads(w.VBox):
             value="",
             description="Comune",
             style=wide,
-            layout=w.Layout(width="auto"),
+            layout=w.Layout(width="auto", max_width="28rem"),
         )
         self.operatore = w.Text(
             value="",
             description="Il tuo nome (chi firma)",
             placeholder="Nome e cognome",
             style=wide,
-            layout=w.Layout(width="auto", max_width="32rem"),
+            layout=w.Layout(width="auto", max_width="28rem"),
         )
         self.prepare = w.Button(
-            description="Prepara i documenti", button_style="primary", layout=w.Layout(width="auto")
+            description="Prepara i documenti",
+            button_style="primary",
+            layout=w.Layout(width="auto", align_self="flex-start", margin="0.5rem 0"),
         )
         self.prepare.on_click(lambda _b: self.build())
         self.links = w.HTML()
@@ -59,12 +61,13 @@ class TemplateDownloads(w.VBox):
         self.operatore.observe(self._changed, "value")
         items = "".join(f"<li><strong>{escape(t.title)}</strong>: {escape(t.data.description)}</li>" for t in templates)
         intro = w.HTML(
-            '<h3 class="abitare-templates-title">Modelli da scaricare</h3>'
+            '<div class="abitare-lesson"><h3 class="abitare-templates-title">Modelli da scaricare</h3>'
             f"<p>Documenti da adattare al tuo servizio:</p><ul>{items}</ul>"
             "<p>Scegli il Comune e, se vuoi, scrivi il tuo nome; poi premi «Prepara i documenti». "
             "Gli altri spazi restano da compilare a mano. Il nome serve solo a compilare il documento: "
-            "non viene salvato.</p>"
+            "non viene salvato.</p></div>"
         )
+        kwargs.setdefault("layout", w.Layout(max_width="46rem", margin="1.5rem 0 0 0"))
         super().__init__([intro, self.comune, self.operatore, self.prepare, self.message, self.links], **kwargs)
         self.add_class("abitare-templates")
 
@@ -75,7 +78,8 @@ class TemplateDownloads(w.VBox):
     def _changed(self, _change: Any) -> None:
         if self.links.value:
             self.links.value = (
-                '<p role="status">I dati sono cambiati: premi «Prepara i documenti» per aggiornare i file.</p>'
+                '<div class="abitare-lesson"><p role="status">I dati sono cambiati: premi «Prepara i documenti» '
+                "per aggiornare i file.</p></div>"
             )
 
     @guarded
@@ -98,7 +102,9 @@ class TemplateDownloads(w.VBox):
             todo = f"<p>Da compilare a mano: {escape('; '.join(blanks))}.</p>" if blanks else ""
             parts.append(f"<h4>{escape(t.title)}</h4><p>{docx} {markdown}</p>{todo}")
         where = f"per il Comune di {escape(given['comune'])}" if given["comune"] else "senza Comune"
-        self.links.value = f'<p role="status">Documenti pronti {where}.</p>' + "".join(parts)
+        self.links.value = (
+            f'<div class="abitare-lesson"><p role="status">Documenti pronti {where}.</p>{"".join(parts)}</div>'
+        )
 
 
 def lesson_templates(module: Module, lesson_id: str) -> list[w.Widget]:

@@ -101,7 +101,7 @@ def test_every_template_has_a_data_protection_line_and_no_fiscal_code(template_i
 def test_the_recovery_plan_puts_the_instalment_on_top_of_the_current_rent():
     text = docx_text(shipped()["piano-di-rientro"].to_docx())
     assert "Ogni rata si paga in aggiunta al canone corrente" in text
-    assert "non riconosce contributi né fondi" in text
+    assert "non dà diritto a contributi né a fondi pubblici" in text
 
 
 def test_no_template_promises_money_or_a_home():
@@ -242,3 +242,24 @@ def test_check_lists_templates_and_reports_a_broken_one(fixture_content):
     }
     assert [e for e in inv["errors"] if e["path"].endswith("modelli/rotto.md") and e["line"] == 2]
     assert inv["modules"], "the templates folder is not read as a course module"
+
+
+def test_the_word_file_keeps_headings_lists_emphasis_and_tables(fixture_content):
+    root = fixture_content()
+    body = (
+        "## Sezione\n\n### Sottosezione\n\nTesto *corsivo* e **grassetto**.\n\n"
+        "1. primo\n2. secondo\n\n- voce\n  - sottovoce\n\n3. terzo\n4. quarto\n\n"
+        "| A | B |\n| --- | --- |\n| {{ comune }} | x |\n\nFirma: {{ operatore }}\n"
+    )
+    template = load_template_file(write(root, "forme", FRONT.split("## Intestazione")[0] + body), root)
+    document = docx.Document(io.BytesIO(template.to_docx({"comune": "Carpiano"})))
+    styles = [(p.style.name, p.text) for p in document.paragraphs]
+    assert ("Heading 2", "Sezione") in styles and ("Heading 3", "Sottosezione") in styles
+    assert ("List", "1. primo") in styles and ("List", "2. secondo") in styles
+    assert ("List", "3. terzo") in styles  # a list that starts at 3 keeps its numbers
+    assert ("List Bullet", "voce") in styles and ("List Bullet 2", "sottovoce") in styles
+    runs = {r.text: r for p in document.paragraphs for r in p.runs}
+    assert runs["corsivo"].italic and runs["grassetto"].bold
+    [table] = document.tables
+    assert [c.text for c in table.rows[0].cells] == ["A", "B"] and table.rows[0].cells[0].paragraphs[0].runs[0].bold
+    assert table.rows[1].cells[0].text == "Carpiano"
