@@ -2,8 +2,12 @@
 the address bar and the back button follow, a closed page frees its kernel, a full
 class waits on an Italian page that retries by itself."""
 
+import contextlib
+import os
 import re
+import signal
 import time
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -101,3 +105,32 @@ def test_a_full_class_waits_on_an_italian_page_that_retries_by_itself(voila_one_
 
     first_ctx.close()  # the first trainee leaves: the page retries and gets in by itself
     expect(second.get_by_text("Ti diamo il benvenuto, Secondo Arrivato")).to_be_visible(timeout=LONG)
+
+
+def process_of(kernel: str) -> int:
+    """The pid of the kernel process started for ``kernel`` (its connection file names it)."""
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError):
+                if f"kernel-{kernel}" in Path(f"/proc/{entry}/cmdline").read_bytes().decode(errors="replace"):
+                    return int(entry)
+    raise AssertionError(f"no process for kernel {kernel}")
+
+
+def test_a_dead_kernel_is_said_in_italian_and_a_reload_finds_what_was_saved(voila, page: Page):
+    page.goto(f"{voila.base}/voila/render/modulo.ipynb?" + urlencode({"m": "sistema-abitativo", "p": "kernel-perso"}))
+    expect(page.get_by_role("button", name="Verifica finale")).to_be_visible(timeout=LONG)
+    banner = page.get_by_role("alert").filter(has_text="perso il collegamento")
+    expect(banner).to_be_hidden()
+    page.get_by_role("button", name="Successiva ▶").click()
+    expect(page.get_by_role("button", name=re.compile(r"^✓ 1\."))).to_be_visible()
+    page.get_by_role("button", name="Successiva ▶").click()  # now on the second lesson, saved
+    expect(page.get_by_role("button", name=re.compile(r"^✓ 2\."))).to_be_visible()
+    title = page.locator("article.abitare-lesson > h2").first.inner_text()
+
+    os.kill(process_of(kernel_of(page)), signal.SIGKILL)  # the kernel dies (out of memory, a crash)
+    expect(banner).to_be_visible(timeout=15_000)
+    expect(banner).to_contain_text("Quello che risultava salvato non è andato perso")
+    page.get_by_role("button", name="Ricarica la pagina").click()
+    expect(page.locator("article.abitare-lesson > h2").first).to_have_text(title, timeout=LONG)  # resumed there
+    expect(page.get_by_role("alert").filter(has_text="perso il collegamento")).to_be_hidden()
