@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from abitare.errors import ContentError, ContentIssue
 from abitare.parameters import PLACEHOLDER, ParameterSet, load_parameters
@@ -68,7 +68,20 @@ _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use marks around a field while the
 _SLOT = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
 
 FieldId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
-LessonRef = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*$")]
+_LESSON_REF = re.compile(r"^[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*$")
+
+
+def _lesson_ref(value: str) -> str:
+    if not _LESSON_REF.match(value):
+        raise ValueError(
+            f"«{value}» non è una lezione scritta come modulo/lezione (l'id del modulo senza il numero "
+            "e il nome del file senza .md), ad esempio morosita/03-piano-di-rientro"
+        )
+    return value
+
+
+#: A lesson as the cases name it (``abitare.cases.lesson_exists``): module id, then the file's stem.
+LessonRef = Annotated[str, AfterValidator(_lesson_ref)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 

@@ -192,7 +192,12 @@ BROKEN = [
     ("unknown-key", FRONT.replace("description:", "descrizione:"), 4, "descrizione: campo non previsto"),
     ("no-lessons", FRONT.replace("lessons:\n  - prova/01-intro\n", "lessons: []\n"), 5, "lessons: il numero minimo"),
     ("lesson-not-found", FRONT.replace("prova/01-intro", "prova/09-manca"), 6, "«prova/09-manca» non esiste"),
-    ("lesson-badly-written", FRONT.replace("prova/01-intro", "01_prova/01-intro.md"), 6, "formato non valido"),
+    (
+        "lesson-badly-written",
+        FRONT.replace("prova/01-intro", "01_prova/01-intro.md"),
+        6,
+        "non è una lezione scritta come modulo/lezione",
+    ),
     ("duplicate-field", FRONT.replace("  - id: operatore", "  - id: comune"), 7, "«comune» è dichiarato più di"),
     ("field-without-label", FRONT.replace("    label: Chi firma\n", ""), 10, "fields[2].label: campo obbligatorio"),
     ("field-not-declared", FRONT + "\nData: {{ data }}\n", 19, "il campo «data» non è dichiarato"),
