@@ -633,3 +633,18 @@ def test_home_text_no_longer_promises_tools_for_later():
     assert "più avanti" not in intro
     for words in ("simulazioni di casi", "strumenti di calcolo", "schede di lavoro"):
         assert words in intro, words
+
+
+@pytest.mark.parametrize(("module_id", "calculated"), [("abitare-temporaneo", 2), ("lavoro-di-rete", 0)])
+def test_module_5_and_6_quiz_banks(module_id, calculated):
+    """At least 15 items, 10 drawn, each lesson twice, calculated items where numbers matter, keys balanced."""
+    module = load_module(CONTENT_DIR, module_id)
+    questions = module.questions
+    assert len(questions) >= 15 and module.quiz.draw == 10
+    for lesson in module.lessons:
+        assert sum(q.lesson == lesson.id for q in questions) >= 2, lesson.id
+    assert sum(q.type == "calculated" for q in questions) >= calculated
+    keys = [next(o.text for o in q.options if o.correct) for q in questions if q.type == "true_false"]
+    assert abs(keys.count("Vero") - keys.count("Falso")) <= 1
+    singles = [q for q in questions if q.type == "single"]
+    assert len({q.correct_indexes for q in singles}) > 1  # the right option is not always in the same place
