@@ -148,6 +148,9 @@ def check(
         for e in inv["errors"]:
             where = f"{e['path']}:{e['line']}" if e["line"] else e["path"]
             typer.echo(f"ERRORE  {where}: {e['message']}", err=True)
+        for e in inv["warnings"]:  # the quiz lint (abitare.quizlint), while it does not block
+            where = f"{e['path']}:{e['line']}" if e["line"] else e["path"]
+            typer.echo(f"AVVISO  {where}: {e['message']}", err=True)
         n = len(inv["errors"])
         valid = count_label(len(inv["modules"]), "modulo valido", "moduli validi")
         if inv["cases"]:

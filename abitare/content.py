@@ -507,6 +507,8 @@ class Module:
     sources: tuple[Source, ...] = field(default_factory=tuple)
     glossary: tuple[GlossaryEntry, ...] = field(default_factory=tuple)
     related: tuple[Related, ...] = field(default_factory=tuple)
+    #: the quiz file, for tools that point at its lines (``abitare check``'s quiz lint)
+    quiz_path: Path | None = None
 
     @property
     def positions(self) -> tuple[str, ...]:
@@ -687,9 +689,10 @@ def load_module_dir(folder: Path, content_dir: Path, params: ParameterSet | None
             )
         )
     quiz = None
+    quiz_path = None
     if meta.quiz:
         try:
-            path = _inside(folder, meta.quiz, display, located.line_for(("quiz",)))
+            path = quiz_path = _inside(folder, meta.quiz, display, located.line_for(("quiz",)))
             quiz_display = _display(path, content_dir)
             quiz_located = _load_with_parameters(path, quiz_display, params)
             quiz = validate_located(QuizFile, quiz_located)
@@ -713,6 +716,7 @@ def load_module_dir(folder: Path, content_dir: Path, params: ParameterSet | None
         sources=tuple(meta.sources),
         glossary=tuple(meta.glossary),
         related=tuple(meta.related),
+        quiz_path=quiz_path,
     )
 
 
@@ -808,6 +812,12 @@ def inventory(content_dir: Path) -> dict[str, Any]:
 
     templates, template_issues = scan_templates(content_dir) if content_dir.is_dir() else ([], [])
     issues = [*issues, *case_issues, *sheet_issues, *template_issues]
+    from abitare import quizlint  # the quiz lint reads the loaded modules
+
+    giveaways = quizlint.lint_modules(modules, content_dir)
+    warnings = [] if quizlint.BLOCKING else giveaways
+    if quizlint.BLOCKING:
+        issues = [*issues, *giveaways]
     if content_dir.is_dir():
         try:
             load_course(content_dir)
@@ -842,4 +852,5 @@ def inventory(content_dir: Path) -> dict[str, Any]:
             for t in templates
         ],
         "errors": [i.as_dict() for i in issues],
+        "warnings": [i.as_dict() for i in warnings],
     }

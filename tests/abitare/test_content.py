@@ -123,7 +123,7 @@ def test_broken_content_names_file_line_and_problem(fixture_content, defect, pat
 
 def test_inventory_lists_modules_and_errors(fixture_content):
     inv = inventory(fixture_content("missing-title"))
-    assert set(inv) == {"modules", "cases", "worksheets", "templates", "errors"}
+    assert set(inv) == {"modules", "cases", "worksheets", "templates", "errors", "warnings"}
     assert inv["modules"] == []
     assert inv["errors"][0]["path"].endswith("module.yaml") and inv["errors"][0]["line"] == 1
 

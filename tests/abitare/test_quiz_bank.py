@@ -388,3 +388,81 @@ def test_legacy_answers_become_a_first_attempt_with_every_question(settings):
         ("a", 1, (0,)),
         ("b", 1, (0,)),
     ]
+
+
+# --- the lint of abitare check -----------------------------------------------
+
+
+def opts(*texts: str, right: int = 0) -> list[dict[str, Any]]:
+    return [{"text": t, "correct": i == right, "feedback": "Nota."} for i, t in enumerate(texts)]
+
+
+def tf(qid: str, key: str) -> dict[str, Any]:
+    return {
+        "id": qid,
+        "type": "true_false",
+        "text": "Affermazione.",
+        "options": opts("Vero", "Falso", right=0 if key == "Vero" else 1),
+        "explanation": "Perché.",
+    }
+
+
+def lint_of(tmp_path: Path, questions: list[dict[str, Any]]) -> list[str]:
+    from abitare.quizlint import lint_module
+
+    module = load_module_dir(write_module(tmp_path, {"questions": questions}, lessons=("01-intro",)), tmp_path)
+    return [f"{i.path}:{i.line}: {i.message}" for i in lint_module(module, tmp_path)]
+
+
+def test_a_qualifier_on_some_options_only_is_a_giveaway(tmp_path):
+    found = lint_of(
+        tmp_path,
+        [
+            {**single("soglia"), "options": opts("20.000 €", "35.000 € (valore indicativo)", "50.000 €")},
+            {**single("glossa"), "options": opts("Pseudonimizzare (sostituire i nomi)", "Pubblicare")},
+            {**single("tutte"), "options": opts("1 (valore indicativo)", "2 (valore indicativo)")},
+        ],
+    )
+    assert len(found) == 1 and "domanda 'soglia'" in found[0] and "(valore indicativo)" in found[0]
+    where, line = found[0].split(":")[:2]
+    assert where.endswith("/01_prova/quiz.yaml") and int(line) > 1
+
+
+def test_the_right_option_longest_in_most_items_is_a_giveaway(tmp_path):
+    long_right = [
+        {**single(f"lunga-{k}"), "options": opts("Una risposta lunga e piena di sfumature", "Breve", "Corta")}
+        for k in range(3)
+    ]
+    balanced = {**single("pari"), "options": opts("Breve", "Lunga assai, questa sì")}
+    found = lint_of(tmp_path, [*long_right, balanced])
+    assert len(found) == 1 and "più lunga in 3 domande a risposta singola su 4" in found[0]
+    assert "lunga-0, lunga-1, lunga-2" in found[0]
+
+
+def test_half_or_fewer_longest_right_options_pass(tmp_path):
+    items = [
+        {**single("lunga"), "options": opts("Una risposta lunga e piena di sfumature", "Breve")},
+        {**single("pari"), "options": opts("Breve", "Lunga assai, questa sì")},
+    ]
+    assert lint_of(tmp_path, items) == []
+
+
+def test_true_false_keys_all_the_same_are_a_giveaway(tmp_path):
+    found = lint_of(tmp_path, [tf("uno", "Falso"), tf("due", "Falso")])
+    assert len(found) == 1 and "entrambe le domande vero/falso" in found[0] and "«Falso»" in found[0]
+    assert lint_of(tmp_path / "bis", [tf("uno", "Falso"), tf("due", "Vero")]) == []
+
+
+def test_the_lint_warns_in_check_and_blocks_once_turned_on(tmp_path, monkeypatch):
+    from abitare import quizlint
+    from abitare.content import inventory
+
+    (tmp_path / "course.yaml").write_text(
+        "schema_version: 1\ntitle: C\nsubtitle: S\nintro: I\nidentity_help: H\n", encoding="utf-8"
+    )
+    write_module(tmp_path, {"questions": [tf("uno", "Vero"), tf("due", "Vero")]}, lessons=("01-intro",))
+    inv = inventory(tmp_path)
+    assert inv["errors"] == [] and len(inv["warnings"]) == 1
+    monkeypatch.setattr(quizlint, "BLOCKING", True)
+    inv = inventory(tmp_path)
+    assert len(inv["errors"]) == 1 and inv["warnings"] == []
