@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from datetime import date, datetime
 from html import escape
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import ipywidgets as w
 
 from abitare.errors import AbitareError
+from abitare.joinqr import join_url, qr_svg, short_address
 from abitare.sessions import Session, SessionStore
 from abitare.synthesis import field_html, summarize, to_csv, to_html, to_markdown, to_xlsx
 from abitare.text import render_markdown
@@ -17,7 +19,20 @@ from abitare.worksheets import Worksheet
 from abitare_widgets.links import csv_link, download_link
 from abitare_widgets.safety import ErrorBanner, guarded
 
-__all__ = ["BoardView"]
+__all__ = ["BoardView", "join_html"]
+
+
+def join_html(code: str, url: str) -> str:
+    """The QR code and the short address that open the worksheet with ``code`` filled in."""
+    return (
+        f'<section class="abitare-join" aria-label="Come entrare nella sessione" data-url="{escape(url)}">'
+        f'<div class="abitare-qr" role="img" aria-label="Codice QR: inquadralo con il telefono per entrare">'
+        f"{qr_svg(url)}</div>"
+        "<div><p>Inquadra il codice QR con la fotocamera del telefono, oppure apri l'indirizzo:</p>"
+        f'<p class="abitare-join-address"><a href="{escape(url)}" target="_blank" rel="noopener">'
+        f"{escape(short_address(url))}</a></p>"
+        f"<p>Codice della sessione: <strong class='abitare-code'>{escape(code)}</strong></p></div></section>"
+    )
 
 
 class BoardView(w.VBox):
@@ -30,11 +45,13 @@ class BoardView(w.VBox):
         home: str = "home.ipynb",
         refresh_seconds: float = 0.5,
         guide: str = "",
+        environ: Mapping[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
         self.sessions = sessions
         self.worksheets = {ws.id: ws for ws in worksheets}
         self.refresh_seconds = refresh_seconds
+        self.environ = environ
         self.session: Session | None = None
         self.message = ErrorBanner()
         style = {"description_width": "initial"}
@@ -58,6 +75,7 @@ class BoardView(w.VBox):
         self.anonymous.observe(lambda _ch: self.set_anonymous(), "value")
         self.toggle_button = w.Button(description="Chiudi la sessione", layout=w.Layout(width="auto"))
         self.toggle_button.on_click(lambda _b: self.toggle())
+        self.join = w.HTML()
         self.board = w.HTML()
         self.exports = w.HTML()
         self.controls = w.HBox([self.anonymous, self.toggle_button])
@@ -84,7 +102,7 @@ class BoardView(w.VBox):
         self._thread: threading.Thread | None = None
         self._last_key: tuple[Any, ...] | None = None
         self._stop = threading.Event()
-        super().__init__([self.login, self.message, self.controls, self.board, self.exports], **kwargs)
+        super().__init__([self.login, self.message, self.controls, self.join, self.board, self.exports], **kwargs)
         self.add_class("abitare-board")
 
     @guarded
@@ -111,6 +129,7 @@ class BoardView(w.VBox):
         self.login.layout.display = "none"
         self.controls.layout.display = ""
         self.anonymous.value = session.anonymous
+        self.join.value = join_html(session.code, join_url(session.code, self.environ))
         self.message.clear()
         self.refresh()
         if self._thread is None:

@@ -247,4 +247,5 @@ def board_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] 
         home=home_link(hub_user(environ) or query.get("p")),
         # the repository's copy shows screenshots; in the app they would be broken links
         guide=re.sub(r"!\[[^\]]*\]\([^)]*\)\n?", "", guide.read_text(encoding="utf-8")) if guide.is_file() else "",
+        environ=environ,
     )

@@ -648,3 +648,47 @@ def test_module_5_and_6_quiz_banks(module_id, calculated):
     assert abs(keys.count("Vero") - keys.count("Falso")) <= 1
     singles = [q for q in questions if q.type == "single"]
     assert len({q.correct_indexes for q in singles}) > 1  # the right option is not always in the same place
+
+
+# --- Quiz banks of modules 3 and 4 (issue 12: at least 15 items, every lesson twice, drawn 10 at a time) ---
+
+
+@pytest.mark.parametrize(("module_id", "calculated"), [("morosita", 2), ("convivenza-e-mediazione", 0)])
+def test_quiz_bank_covers_every_lesson(module_id, calculated):
+    from collections import Counter
+
+    module = load_module(CONTENT_DIR, module_id)
+    questions = module.questions
+    assert len(questions) >= 15 and module.quiz.draw == 10
+    per_lesson = Counter(q.lesson for q in questions)
+    assert set(per_lesson) == {lesson.id for lesson in module.lessons}
+    assert min(per_lesson.values()) >= 2
+    calc = [q for q in questions if q.type == "calculated"]
+    assert len(calc) >= calculated
+    assert all(q.calculator in ("piano-rientro", "sostenibilita") for q in calc)
+    keys = Counter(next(o.text for o in q.options if o.correct) for q in questions if q.type == "true_false")
+    assert keys["Vero"] == keys["Falso"]
+
+
+def _question(module_id: str, question_id: str):
+    return next(q for q in load_module(CONTENT_DIR, module_id).questions if q.id == question_id)
+
+
+def _right(question) -> list[str]:
+    return [o.text for o in question.options if o.correct]
+
+
+def test_quiz_keys_follow_domain_on_solidarity_and_indigenza():
+    params = load_parameters()
+    cap = params["solidarieta.importo_max"].formatted()
+    assert cap in _right(_question("morosita", "solidarieta-tetto"))[0]
+    indigent = _question("morosita", "indigenza-primo-conguaglio")
+    assert "percorso specifico" in _right(indigent)[0] and "servizi sociali del Comune" in _right(indigent)[0]
+    seniority = next(o for o in indigent.options if params["solidarieta.anzianita_mesi"].formatted() in o.text)
+    assert not seniority.correct and "percorso specifico" in seniority.feedback
+    sap_tenant = _question("morosita", "inquilino-sap-e-fondo")
+    assert "contributo regionale di solidarietà" in _right(sap_tenant)[0]
+    short_lease = _question("morosita", "fondo-contratto-breve")
+    assert not any("sanatoria" in text for text in _right(short_lease))
+    order = _question("morosita", "solidarieta-ordine")
+    assert _right(order)[0].index("spese per i servizi") < _right(order)[0].index("debito")
