@@ -624,6 +624,8 @@ def test_m01_m02_quiz_banks_follow_the_quiz_rules(module_id):
     ]
     assert len(longest) <= len(singles) // 4, longest
     assert all(o.feedback.strip() for q in questions for o in q.choices)
+    for q in questions:  # options of one question all with or all without a final full stop
+        assert len({o.text.rstrip().endswith(".") for o in q.choices}) <= 1, q.id
 
 
 def test_home_text_no_longer_promises_tools_for_later():
