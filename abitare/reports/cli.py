@@ -34,6 +34,26 @@ def report_list() -> None:
     )
 
 
+@report_app.command("sync")
+def report_sync(
+    check: Annotated[
+        bool, typer.Option("--check", help="Non scrive nulla: segnala i notebook da riscrivere (esito 1).")
+    ] = False,
+) -> None:
+    """Riscrive la cella dei parametri e la chiamata di ogni notebook dei rapporti dai parametri dichiarati."""
+    from abitare.reports.notebook import sync_all
+
+    stale = sync_all(write=not check)
+    if not stale:
+        typer.echo("I notebook dei rapporti sono aggiornati.")
+        return
+    names = ", ".join(stale)
+    if check:
+        typer.echo(f"Notebook da riscrivere con «abitare report sync»: {names}.", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"Notebook riscritti: {names}.")
+
+
 def _shown(value: Any) -> str:
     if isinstance(value, bool):
         return "True" if value else "False"
@@ -61,7 +81,7 @@ def _pairs(args: list[str]) -> dict[str, str]:
 def _check_data(spec: ReportSpec, source: str) -> None:
     """Read every table the report will use, so bad data stop the run before any kernel starts."""
     from abitare.data import read_table
-    from abitare.reports.base import Tables
+    from abitare.reports.tables import Tables
 
     tables = Tables(source)
     missing = [t for t in spec.required if not tables.has(t)]

@@ -9,7 +9,9 @@ import pandas as pd
 
 from abitare.data import AMBITO
 from abitare.parameters import load_parameters
-from abitare.reports.base import MIN_CELL, Report, Tables, count_table, exposed_by_parts, fmt, publishable
+from abitare.reports.disclosure import MIN_CELL, count_table, exposed_by_parts, publishable
+from abitare.reports.document import Report, fmt
+from abitare.reports.tables import Tables
 
 __all__ = [
     "AREAS",

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
 from abitare.data import AMBITO
-from abitare.reports.base import (
-    MIN_CELL,
-    Report,
-    Tables,
+from abitare.reports.common import exposed, select_comune, table_of
+from abitare.reports.disclosure import (
     count_part,
-    fmt,
     is_hidden,
     part_of_parts,
     protect,
@@ -21,8 +19,9 @@ from abitare.reports.base import (
     small,
     total_of_parts,
 )
-from abitare.reports.common import exposed, select_comune, table_of
+from abitare.reports.document import Report, fmt
 from abitare.reports.registry import checked
+from abitare.reports.tables import Tables
 
 __all__ = ["monitoraggio_progetto"]
 
@@ -33,16 +32,9 @@ def _quarter(days: pd.Series) -> pd.Series:
     return days.dt.year.astype(str) + " T" + days.dt.quarter.astype(str)
 
 
-def monitoraggio_progetto(
-    comune: str = AMBITO,
-    dal: str = "2024-09-01",
-    al: str = "2026-02-28",
-    dati: str = "",
-    soglia_riservatezza: int = MIN_CELL,
-) -> Report:
-    given = checked(
-        "monitoraggio-progetto", comune=comune, dal=dal, al=al, dati=dati, soglia_riservatezza=soglia_riservatezza
-    )
+def monitoraggio_progetto(**parameters: Any) -> Report:
+    """The report; its parameters are the fields of :class:`~abitare.reports.registry.MonitoraggioParams`."""
+    given = checked("monitoraggio-progetto", **parameters)
     comune, k = given["comune"], given["soglia_riservatezza"]
     tables = Tables(given["dati"] or None)
     start, end = pd.Timestamp(date.fromisoformat(given["dal"])), pd.Timestamp(date.fromisoformat(given["al"]))

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from abitare.data import AMBITO
 from abitare.parameters import load_parameters
-from abitare.reports.base import (
-    MIN_CELL,
-    SECONDARY,
-    Report,
-    Tables,
-    count_part,
-    fmt,
-    is_hidden,
-    month_label,
-    part_of_parts,
-    share,
-)
 from abitare.reports.common import AREAS, isee_area, opening, select_comune, table_of
+from abitare.reports.disclosure import SECONDARY, count_part, is_hidden, part_of_parts, share
+from abitare.reports.document import Report, fmt, month_label
 from abitare.reports.registry import checked
+from abitare.reports.tables import Tables
 
 __all__ = ["arrears_by_month", "morosita"]
 
@@ -36,8 +29,9 @@ def arrears_by_month(ledger: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def morosita(comune: str = AMBITO, dati: str = "", soglia_riservatezza: int = MIN_CELL) -> Report:
-    given = checked("morosita", comune=comune, dati=dati, soglia_riservatezza=soglia_riservatezza)
+def morosita(**parameters: Any) -> Report:
+    """The report; its parameters are the fields of :class:`~abitare.reports.registry.MorositaParams`."""
+    given = checked("morosita", **parameters)
     comune, k = given["comune"], given["soglia_riservatezza"]
     tables = Tables(given["dati"] or None)
     p = load_parameters()

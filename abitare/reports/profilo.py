@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from abitare.data import AMBITO, load_comuni
 from abitare.parameters import load_parameters
-from abitare.reports.base import (
-    MIN_CELL,
-    Report,
-    Tables,
-    count_part,
-    count_table,
-    fmt,
-    part_of_parts,
-    protect,
-    share,
-    share_of_parts,
-)
 from abitare.reports.common import (
     AREAS,
     distribution_chart,
@@ -28,7 +18,10 @@ from abitare.reports.common import (
     select_comune,
     table_of,
 )
+from abitare.reports.disclosure import count_part, count_table, part_of_parts, protect, share, share_of_parts
+from abitare.reports.document import Report, fmt
 from abitare.reports.registry import checked
+from abitare.reports.tables import Tables
 
 __all__ = ["profilo_inquilinato"]
 
@@ -45,8 +38,9 @@ def _age_label(age: pd.Series) -> pd.Series:
     return pd.cut(age.astype(int), bins=bins, right=False, labels=AGE_ORDER).astype(str)
 
 
-def profilo_inquilinato(comune: str = AMBITO, dati: str = "", soglia_riservatezza: int = MIN_CELL) -> Report:
-    given = checked("profilo-inquilinato", comune=comune, dati=dati, soglia_riservatezza=soglia_riservatezza)
+def profilo_inquilinato(**parameters: Any) -> Report:
+    """The report; its parameters are the fields of :class:`~abitare.reports.registry.ProfiloParams`."""
+    given = checked("profilo-inquilinato", **parameters)
     comune, k = given["comune"], given["soglia_riservatezza"]
     tables = Tables(given["dati"] or None)
     report = Report(

@@ -1,7 +1,11 @@
 """The reports staff can run: their notebooks, their declared parameters, the tables they read.
 
-Parameters are pydantic models: the command line checks them before any kernel
-starts (unknown name, wrong type, unknown comune), with Italian messages.
+A report's parameters are declared here, once: a pydantic model whose fields carry
+the type, the default and the help text. The command line checks them before any
+kernel starts (unknown name, wrong type, unknown comune), with Italian messages; the
+report function checks them again when plain papermill calls it; the notebook's
+``parameters`` cell is written from the model (:mod:`abitare.reports.notebook`,
+``abitare report sync``) and a test fails when the two drift.
 """
 
 from __future__ import annotations
@@ -11,12 +15,12 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from abitare.data import AMBITO, resolve_comune
 from abitare.errors import AbitareError
 from abitare.paths import PROJECT_ROOT
-from abitare.reports.base import MIN_CELL
+from abitare.reports.disclosure import MIN_CELL
 from abitare.validation import italian_message
 
 __all__ = ["REPORTS", "REPORTS_DIR", "ParameterError", "ReportSpec", "checked", "validate_parameters"]
@@ -28,50 +32,53 @@ class ParameterError(AbitareError):
     """Report parameters that cannot be used; nothing was run."""
 
 
+def _existing(value: str) -> str:
+    if value and not Path(value).exists():
+        raise ValueError(f"il file o la cartella «{value}» non esiste")
+    return value
+
+
+#: The parameter types several reports share: each carries its check; the help text is the field's.
+Soglia = Annotated[int, Field(ge=MIN_CELL, le=100)]
+Comune = Annotated[str, AfterValidator(resolve_comune)]  # UnknownComuneError is a ValueError: pydantic reports it
+Dati = Annotated[str, AfterValidator(_existing)]
+
+SOGLIA_HELP = "Soglia di riservatezza (minimo 5): i conteggi inferiori compaiono come «<5» (o «<10»)."
+COMUNE_HELP = "Un comune dell'Ambito, oppure «Ambito» per tutti e nove insieme."
+
+
 class _Params(BaseModel):
+    """A report's parameters, in the order the notebook's ``parameters`` cell lists them."""
+
     model_config = ConfigDict(extra="forbid")
 
-    soglia_riservatezza: int = Field(
-        default=MIN_CELL,
-        ge=MIN_CELL,
-        le=100,
+
+class ProfiloParams(_Params):
+    comune: Comune = Field(default=AMBITO, description=COMUNE_HELP)
+    dati: Dati = Field(
+        default="",
         description=(
-            "Soglia di riservatezza (minimo 5): i conteggi inferiori compaiono come «<5», o «<10» con soglia 10."
+            "Cartella dei dati, o un file CSV o XLSX degli inquilini; se vuoto, i dati sintetici del progetto."
         ),
     )
+    soglia_riservatezza: Soglia = Field(default=MIN_CELL, description=SOGLIA_HELP)
 
 
-class _DataParams(_Params):
-    dati: str = Field(default="", description="Cartella o file dei dati; se vuoto, i dati sintetici del progetto.")
-
-    @field_validator("dati")
-    @classmethod
-    def _exists(cls, value: str) -> str:
-        if value and not Path(value).exists():
-            raise ValueError(f"il file o la cartella «{value}» non esiste")
-        return value
+class MorositaParams(_Params):
+    comune: Comune = Field(default=AMBITO, description=COMUNE_HELP)
+    dati: Dati = Field(
+        default="",
+        description="Cartella con le tabelle inquilini e morosita_mensile; se vuoto, i dati sintetici del progetto.",
+    )
+    soglia_riservatezza: Soglia = Field(default=MIN_CELL, description=SOGLIA_HELP)
 
 
-class _ComuneParams(_DataParams):
-    comune: str = Field(default=AMBITO, description="Un comune dell'Ambito, oppure «Ambito» per tutti e nove insieme.")
-
-    @field_validator("comune")
-    @classmethod
-    def _known(cls, value: str) -> str:
-        return resolve_comune(value)  # UnknownComuneError is a ValueError: pydantic reports it
-
-
-class ProfiloParams(_ComuneParams):
-    pass
-
-
-class MorositaParams(_ComuneParams):
-    pass
-
-
-class MonitoraggioParams(_ComuneParams):
+class MonitoraggioParams(_Params):
+    comune: Comune = Field(default=AMBITO, description=COMUNE_HELP)
     dal: date = Field(default=date(2024, 9, 1), description="Inizio del periodo (AAAA-MM-GG).")
     al: date = Field(default=date(2026, 2, 28), description="Fine del periodo (AAAA-MM-GG).")
+    dati: Dati = Field(default="", description="Cartella dei dati; se vuoto, i dati sintetici del progetto.")
+    soglia_riservatezza: Soglia = Field(default=MIN_CELL, description=SOGLIA_HELP)
 
     @model_validator(mode="after")
     def _ordered(self) -> MonitoraggioParams:
@@ -80,8 +87,15 @@ class MonitoraggioParams(_ComuneParams):
         return self
 
 
-class ValutazioneParams(_DataParams):
+class ValutazioneParams(_Params):
     edizione: int = Field(default=0, ge=0, le=20, description="Edizione del corso (0 per tutte).")
+    dati: Dati = Field(
+        default="",
+        description=(
+            "Cartella dei dati, o un file CSV o XLSX dei partecipanti; se vuoto, i dati sintetici del progetto."
+        ),
+    )
+    soglia_riservatezza: Soglia = Field(default=MIN_CELL, description=SOGLIA_HELP)
 
 
 class SintesiParams(_Params):
@@ -89,6 +103,7 @@ class SintesiParams(_Params):
         description="Codice della sessione (quello comunicato ai partecipanti)."
     )
     anonimo: bool = Field(default=True, description="Se True, la sintesi non riporta i nomi dei partecipanti.")
+    soglia_riservatezza: Soglia = Field(default=MIN_CELL, description=SOGLIA_HELP)
 
 
 @dataclass(frozen=True)
@@ -105,6 +120,15 @@ class ReportSpec:
     @property
     def notebook(self) -> Path:
         return REPORTS_DIR / f"{self.name}.ipynb"
+
+    @property
+    def function(self) -> tuple[str, str]:
+        """Module and name of the function that builds the report: ``morosita`` in ``abitare.reports.morosita``.
+
+        By convention the module is the name's first word and the function the whole name
+        (``monitoraggio-progetto`` is ``monitoraggio_progetto`` in ``abitare.reports.monitoraggio``).
+        """
+        return f"abitare.reports.{self.name.split('-')[0]}", self.name.replace("-", "_")
 
 
 REPORTS: dict[str, ReportSpec] = {

@@ -8,25 +8,26 @@ from typing import Any
 import pandas as pd
 
 from abitare.errors import AbitareError
-from abitare.reports.base import MIN_CELL, Report, count_table, fmt, suppressed
 from abitare.reports.common import distribution_chart
+from abitare.reports.disclosure import count_table, suppressed
+from abitare.reports.document import Report, fmt
 from abitare.reports.registry import checked
 
 __all__ = ["sintesi_sessione"]
 
 
-def sintesi_sessione(
-    codice_sessione: str, anonimo: bool = True, soglia_riservatezza: int = MIN_CELL, settings: Any = None
-) -> Report:
+def sintesi_sessione(*, settings: Any = None, **parameters: Any) -> Report:
+    """The report; its parameters are the fields of :class:`~abitare.reports.registry.SintesiParams`.
+
+    ``settings`` (not a report parameter) says which database to read; by default, the environment's.
+    """
     from abitare.progress import open_store
     from abitare.sessions import SessionStore
     from abitare.settings import get_settings
     from abitare.synthesis import summarize
     from abitare.worksheets import load_worksheet
 
-    given = checked(
-        "sintesi-sessione", codice_sessione=codice_sessione, anonimo=anonimo, soglia_riservatezza=soglia_riservatezza
-    )
+    given = checked("sintesi-sessione", **parameters)
     codice_sessione, anonimo, k = given["codice_sessione"], given["anonimo"], given["soglia_riservatezza"]
     cfg = settings or get_settings()
     sessions = SessionStore(open_store(cfg).engine)

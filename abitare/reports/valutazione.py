@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
-from abitare.reports.base import MIN_CELL, Report, Tables, count_part, count_table, fmt, protect, share
 from abitare.reports.common import bar_chart, distribution_chart, exposed, mean_or_dash, table_of
+from abitare.reports.disclosure import count_part, count_table, protect, share
+from abitare.reports.document import Report, fmt
 from abitare.reports.registry import checked
+from abitare.reports.tables import Tables
 
 __all__ = ["valutazione_corso"]
 
 SATISFACTION = ("1 - per niente", "2 - poco", "3 - abbastanza", "4 - molto", "5 - moltissimo")
 
 
-def valutazione_corso(edizione: int = 0, dati: str = "", soglia_riservatezza: int = MIN_CELL) -> Report:
-    given = checked("valutazione-corso", edizione=edizione, dati=dati, soglia_riservatezza=soglia_riservatezza)
+def valutazione_corso(**parameters: Any) -> Report:
+    """The report; its parameters are the fields of :class:`~abitare.reports.registry.ValutazioneParams`."""
+    given = checked("valutazione-corso", **parameters)
     edizione, k = given["edizione"], given["soglia_riservatezza"]
     tables = Tables(given["dati"] or None)
     people = tables.get("partecipanti_corso")

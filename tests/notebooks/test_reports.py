@@ -6,6 +6,7 @@ not with the code under test.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import subprocess
@@ -183,7 +184,7 @@ def test_the_batch_makes_nine_offline_pages_and_an_index(tmp_path, small_data):
         assert "Traceback" not in html
 
 
-def test_one_failed_report_does_not_stop_the_others(tmp_path, small_data):
+def test_one_failed_report_does_not_stop_the_others(tmp_path, small_data, monkeypatch):
     settings = Settings(data_dir=tmp_path / "var")
     upgrade(settings.database_url)
     good = plan(
@@ -196,13 +197,8 @@ def test_one_failed_report_does_not_stop_the_others(tmp_path, small_data):
         validate_parameters(REPORTS["sintesi-sessione"], {"codice_sessione": "ZZZZZZZZ"}),
         False,
     )
-    import os
-
-    os.environ["ABITARE_DATA_DIR"] = str(settings.data_dir)
-    try:
-        results = run_batch(bad + good, tmp_path / "out", workers=2)
-    finally:
-        del os.environ["ABITARE_DATA_DIR"]
+    monkeypatch.setenv("ABITARE_DATA_DIR", str(settings.data_dir))  # the workers inherit it
+    results = run_batch(bad + good, tmp_path / "out", workers=2)
     assert [r.ok for r in results] == [False, True]
     assert results[0].error == "Nessuna sessione con il codice «ZZZZZZZZ»."
     index = (tmp_path / "out" / "indice.html").read_text()
@@ -259,6 +255,31 @@ def test_reports_are_committed_without_outputs_and_declare_the_registry_paramete
     assert "parameters" in first["metadata"].get("tags", [])
     declared = {p.name for p in PythonTranslator.inspect({"source": "".join(first["source"])})}
     assert declared == set(REPORTS[name].params.model_fields)
+
+
+@pytest.mark.parametrize("name", sorted(REPORTS))
+def test_the_parameters_cell_says_what_the_model_says(name):
+    """Name, order, type, default and help of each parameter, as papermill reads them, are the model's."""
+    from papermill.translators import PythonTranslator
+
+    nb = json.loads((REPORTS_DIR / f"{name}.ipynb").read_text())
+    in_cell = PythonTranslator.inspect({"source": "".join(nb["cells"][0]["source"])})
+    model = REPORTS[name].params.model_fields
+    assert [p.name for p in in_cell] == list(model)
+    for p, info in zip(in_cell, model.values(), strict=True):
+        default = "" if info.is_required() else info.default
+        default = default.isoformat() if isinstance(default, date) else default
+        assert ast.literal_eval(p.default) == default, p.name
+        assert p.inferred_type_name == {str: "str", int: "int", bool: "bool", date: "str"}[info.annotation], p.name
+        assert p.help == info.description, p.name
+
+
+@pytest.mark.parametrize("name", sorted(REPORTS))
+def test_the_committed_notebook_is_the_one_the_registry_writes(name):
+    """Any drift (a cell edited by hand, a model changed without ``abitare report sync``) fails here."""
+    from abitare.reports.notebook import sync_notebook
+
+    assert not sync_notebook(REPORTS[name], write=False), "run: abitare report sync"
 
 
 def test_the_reference_date_is_inside_the_project():

@@ -7,7 +7,7 @@ import pytest
 
 from abitare.data import resolve_comune
 from abitare.errors import UnknownComuneError
-from abitare.reports.base import count_table, share
+from abitare.reports.disclosure import count_table, share
 from abitare.reports.registry import REPORTS, ParameterError, validate_parameters
 from tests.reports.helpers import abitare
 
@@ -129,7 +129,7 @@ def test_usage_errors_are_italian_with_status_2(args, message):
 def test_the_ambito_report_cannot_be_subtracted_from_the_comune_reports(build):
     """Where exactly one comune hides a cell, the Ambito hides it too (on the shipped data)."""
     from abitare.data import comune_names
-    from abitare.reports.base import is_hidden
+    from abitare.reports.disclosure import is_hidden
     from abitare.reports.morosita import morosita
     from abitare.reports.profilo import profilo_inquilinato
 
@@ -137,7 +137,7 @@ def test_the_ambito_report_cannot_be_subtracted_from_the_comune_reports(build):
 
     def cells(comune: str) -> dict[tuple[str, str], str]:
         out = {}
-        for block in make(comune).blocks:
+        for block in make(comune=comune).blocks:
             if block.frame is not None and "Numero" in block.frame.columns:
                 for row in block.frame.itertuples(index=False):
                     out[(block.text, str(row[0]))] = str(row[1])
@@ -152,3 +152,30 @@ def test_the_ambito_report_cannot_be_subtracted_from_the_comune_reports(build):
             checked += 1
             assert is_hidden(shown), f"{key}: the Ambito shows {shown} while one comune hides its cell"
     assert checked, "the shipped data exercise the rule"
+
+
+@pytest.mark.parametrize(
+    ("line", "drift"),
+    [
+        (0, 'comune: str = "Melegnano"  # '),  # a default
+        (2, "soglia_riservatezza: str = 5  # "),  # a type
+        (1, 'dati: str = ""  # Un altro aiuto.'),  # a help text
+    ],
+)
+def test_a_drifted_parameters_cell_is_caught(tmp_path, line, drift):
+    """The notebook check compares the whole cell with the model: a changed default, type or help fails it."""
+    import json
+
+    from abitare.reports.notebook import parameters_source, sync_notebook
+
+    spec = REPORTS["morosita"]
+    copy = tmp_path / "morosita.ipynb"
+    copy.write_text(spec.notebook.read_text(encoding="utf-8"), encoding="utf-8")
+    assert not sync_notebook(spec, write=False, path=copy)
+    lines = parameters_source(spec).split("\n")
+    lines[line] = drift + (lines[line].split("  # ", 1)[1] if drift.endswith("# ") else "")
+    nb = json.loads(copy.read_text(encoding="utf-8"))
+    nb["cells"][0]["source"] = "\n".join(lines)
+    copy.write_text(json.dumps(nb), encoding="utf-8")
+    assert sync_notebook(spec, write=False, path=copy)
+    assert sync_notebook(spec, path=copy) and not sync_notebook(spec, write=False, path=copy), "sync repairs it"
