@@ -50,7 +50,7 @@ def test_positions_are_per_module_and_overwritten(store):
 def test_concurrent_first_visits_make_one_participant(settings):
     stores = [open_store(settings) for _ in range(8)]
     ids: list[int] = []
-    barrier = threading.Barrier(len(stores))
+    barrier = threading.Barrier(len(stores), timeout=30)  # a thread that never arrives fails the test, not hangs it
 
     def visit(s):
         barrier.wait()
@@ -60,5 +60,6 @@ def test_concurrent_first_visits_make_one_participant(settings):
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a visit is still waiting after a minute"
     assert len(ids) == 8 and len(set(ids)) == 1

@@ -92,24 +92,26 @@ def test_thirty_writers_fifty_changes_each_lose_nothing(settings, sheet):
     session, _ = SessionStore(store.engine).create(sheet, "Carico", date(2026, 11, 25))
     writers, changes = 30, 50
     errors: list[BaseException] = []
-    barrier = threading.Barrier(writers)
+    barrier = threading.Barrier(writers, timeout=60)  # a writer that never arrives fails the test, not hangs it
 
     def write(k: int) -> None:
-        sessions = SessionStore(open_store(settings).engine)  # each participant's own kernel and engine
-        member = sessions.join(session, f"Persona {k:02d}")
-        barrier.wait()
         try:
+            sessions = SessionStore(open_store(settings).engine)  # each participant's own kernel and engine
+            member = sessions.join(session, f"Persona {k:02d}")
+            barrier.wait()
             for i in range(changes):
                 sessions.save(sheet, member, "note", f"persona {k} versione {i}")
                 sessions.save(sheet, member, "urgenza", 1 + i % 5)
         except BaseException as err:
             errors.append(err)
+            barrier.abort()  # the others stop waiting at once
 
     threads = [threading.Thread(target=write, args=(k,)) for k in range(writers)]
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=300)
+    assert not any(t.is_alive() for t in threads), "a writer is still running after five minutes"
     assert errors == []
     rows = SessionStore(store.engine).answers(session)
     notes = {r.member: r.value for r in rows if r.field_id == "note"}

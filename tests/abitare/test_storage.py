@@ -43,9 +43,23 @@ def test_an_unmigrated_database_is_refused_with_instructions(tmp_path):
         check_ready(make_engine(cfg.database_url))
 
 
-def test_upgrade_is_idempotent(settings):
+def test_upgrade_is_idempotent(settings, store):
+    """A second upgrade of a migrated database changes nothing: same revision, same tables, same rows."""
+    engine = make_engine(settings.database_url)
+
+    def snapshot() -> tuple[object, list[str], list[tuple[object, ...]]]:
+        with engine.connect() as conn:
+            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+            tables = sorted(inspect(conn).get_table_names())
+            participants = [tuple(r) for r in conn.execute(text("SELECT * FROM participants"))]
+        return revision, tables, participants
+
+    store.identify("prima-del-secondo-upgrade")
+    before = snapshot()
     upgrade(settings.database_url)
-    check_ready(make_engine(settings.database_url))
+    check_ready(engine)
+    assert snapshot() == before
+    assert before[2], "the row written before the second upgrade is there to be kept"
 
 
 def test_database_location_follows_settings(tmp_path):
