@@ -10,6 +10,7 @@ The same ``households`` and ``seed`` give the same files, byte for byte.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -211,8 +212,38 @@ def _rent(isee: np.ndarray, surface: np.ndarray, year: np.ndarray) -> np.ndarray
     return np.asarray(np.maximum(20.0, np.round(locativo * pct / 12, 2)))
 
 
+@dataclass(frozen=True)
+class _Households:
+    """The drawn profile of each SAP household (one entry per household, in comune order)."""
+
+    comune: np.ndarray
+    pensioner: np.ndarray
+    age: np.ndarray
+    size: np.ndarray
+    citizenship: np.ndarray
+    isee: np.ndarray
+    entry: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.comune)
+
+
+@dataclass(frozen=True)
+class _Units:
+    """The SAP units: the table, which of them are let (in household order) and their building year."""
+
+    table: pd.DataFrame
+    let: np.ndarray
+    built: np.ndarray
+
+
 def generate(households: int, seed: int, out: Path, progress: Progress | None = None) -> dict[str, int]:
-    """Write every table of the dictionary for ``households`` SAP households into ``out``."""
+    """Write every table of the dictionary for ``households`` SAP households into ``out``.
+
+    Each table is one step below, drawn from the same generator in this order: the
+    order is part of the output (the same seed gives the same files, byte for byte).
+    """
     if households < 50:
         raise ValueError("households must be at least 50")
     step = progress or (lambda _name: None)
@@ -223,11 +254,47 @@ def generate(households: int, seed: int, out: Path, progress: Progress | None = 
     weights = np.array([c.popolazione * c.quota_sap for c in comuni], dtype=float)
     rows: dict[str, int] = {}
 
-    # --- households and their units -------------------------------------------------
+    def write(frame: pd.DataFrame, name: str) -> None:
+        write_table(frame, name, out)
+        rows[name] = len(frame)
+
     step("inquilini e alloggi")
-    n = households
-    per_comune = _allocate(n, weights)
-    comune = np.repeat(names, per_comune)
+    per_comune = _allocate(households, weights)
+    people = _draw_households(rng, np.repeat(names, per_comune))
+    units = _draw_units(rng, names, per_comune, people.size)
+    inquilini = _tenant_registry(rng, people, units)
+    write(units.table, "alloggi")
+    write(inquilini, "inquilini")
+
+    step("componenti dei nuclei")
+    write(_members(rng, people, inquilini["id_nucleo"].to_numpy()), "componenti")
+
+    step("morosità mensile")
+    write(_arrears_ledger(rng, inquilini), "morosita_mensile")
+
+    step("domande SAP")
+    write(_waiting_list(rng, households, names, weights), "domande_sap")
+
+    step("accoglienza temporanea")
+    write(_temporary_housing(rng, households, names, weights), "accoglienza")
+
+    step("contratti a canone concordato")
+    write(_agreed_rent_contracts(rng, households, names, weights), "contratti_concordati")
+
+    step("partecipanti al corso")
+    write(_course_participants(rng, households), "partecipanti_corso")
+
+    step("incontri delle comunità di pratica")
+    write(_practice_sessions(rng, households, names, weights), "sessioni_cdp")
+
+    step("fine")
+    _write_origin(out, households, seed, rows)
+    return rows
+
+
+def _draw_households(rng: np.random.Generator, comune: np.ndarray) -> _Households:
+    """Who the households are: pensioners, people alone, size, citizenship, ISEE-ERP, year of entry."""
+    n = len(comune)
     pensioner = rng.random(n) < 0.46
     age = np.where(pensioner, rng.integers(65, 96, n), rng.integers(24, 65, n))
     alone = rng.random(n) < np.where(pensioner, 0.62, 0.22)
@@ -236,7 +303,12 @@ def generate(households: int, seed: int, out: Path, progress: Progress | None = 
     isee = np.round(np.clip(rng.lognormal(np.log(9000), 0.55, n), 0, 60000), 2)
     isee[rng.random(n) < 0.06] = 0.0
     entry = np.where(pensioner, rng.integers(1975, 2016, n), rng.integers(1995, 2026, n))
+    return _Households(comune, pensioner, age, size, citizenship, isee, entry)
 
+
+def _draw_units(rng: np.random.Generator, names: np.ndarray, per_comune: np.ndarray, size: np.ndarray) -> _Units:
+    """The units of each comune: one per household, let, plus about 7% empty or being renovated."""
+    n = int(per_comune.sum())
     vacant = np.maximum(1, np.round(per_comune * 0.07).astype(int))
     units_per_comune = per_comune + vacant
     m = int(units_per_comune.sum())
@@ -265,13 +337,20 @@ def generate(households: int, seed: int, out: Path, progress: Progress | None = 
             "stato": state,
         }
     )
-    household_unit = np.flatnonzero(let)
-    surface = surface_unit[household_unit]
-    rent = _rent(isee, surface, built[household_unit])
-    inquilini = pd.DataFrame(
+    return _Units(alloggi, let, built)
+
+
+def _tenant_registry(rng: np.random.Generator, people: _Households, units: _Units) -> pd.DataFrame:
+    """The anagrafe of the households, with the identifying columns and the canone SAP of their unit."""
+    n = people.n
+    household_unit = np.flatnonzero(units.let)
+    surface = units.table["superficie"].to_numpy()[household_unit]
+    built = units.built[household_unit]
+    rent = _rent(people.isee, surface, built)
+    return pd.DataFrame(
         {
             "id_nucleo": _ids("N", n),
-            "comune": comune,
+            "comune": people.comune,
             "nominativo": pd.Series(rng.choice(_SURNAMES, n)) + " " + pd.Series(rng.choice(_NAMES, n)),
             "codice_fiscale": [
                 f"SNT{a}{b:02d}X{c:02d}Z999{d}"
@@ -284,24 +363,23 @@ def generate(households: int, seed: int, out: Path, progress: Progress | None = 
                 )
             ],
             "indirizzo": pd.Series(rng.choice(_STREETS, n)) + " " + pd.Series(rng.integers(1, 120, n)).astype(str),
-            "id_alloggio": unit_ids[household_unit],
-            "anno_ingresso": np.maximum(entry, np.minimum(built[household_unit], 2025)),
-            "componenti": size,
-            "eta_referente": age,
-            "referente_pensionato": pensioner,
-            "cittadinanza": citizenship,
-            "isee_erp": isee,
+            "id_alloggio": units.table["id_alloggio"].to_numpy()[household_unit],
+            "anno_ingresso": np.maximum(people.entry, np.minimum(built, 2025)),
+            "componenti": people.size,
+            "eta_referente": people.age,
+            "referente_pensionato": people.pensioner,
+            "cittadinanza": people.citizenship,
+            "isee_erp": people.isee,
             "canone_mensile": rent,
             "spese_mensili": np.round(25 + 0.7 * surface + rng.normal(0, 8, n).clip(-20, 40), 2),
         }
     )
-    write_table(alloggi, "alloggi", out)
-    write_table(inquilini, "inquilini", out)
-    rows["alloggi"], rows["inquilini"] = m, n
 
-    # --- members ---------------------------------------------------------------------
-    step("componenti dei nuclei")
-    owner = np.repeat(np.arange(n), size)
+
+def _members(rng: np.random.Generator, people: _Households, household_ids: np.ndarray) -> pd.DataFrame:
+    """Every member of every household: the head, a partner for most, children of a plausible age."""
+    size, age, pensioner = people.size, people.age, people.pensioner
+    owner = np.repeat(np.arange(people.n), size)
     position = np.arange(len(owner)) - np.repeat(np.cumsum(size) - size, size) + 1
     ref_age = age[owner]
     partner = (position == 2) & (rng.random(len(owner)) < 0.65)
@@ -317,9 +395,9 @@ def generate(households: int, seed: int, out: Path, progress: Progress | None = 
         ["altro", "studente", "pensionato", "pensionato"],
         working,
     )
-    componenti = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "id_nucleo": inquilini["id_nucleo"].to_numpy()[owner],
+            "id_nucleo": household_ids[owner],
             "progressivo": position,
             "eta": member_age,
             "sesso": rng.choice(["F", "M"], len(owner)),
@@ -327,12 +405,12 @@ def generate(households: int, seed: int, out: Path, progress: Progress | None = 
             "disabilita": rng.random(len(owner)) < np.where(member_age >= 70, 0.2, 0.06),
         }
     )
-    write_table(componenti, "componenti", out)
-    rows["componenti"] = len(componenti)
 
-    # --- arrears ledger: a household falls into difficulty and out of it ------------------
-    step("morosità mensile")
-    due = np.round(rent + inquilini["spese_mensili"].to_numpy(), 2)
+
+def _arrears_ledger(rng: np.random.Generator, inquilini: pd.DataFrame) -> pd.DataFrame:
+    """What each household owed and paid month by month: a household falls into difficulty and out of it."""
+    n = len(inquilini)
+    due = np.round(inquilini["canone_mensile"].to_numpy() + inquilini["spese_mensili"].to_numpy(), 2)
     trouble = rng.random(n) < 0.14
     debt = np.zeros(n)
     paid_months = []
@@ -344,7 +422,7 @@ def generate(households: int, seed: int, out: Path, progress: Progress | None = 
         pays = np.where(catch_up, pays + np.round(np.minimum(debt, due * 0.5), 2), pays)
         debt = np.round(debt + due - pays, 2)
         paid_months.append(pays)
-    ledger = pd.DataFrame(
+    return pd.DataFrame(
         {
             "id_nucleo": np.tile(inquilini["id_nucleo"].to_numpy(), len(LEDGER_MONTHS)),
             "mese": np.repeat(LEDGER_MONTHS, n),
@@ -352,11 +430,10 @@ def generate(households: int, seed: int, out: Path, progress: Progress | None = 
             "pagato": np.concatenate(paid_months),
         }
     )
-    write_table(ledger, "morosita_mensile", out)
-    rows["morosita_mensile"] = len(ledger)
 
-    # --- waiting list ---------------------------------------------------------------
-    step("domande SAP")
+
+def _waiting_list(rng: np.random.Generator, n: int, names: np.ndarray, weights: np.ndarray) -> pd.DataFrame:
+    """Applications for a SAP unit; over the ISEE access limit they are excluded."""
     k = max(20, int(n * 0.45))
     applicant_isee = np.round(np.clip(rng.lognormal(np.log(7000), 0.7, k), 0, 40000), 2)
     indigent = applicant_isee < 3000
@@ -365,7 +442,7 @@ def generate(households: int, seed: int, out: Path, progress: Progress | None = 
         "esclusa",
         rng.choice(["in graduatoria", "assegnata", "rinuncia"], k, p=[0.82, 0.13, 0.05]),
     )
-    domande = pd.DataFrame(
+    return pd.DataFrame(
         {
             "id_domanda": _ids("D", k),
             "comune": np.repeat(names, _allocate(k, weights)),
@@ -377,11 +454,10 @@ def generate(households: int, seed: int, out: Path, progress: Progress | None = 
             "stato": outcome,
         }
     )
-    write_table(domande, "domande_sap", out)
-    rows["domande_sap"] = k
 
-    # --- temporary housing --------------------------------------------------------------
-    step("accoglienza temporanea")
+
+def _temporary_housing(rng: np.random.Generator, n: int, names: np.ndarray, weights: np.ndarray) -> pd.DataFrame:
+    """Stays in temporary housing since the project started, with where each household went next."""
     k = max(18, int(n * 0.06))
     entered = _days(rng, PROJECT_START, date(2025, 12, 31), k)
     stay = pd.to_timedelta(rng.integers(45, 540, k), unit="D")
@@ -392,7 +468,7 @@ def generate(households: int, seed: int, out: Path, progress: Progress | None = 
         k,
         p=[0.25, 0.27, 0.15, 0.13, 0.2],
     )
-    accoglienza = pd.DataFrame(
+    return pd.DataFrame(
         {
             "id_inserimento": _ids("T", k),
             "comune": np.repeat(names, _allocate(k, weights)),
@@ -405,14 +481,13 @@ def generate(households: int, seed: int, out: Path, progress: Progress | None = 
             "esito": np.where(ongoing, "in corso", exit_to),
         }
     )
-    write_table(accoglienza, "accoglienza", out)
-    rows["accoglienza"] = k
 
-    # --- agreed-rent contracts brokered by the Agenzia -----------------------------------------
-    step("contratti a canone concordato")
+
+def _agreed_rent_contracts(rng: np.random.Generator, n: int, names: np.ndarray, weights: np.ndarray) -> pd.DataFrame:
+    """Agreed-rent (canone concordato) contracts brokered by the Agenzia."""
     k = max(18, int(n * 0.04))
     area = np.round(rng.uniform(38, 110, k), 1)
-    contratti = pd.DataFrame(
+    return pd.DataFrame(
         {
             "id_contratto": _ids("C", k),
             "comune": np.repeat(names, _allocate(k, weights)),
@@ -424,11 +499,10 @@ def generate(households: int, seed: int, out: Path, progress: Progress | None = 
             "contributo_agenzia": np.where(rng.random(k) < 0.6, np.round(rng.uniform(500, 3000, k), -1), 0.0),
         }
     )
-    write_table(contratti, "contratti_concordati", out)
-    rows["contratti_concordati"] = k
 
-    # --- course participants ------------------------------------------------------------------
-    step("partecipanti al corso")
+
+def _course_participants(rng: np.random.Generator, n: int) -> pd.DataFrame:
+    """The course's participants: who they work for, modules completed, entry and final test, satisfaction."""
     k = int(np.clip(n // 15, 40, 2000))
     body = rng.choice(["comune", "ETS", "ASSEMI", "altro"], k, p=[0.5, 0.35, 0.1, 0.05])
     role = np.select(
@@ -446,7 +520,7 @@ def generate(households: int, seed: int, out: Path, progress: Progress | None = 
     took_post = (modules >= 4) | (rng.random(k) < 0.2)
     satisfaction = rng.choice([1, 2, 3, 4, 5], k, p=[0.02, 0.05, 0.15, 0.45, 0.33]).astype(float)
     satisfaction[rng.random(k) < 0.15] = np.nan
-    partecipanti = pd.DataFrame(
+    return pd.DataFrame(
         {
             "id_partecipante": _ids("P", k),
             "ente": body,
@@ -458,13 +532,12 @@ def generate(households: int, seed: int, out: Path, progress: Progress | None = 
             "soddisfazione": pd.array(satisfaction, dtype="Float64").astype("Int64"),
         }
     )
-    write_table(partecipanti, "partecipanti_corso", out)
-    rows["partecipanti_corso"] = k
 
-    # --- community-of-practice sessions -------------------------------------------------------
-    step("incontri delle comunità di pratica")
+
+def _practice_sessions(rng: np.random.Generator, n: int, names: np.ndarray, weights: np.ndarray) -> pd.DataFrame:
+    """Meetings of the communities of practice: when, where, on what, how many took part."""
     k = int(np.clip(n // 75, 12, 500))
-    sessioni = pd.DataFrame(
+    return pd.DataFrame(
         {
             "id_sessione": _ids("S", k),
             "data": _days(rng, date(2024, 10, 1), REFERENCE_DATE, k).sort_values().to_numpy(),
@@ -484,10 +557,10 @@ def generate(households: int, seed: int, out: Path, progress: Progress | None = 
             "durata_minuti": rng.choice([90, 120, 150, 180], k),
         }
     )
-    write_table(sessioni, "sessioni_cdp", out)
-    rows["sessioni_cdp"] = k
 
-    step("fine")
+
+def _write_origin(out: Path, households: int, seed: int, rows: dict[str, int]) -> None:
+    """``origine.yaml``: how the dataset was made, so anyone can make it again."""
     lines = [
         "# Synthetic dataset made by `abitare data generate`: no real person is in it.",
         f"generatore: {GENERATOR_VERSION}",
@@ -498,4 +571,3 @@ def generate(households: int, seed: int, out: Path, progress: Progress | None = 
         *[f"  {name}: {count}" for name, count in rows.items()],
     ]
     (out / "origine.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return rows
