@@ -18,7 +18,7 @@ import logging
 import re
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -177,8 +177,17 @@ def _apply(names: list[str], state: State, effects: dict[str, int]) -> State:
     return tuple(v + effects.get(n, 0) for n, v in zip(names, state, strict=True))
 
 
+Adder = Callable[[tuple[str | int, ...], str], None]
+Edges = dict[tuple[str, State], dict[tuple[str, State], None]]
+
+
 def check_case(case: CaseFile, display: str, line_for: dict[tuple[str | int, ...], int]) -> list[ContentIssue]:
-    """Every problem an author must fix, each with its line; empty when the case is sound."""
+    """Every problem an author must fix, each with its line; empty when the case is sound.
+
+    The checks run in order; the first two stop the rest when they find something,
+    since exploring a case with a missing start or a broken reference would only
+    repeat the same problem in other words.
+    """
     issues: list[ContentIssue] = []
 
     def add(loc: tuple[str | int, ...], message: str) -> None:
@@ -187,15 +196,31 @@ def check_case(case: CaseFile, display: str, line_for: dict[tuple[str | int, ...
             key = key[:-1]
         issues.append(ContentIssue(display, line_for.get(key), message))
 
-    names = list(case.state)
-    declared = set(names)
-    both = set(case.nodes) & set(case.endings)
-    for name in sorted(both):
-        add(("endings", name), f"«{name}» è sia una situazione sia un finale: usa nomi diversi.")
+    _check_names(case, add)
     if case.start not in case.nodes:
         add(("start",), f"la situazione iniziale «{case.start}» non esiste.")
         return issues
+    _check_references(case, add)
+    if issues:
+        return issues
+    explored = _explore(case, add)
+    if explored is None:
+        return issues
+    _check_reached(case, explored, add)
+    _check_loops_and_length(explored.edges, add)
+    _check_recommended(case, add)
+    return issues
 
+
+def _check_names(case: CaseFile, add: Adder) -> None:
+    """A name is a situation or an ending, never both."""
+    for name in sorted(set(case.nodes) & set(case.endings)):
+        add(("endings", name), f"«{name}» è sia una situazione sia un finale: usa nomi diversi.")
+
+
+def _check_references(case: CaseFile, add: Adder) -> None:
+    """Every situation has choices; every target, effect and guard names something that exists."""
+    declared = set(case.state)
     targets = set(case.nodes) | set(case.endings)
     for node_id, node in case.nodes.items():
         if not node.choices:
@@ -210,108 +235,140 @@ def check_case(case: CaseFile, display: str, line_for: dict[tuple[str | int, ...
                     f"la variabile «{var}» non è dichiarata in state.",
                 )
         for i, choice in enumerate(node.choices):
-            loc = ("nodes", node_id, "choices", i)
-            if choice.to not in targets:
-                add(
-                    (*loc, "to"),
-                    f"la scelta porta a «{choice.to}», che non è né una situazione né un finale.",
-                )
-            for var in set(choice.effects) - declared:
-                add((*loc, "effects", var), f"la variabile «{var}» non è dichiarata in state.")
-            if choice.guard:
-                for var in choice.guard.variables - declared:
-                    add((*loc, "when"), f"la condizione usa «{var}», che non è dichiarata in state.")
-    if issues:
-        return issues
+            _check_choice(("nodes", node_id, "choices", i), choice, targets, declared, add)
 
-    # Explore every (node, state) pair reachable from the start.
-    lo = [case.state[n].min for n in names]
-    hi = [case.state[n].max for n in names]
 
-    def out_of_range(state: State) -> str | None:
-        for n, v, a, b in zip(names, state, lo, hi, strict=True):
+def _check_choice(
+    loc: tuple[str | int, ...], choice: Choice, targets: set[str], declared: set[str], add: Adder
+) -> None:
+    if choice.to not in targets:
+        add(
+            (*loc, "to"),
+            f"la scelta porta a «{choice.to}», che non è né una situazione né un finale.",
+        )
+    for var in set(choice.effects) - declared:
+        add((*loc, "effects", var), f"la variabile «{var}» non è dichiarata in state.")
+    if choice.guard:
+        for var in choice.guard.variables - declared:
+            add((*loc, "when"), f"la condizione usa «{var}», che non è dichiarata in state.")
+
+
+class _StateSpace:
+    """The case's variables as a tuple of values: its start, its limits, what an effect or an event does."""
+
+    def __init__(self, case: CaseFile) -> None:
+        self.case = case
+        self.names = list(case.state)
+        self.lo = [case.state[n].min for n in self.names]
+        self.hi = [case.state[n].max for n in self.names]
+        self.start = tuple(case.state[n].initial for n in self.names)
+
+    def out_of_range(self, state: State) -> str | None:
+        for n, v, a, b in zip(self.names, state, self.lo, self.hi, strict=True):
             if not a <= v <= b:
                 return f"«{n}» arriva a {v}, fuori dall'intervallo {a}–{b}"
         return None
 
-    def entered(node_id: str, state: State) -> list[State]:
-        event = case.nodes[node_id].event
+    def apply(self, state: State, effects: dict[str, int]) -> State:
+        return _apply(self.names, state, effects)
+
+    def entered(self, node_id: str, state: State) -> list[State]:
+        """The states a situation may be entered in: its random event may fire or not."""
+        event = self.case.nodes[node_id].event
         if event is None:
             return [state]
-        fired = _apply(names, state, event.effects)
+        fired = self.apply(state, event.effects)
         return [fired] if event.chance >= 1 else [state, fired]
 
-    start_state = tuple(case.state[n].initial for n in names)
-    edges: dict[tuple[str, State], dict[tuple[str, State], None]] = {}  # ordered: reports are stable
-    reached_nodes: set[str] = set()
-    reached_endings: set[str] = set()
-    reported: set[tuple[str, ...]] = set()
-    queue: deque[tuple[str, State]] = deque()
-    for s in entered(case.start, start_state):
-        queue.append((case.start, s))
+    def values(self, state: State) -> dict[str, int]:
+        return dict(zip(self.names, state, strict=True))
+
+
+@dataclass
+class _Explored:
+    """The (situation, state) graph reachable from the start, and what it reaches."""
+
+    edges: Edges = field(default_factory=dict)  # ordered: reports are stable
+    reached_nodes: set[str] = field(default_factory=set)
+    reached_endings: set[str] = field(default_factory=set)
+    #: problems already reported, so a situation met in many states is reported once
+    reported: set[tuple[str, ...]] = field(default_factory=set)
+
+
+def _explore(case: CaseFile, add: Adder) -> _Explored | None:
+    """Visit every (situation, state) pair reachable from the start; ``None`` when there are too many."""
+    space = _StateSpace(case)
+    explored = _Explored()
+    queue: deque[tuple[str, State]] = deque((case.start, s) for s in space.entered(case.start, space.start))
     while queue:
         key = queue.popleft()
-        if key in edges:
+        if key in explored.edges:
             continue
-        node_id, state = key
-        edges[key] = {}
-        reached_nodes.add(node_id)
-        if len(edges) > MAX_STATES:
+        explored.edges[key] = {}
+        explored.reached_nodes.add(key[0])
+        if len(explored.edges) > MAX_STATES:
             add(
                 ("nodes",),
                 f"il caso ha più di {MAX_STATES} combinazioni di situazione e stato: semplificalo.",
             )
-            return issues
-        problem = out_of_range(state)
-        if problem and ("event", node_id) not in reported:
-            reported.add(("event", node_id))
-            add(("nodes", node_id, "event"), f"l'evento casuale fa uscire lo stato dai limiti: {problem}.")
-            continue
-        values = dict(zip(names, state, strict=True))
-        open_choices = [
-            (i, c) for i, c in enumerate(case.nodes[node_id].choices) if not c.guard or c.guard.holds(values)
-        ]
-        if not open_choices and ("dead", node_id) not in reported:
-            reported.add(("dead", node_id))
-            shown = ", ".join(f"{n} = {v}" for n, v in values.items())
-            add(
-                ("nodes", node_id),
-                f"in «{node_id}» nessuna scelta è disponibile quando {shown}: aggiungi una scelta senza «when».",
-            )
-        for i, choice in open_choices:
-            after = _apply(names, state, choice.effects)
-            problem = out_of_range(after)
-            if problem:
-                if ("range", node_id, str(i)) not in reported:
-                    reported.add(("range", node_id, str(i)))
-                    add(
-                        ("nodes", node_id, "choices", i, "effects"),
-                        f"questa scelta può portare fuori dai limiti: {problem}.",
-                    )
-                continue
-            if choice.to in case.endings:
-                reached_endings.add(choice.to)
-                edges[key][(f"ending:{choice.to}", ())] = None
-                continue
-            for s in entered(choice.to, after):
-                edges[key][(choice.to, s)] = None
-                queue.append((choice.to, s))
+            return None
+        queue.extend(_visit(case, space, key, explored, add))
+    return explored
 
+
+def _visit(
+    case: CaseFile, space: _StateSpace, key: tuple[str, State], explored: _Explored, add: Adder
+) -> list[tuple[str, State]]:
+    """One situation in one state: what goes wrong there, and the pairs its open choices lead to."""
+    node_id, state = key
+    reported = explored.reported
+    problem = space.out_of_range(state)
+    if problem and ("event", node_id) not in reported:
+        reported.add(("event", node_id))
+        add(("nodes", node_id, "event"), f"l'evento casuale fa uscire lo stato dai limiti: {problem}.")
+        return []
+    values = space.values(state)
+    open_choices = [(i, c) for i, c in enumerate(case.nodes[node_id].choices) if not c.guard or c.guard.holds(values)]
+    if not open_choices and ("dead", node_id) not in reported:
+        reported.add(("dead", node_id))
+        shown = ", ".join(f"{n} = {v}" for n, v in values.items())
+        add(
+            ("nodes", node_id),
+            f"in «{node_id}» nessuna scelta è disponibile quando {shown}: aggiungi una scelta senza «when».",
+        )
+    following: list[tuple[str, State]] = []
+    for i, choice in open_choices:
+        after = space.apply(state, choice.effects)
+        problem = space.out_of_range(after)
+        if problem:
+            if ("range", node_id, str(i)) not in reported:
+                reported.add(("range", node_id, str(i)))
+                add(
+                    ("nodes", node_id, "choices", i, "effects"),
+                    f"questa scelta può portare fuori dai limiti: {problem}.",
+                )
+            continue
+        if choice.to in case.endings:
+            explored.reached_endings.add(choice.to)
+            explored.edges[key][(f"ending:{choice.to}", ())] = None
+            continue
+        for s in space.entered(choice.to, after):
+            explored.edges[key][(choice.to, s)] = None
+            following.append((choice.to, s))
+    return following
+
+
+def _check_reached(case: CaseFile, explored: _Explored, add: Adder) -> None:
+    """Every situation and every ending can be reached from the start."""
     for node_id in case.nodes:
-        if node_id not in reached_nodes:
+        if node_id not in explored.reached_nodes:
             add(("nodes", node_id), f"la situazione «{node_id}» non si raggiunge mai dall'inizio.")
     for ending_id in case.endings:
-        if ending_id not in reached_endings:
+        if ending_id not in explored.reached_endings:
             add(("endings", ending_id), f"il finale «{ending_id}» non si raggiunge mai.")
-    _check_loops_and_length(edges, add)
-    _check_recommended(case, add)
-    return issues
 
 
-Adder = Callable[[tuple[str | int, ...], str], None]
-
-
-def _check_loops_and_length(edges: dict[tuple[str, State], dict[tuple[str, State], None]], add: Adder) -> None:
+def _check_loops_and_length(edges: Edges, add: Adder) -> None:
     """The (node, state) graph must be free of cycles and no path longer than MAX_STEPS."""
     import networkx as nx
 
@@ -496,6 +553,6 @@ def scan_cases(
 
 def load_case(content_dir: Path, case_id: str) -> Case:
     path = content_dir / CASES_FOLDER / f"{case_id}.yaml"
-    if not re.match(r"^[a-z0-9][a-z0-9-]*$", case_id) or not path.is_file():
+    if not re.match(r"^[a-z0-9][a-z0-9-]{0,79}$", case_id) or not path.is_file():  # no 10,000-char file name
         raise UnknownCaseError(case_id)
     return load_case_file(path, content_dir, use_cache=True)

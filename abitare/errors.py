@@ -87,12 +87,19 @@ class ParticipantCodeError(AbitareError):
     """A participant code is empty, too long or has characters we do not accept."""
 
 
+def shown_id(raw: str, limit: int = 40) -> str:
+    """An id taken from a page address, as a message may repeat it: one line, at most
+    ``limit`` characters (an address can carry anything, 10,000 characters included)."""
+    flat = " ".join(raw.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 class UnknownModuleError(AbitareError):
     """No course module has the id asked for."""
 
     def __init__(self, module_id: str) -> None:
         self.module_id = module_id
-        super().__init__(f"Il modulo '{module_id}' non esiste (forse l'indirizzo è incompleto).")
+        super().__init__(f"Il modulo '{shown_id(module_id)}' non esiste (forse l'indirizzo è incompleto).")
 
 
 class UnknownCaseError(AbitareError):
@@ -100,7 +107,7 @@ class UnknownCaseError(AbitareError):
 
     def __init__(self, case_id: str) -> None:
         self.case_id = case_id
-        super().__init__(f"Il caso '{case_id}' non esiste (forse l'indirizzo è incompleto).")
+        super().__init__(f"Il caso '{shown_id(case_id)}' non esiste (forse l'indirizzo è incompleto).")
 
 
 class UnknownComuneError(AbitareError, ValueError):

@@ -6,6 +6,8 @@ import base64
 from html import escape
 from urllib.parse import urlencode
 
+from abitare.identity import MAX_HUB_NAME
+
 __all__ = ["RELATED_PAGES", "csv_link", "download_link", "home_link", "module_link", "page_link", "related_link"]
 
 #: kind of related item → (notebook, query key, label shown before its id)
@@ -17,7 +19,9 @@ RELATED_PAGES = {
 
 
 def page_link(notebook: str, code: str | None, **params: str) -> str:
-    query = {**params, **({"p": code} if code else {})}
+    """A page's address; a code no participant can have (longer than any hub name) is left out."""
+    keep = code and len(code) <= MAX_HUB_NAME
+    query = {**params, **({"p": code} if keep else {})}
     return notebook + (f"?{urlencode(query)}" if query else "")
 
 
