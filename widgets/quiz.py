@@ -61,7 +61,8 @@ def _number_notes(question: Question, record: AnswerRecord) -> str:
         right = expected_value(question, inputs)
     except Exception:  # stale inputs: grade() already refused them, nothing to show
         return ""
-    unit = f" {escape(question.unit)}" if question.unit else ""
+    # "46%" as the course writes percentages; "18 rate", "23.850 €" with a space
+    unit = "" if not question.unit else escape(question.unit) if question.unit == "%" else " " + escape(question.unit)
     decimals = answer_decimals(question, right)
     typed = italian_number(record.value, None) if record.value is not None else "–"
     tolerance = (
@@ -161,6 +162,7 @@ class QuestionView(w.VBox):
                 value="",
                 description=f"La tua risposta{unit}",
                 placeholder="un numero, per esempio 1.234,5",
+                continuous_update=False,  # the whole number reaches the kernel before the button's click
                 style={"description_width": "initial"},
                 layout=w.Layout(width="auto"),
             )
@@ -383,6 +385,6 @@ class QuizPage(w.VBox):
             else ""
         )
         self.score.value = (
-            f'<p class="abitare-score" role="status">Tentativo {number} · risposte date: {len(given)} su {total}'
-            f" · corrette: {right}.{done}</p>"
+            f'<p class="abitare-score" role="status">Risposte date: {len(given)} su {total} · corrette: {right}'
+            f" · tentativo n. {number}.{done}</p>"
         )

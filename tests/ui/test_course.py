@@ -10,6 +10,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from abitare.content import load_module, scan
+from abitare.identity import normalize_code
+from abitare.parameters import italian_number
+from abitare.quizbank import draw_items, expected_value, input_values
 from tests.conftest import CONTENT_DIR
 from tests.ui.conftest import serious_violations
 
@@ -22,11 +25,26 @@ def module_url(server, module_id: str, code: str) -> str:
     return f"{server.base}/voila/render/modulo.ipynb?{urlencode({'m': module_id, 'p': code})}"
 
 
-def answer(page: Page, number: int, question, wrong: bool = False) -> None:
+def drawn(module, code: str) -> list:
+    """The questions of a participant's first attempt, in the order shown (drawn when the quiz draws)."""
+    ids = draw_items(module.quiz, [lesson.id for lesson in module.lessons], normalize_code(code), module.id, 1)
+    by_id = {q.id: q for q in module.questions}
+    return [by_id[i] for i in ids]
+
+
+def right_number(module, code: str, question) -> str:
+    """The right answer of a calculated question for this participant's first attempt, the Italian way."""
+    values = input_values(question, normalize_code(code), module.id, 1)
+    return italian_number(expected_value(question, values))
+
+
+def answer(page: Page, number: int, question, wrong: bool = False, *, module=None, code: str = "") -> None:
     """Answer question ``number`` as a user would, right unless ``wrong``."""
     box = page.locator(".abitare-question-box").nth(number - 1)
-    options = [o.text for o in question.options]
-    if question.type == "ordering":
+    options = [o.text for o in question.choices]
+    if question.type == "calculated":
+        box.get_by_role("textbox").fill("123456789" if wrong else right_number(module, code, question))
+    elif question.type == "ordering":
         order = list(range(len(options)))
         if wrong:
             order = order[::-1]
@@ -52,9 +70,10 @@ def test_a_whole_module_survives_a_restart_with_the_same_score(voila, page: Page
         expect(page.get_by_role("heading", name=lesson.title, exact=True)).to_be_visible()
     page.get_by_role("button", name="Successiva ▶").click()
     expect(page.get_by_role("heading", name=module.quiz.title)).to_be_visible()
-    for n, q in enumerate(module.questions, start=1):
-        answer(page, n, q, wrong=(n == 2))
-    total = len(module.questions)
+    questions = drawn(module, "Intera Prova")
+    for n, q in enumerate(questions, start=1):
+        answer(page, n, q, wrong=(n == 2), module=module, code="Intera Prova")
+    total = len(questions)
     expect(page.get_by_text(f"Risposte date: {total} su {total} · corrette: {total - 1}")).to_be_visible()
     page.get_by_role("button", name="Successiva ▶").click()
     expect(page.get_by_text("Modulo completato.")).to_be_visible()
@@ -81,7 +100,7 @@ def test_no_page_has_serious_accessibility_violations(voila, page: Page):
         page.get_by_role("button", name="Successiva ▶").click()
         problems[f"{m.id}/lezione"] = serious_violations(page)
         page.get_by_role("button", name="Verifica finale").click()
-        answer(page, 1, m.questions[0], wrong=True)
+        answer(page, 1, drawn(m, "axe-tester")[0], wrong=True, module=m, code="axe-tester")
         problems[f"{m.id}/verifica"] = serious_violations(page)
     for name, c in (
         ("glossario", ""),
@@ -113,10 +132,17 @@ def test_a_quiz_can_be_answered_with_the_keyboard_alone(voila, page: Page):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name=module.quiz.title)).to_be_visible()
     kinds = {"single": "radio", "true_false": "radio", "multiple": "checkbox", "ordering": "select"}
-    for n, q in enumerate(module.questions, start=1):
+    questions = drawn(module, "tastiera")
+    for n, q in enumerate(questions, start=1):
         box = page.locator(".abitare-question-box").nth(n - 1)
-        options = [o.text for o in q.options]
-        if kinds[q.type] == "radio":
+        options = [o.text for o in q.choices]
+        if q.type == "calculated":
+            tab_to(
+                f"e.tagName === 'INPUT' && e.type === 'text' && e.closest('.abitare-question-box') === "
+                f"document.querySelectorAll('.abitare-question-box')[{n - 1}]"
+            )
+            page.keyboard.type(right_number(module, "tastiera", q))
+        elif kinds[q.type] == "radio":
             target = options[min(q.correct_indexes)]
             tab_to(
                 f"e.type === 'radio' && e.closest('.abitare-question-box') === "
@@ -142,7 +168,7 @@ def test_a_quiz_can_be_answered_with_the_keyboard_alone(voila, page: Page):
         tab_to("e.tagName === 'BUTTON' && e.textContent.startsWith('Conferma')")
         page.keyboard.press("Enter")
         expect(box.locator(".abitare-feedback")).to_contain_text("Risposta corretta.")
-    total = len(module.questions)
+    total = len(questions)
     expect(page.get_by_text(f"Risposte date: {total} su {total} · corrette: {total}")).to_be_visible()
 
 
@@ -159,7 +185,8 @@ def test_the_facilitator_sees_the_class(voila, page: Page):
     module = load_module(CONTENT_DIR, "morosita")
     page.goto(module_url(voila, module.id, "Studente Uno"))
     page.get_by_role("button", name="Verifica finale").click(timeout=LONG)
-    answer(page, 1, module.questions[0], wrong=True)
+    first = drawn(module, "Studente Uno")[0]
+    answer(page, 1, first, wrong=True, module=module, code="Studente Uno")
 
     page.goto(f"{voila.base}/voila/render/classe.ipynb")
     page.get_by_label("Parola segreta").fill("tentativo-errato")
@@ -170,6 +197,6 @@ def test_the_facilitator_sees_the_class(voila, page: Page):
     page.get_by_role("button", name="Entra").click()
     expect(page.get_by_text("Accesso eseguito come Giulia.")).to_be_visible()
     expect(page.get_by_role("rowheader", name="Studente Uno")).to_be_visible()
-    expect(page.get_by_role("cell", name=module.questions[0].text)).to_be_visible()
+    expect(page.get_by_role("cell", name=first.text).first).to_be_visible()
     expect(page.get_by_role("link", name="Scarica l'avanzamento (CSV)")).to_be_visible()
     assert "parola-segreta-di-prova" not in voila.log()

@@ -128,7 +128,7 @@ def test_an_answer_made_stale_by_an_edit_is_ignored(store):
     player.go("verifica")
     view = next(c for c in player._quiz.children if isinstance(c, QuestionView) and c.question is q)
     assert view.selection() == () and view.feedback.value == ""
-    assert "risposte date: 0 su" in player.score.value and player.message.value == ""
+    assert "Risposte date: 0 su" in player.score.value and player.message.value == ""
 
 
 def test_a_jupyterhub_email_is_a_valid_identity(store):
