@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, select
 
-from abitare.content import Module
+from abitare.content import INPUT_PLACEHOLDER, Module
 from abitare.progress import AnswerRecord, Attempt, Participant, answer_record
 from abitare.quizbank import format_input, graded, items_of, quiz_state
 from abitare.storage import answers, lesson_progress, participants, quiz_attempts
@@ -273,7 +273,13 @@ def class_report(engine: Engine, modules: list[Module]) -> ClassReport:
             given = latest.get((m.id, q.id), [])
             stats.append(
                 QuestionStat(
-                    m, q.id, q.text, len(given), sum(not r.correct for r in given), shown.get((m.id, q.id), 0), q.type
+                    m,
+                    q.id,
+                    INPUT_PLACEHOLDER.sub(r"[\1]", q.text),
+                    len(given),
+                    sum(not r.correct for r in given),
+                    shown.get((m.id, q.id), 0),
+                    q.type,
                 )
             )
     return ClassReport(tuple(modules), tuple(rows), tuple(stats), tuple(exported))

@@ -379,6 +379,7 @@ class QuizPage(w.VBox):
         given = list(state.answers.values())
         right = sum(r.correct for r in given)
         number = self.session.attempt_number
+        self.retry_button.layout.display = "" if given else "none"  # nothing to retry before a first answer
         done = (
             f" Tentativo completato: {right} su {total} ({round(100 * right / total) if total else 0}%)."
             if state.complete

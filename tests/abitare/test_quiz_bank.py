@@ -466,3 +466,27 @@ def test_the_lint_warns_in_check_and_blocks_once_turned_on(tmp_path, monkeypatch
     monkeypatch.setattr(quizlint, "BLOCKING", True)
     inv = inventory(tmp_path)
     assert len(inv["errors"]) == 1 and inv["warnings"] == []
+
+
+def test_a_shuffled_question_stores_yaml_indexes_not_shown_positions():
+    from abitare_widgets.quiz import QuestionView
+
+    q = Question.model_validate({**single("a"), "options": opts("Zero", "Uno", "Due", right=2)})
+    stored: list[Any] = []
+
+    def record(question: Question, choice: Any) -> AnswerRecord:
+        stored.append(choice)
+        return AnswerRecord(question.id, choice, question.is_correct(choice), datetime.now(UTC))
+
+    view = QuestionView(q, 1, record, order=[2, 0, 1])
+    assert view.shown_labels() == ["Due", "Zero", "Uno"]
+    view.selector.value = view.selector.options[0][1]  # the first option shown: «Due»
+    view.submit()
+    assert stored == [(2,)] and view.record is not None and view.record.correct
+    multi = Question.model_validate(
+        {**single("m"), "type": "multiple", "options": opts("Zero", "Uno", "Due", right=1)}
+    )
+    mview = QuestionView(multi, 2, record, order=[1, 2, 0])
+    mview.checks[0][1].value = True  # the first box shown: «Uno»
+    mview.submit()
+    assert stored[-1] == (1,)
