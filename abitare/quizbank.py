@@ -9,7 +9,6 @@ always refer to the options as the YAML lists them, never to shown positions.
 from __future__ import annotations
 
 import hashlib
-import math
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -137,12 +136,11 @@ def expected_value(question: Question, inputs: Mapping[str, Any]) -> float:
 
 
 def answer_decimals(question: Question, value: float) -> int:
-    """How many decimals to show the right value with (enough for the tolerance)."""
+    """How many decimals to show the right value with: as the calculator gives it, at most two."""
     if float(value).is_integer():
         return 0
-    if question.tolerance and question.tolerance < 1:
-        return max(2, -math.floor(math.log10(question.tolerance)))
-    return 2
+    text = repr(float(value))
+    return 2 if "e" in text else min(2, len(text.split(".")[1]))
 
 
 def grade(question: Question, record: AnswerRecord) -> bool | None:

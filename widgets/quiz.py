@@ -27,7 +27,7 @@ NOT_A_NUMBER = "«{text}» non è un numero: scrivi solo cifre, con la virgola p
 
 def parse_answer_number(text: str) -> float:
     """A number typed the Italian way (``1.234,5``, ``1234,5``, ``80``); ValueError with an Italian message."""
-    clean = parse_italian_number(text)
+    clean = parse_italian_number(text.strip().removesuffix("%"))  # "46%" is a number too
     if not clean:
         raise ValueError("Scrivi un numero prima di confermare.")
     try:
@@ -71,7 +71,7 @@ def _number_notes(question: Question, record: AnswerRecord) -> str:
         else ""
     )
     return (
-        f"<li>Hai scritto <strong>{escape(typed)}</strong>{unit}; il valore giusto, calcolato con "
+        f"<li>Hai scritto <strong>{escape(typed)}</strong>{unit}; il valore giusto, secondo "
         f"il calcolatore del corso, è <strong>{escape(italian_number(right, decimals))}</strong>{unit}"
         f"{tolerance}.</li>"
     )

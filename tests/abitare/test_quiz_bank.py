@@ -268,6 +268,7 @@ def test_italian_numbers_are_read_and_text_is_refused_in_italian():
 
     assert parse_answer_number("1.234,5") == 1234.5 and parse_answer_number("1234,5") == 1234.5
     assert parse_answer_number(" 18 ") == 18 and parse_answer_number("3.500") == 3500
+    assert parse_answer_number("46,5%") == 46.5 and parse_answer_number("1.200 €") == 1200
     with pytest.raises(ValueError, match="«diciotto» non è un numero"):
         parse_answer_number("diciotto")
     with pytest.raises(ValueError, match="Scrivi un numero"):
@@ -483,9 +484,7 @@ def test_a_shuffled_question_stores_yaml_indexes_not_shown_positions():
     view.selector.value = view.selector.options[0][1]  # the first option shown: «Due»
     view.submit()
     assert stored == [(2,)] and view.record is not None and view.record.correct
-    multi = Question.model_validate(
-        {**single("m"), "type": "multiple", "options": opts("Zero", "Uno", "Due", right=1)}
-    )
+    multi = Question.model_validate({**single("m"), "type": "multiple", "options": opts("Zero", "Uno", "Due", right=1)})
     mview = QuestionView(multi, 2, record, order=[1, 2, 0])
     mview.checks[0][1].value = True  # the first box shown: «Uno»
     mview.submit()
