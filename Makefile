@@ -46,6 +46,7 @@ lint: install-test
 
 ## test: everything (lint, content check, unit, notebooks, browser)
 test: install-test browser postgres lint
+	@sh scripts/ensure-hub.sh
 	$(BIN)/abitare check
 	$(BIN)/python -m pytest
 

@@ -20,8 +20,12 @@ from urllib.parse import parse_qs
 from abitare.errors import ParticipantCodeError
 
 __all__ = [
+    "DEFAULT_FACILITATOR_GROUP",
+    "HUB_GROUPS_ENV",
     "HUB_USER_ENV",
     "display_code",
+    "hub_facilitator",
+    "hub_groups",
     "hub_user",
     "is_preheated",
     "normalize_code",
@@ -34,6 +38,10 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 HUB_USER_ENV = "JUPYTERHUB_USER"
+#: the hub groups of the user, comma separated, set by the hub's spawner (deploy/jupyterhub)
+HUB_GROUPS_ENV = "ABITARE_HUB_GROUPS"
+#: members of this hub group open the facilitators' pages with no secret (ABITARE_FACILITATOR_GROUP)
+DEFAULT_FACILITATOR_GROUP = "abitare-facilitatori"
 MAX_CODE = 40
 _ALLOWED = re.compile(r"^[^\W_][\w .'’-]*$", re.UNICODE)
 
@@ -75,6 +83,23 @@ def hub_user(environ: Mapping[str, str] | None = None) -> str | None:
     """The JupyterHub user name when running under a hub, else None."""
     env = os.environ if environ is None else environ
     return env.get(HUB_USER_ENV) or None
+
+
+def hub_groups(environ: Mapping[str, str] | None = None) -> frozenset[str]:
+    """The hub groups the spawner passed for this user (empty outside a hub)."""
+    env = os.environ if environ is None else environ
+    return frozenset(g.strip() for g in env.get(HUB_GROUPS_ENV, "").split(",") if g.strip())
+
+
+def hub_facilitator(group: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """The hub user's name when they are a member of the facilitators' ``group``, else None.
+
+    The spawner writes the groups into the server's environment from the hub's own
+    records when the server starts (a trainee cannot change them; a change of
+    membership counts from the user's next server start).
+    """
+    user = hub_user(environ)
+    return user if user and group and group in hub_groups(environ) else None
 
 
 def _query_url(environ: Mapping[str, str]) -> str:

@@ -36,6 +36,10 @@ class Settings(BaseSettings):
             "Empty: a SQLite file abitare.sqlite inside data_dir."
         ),
     )
+    facilitator_group: str = Field(
+        default="abitare-facilitatori",
+        description="Under JupyterHub, the hub group whose members open the facilitators' pages with no secret.",
+    )
     sqlite_busy_timeout_ms: int = Field(
         default=10_000,
         ge=0,

@@ -169,23 +169,42 @@ def glossary_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, st
     return GlossaryView(modules, home=home_link(hub_user(environ) or query.get("p")))
 
 
+def hub_refusal(user: str, group: str) -> str:
+    """What a hub user outside the facilitators' group reads on a facilitator page."""
+    return (
+        f"Questa pagina è riservata a chi tiene il corso. L'utente «{user}» non fa parte del gruppo "
+        f"«{group}»: se tieni il corso, chiedi a chi gestisce il servizio di aggiungerti al gruppo, "
+        "poi riavvia il tuo spazio di lavoro dal pannello di controllo di JupyterHub."
+    )
+
+
 @_page()
 def class_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
-    """The facilitator's view of the class (asks for the facilitator's secret)."""
+    """The facilitator's view of the class: behind the facilitator's secret, or under
+    JupyterHub open to the members of the facilitators' hub group (and only to them)."""
     # facilitator pages import their own pieces: a trainee's kernel never loads them
     from abitare.classview import class_report
     from abitare.facilitators import FacilitatorStore
+    from abitare.identity import hub_facilitator
     from abitare_widgets.classview import ClassView
 
+    hub = hub_user(environ)
+    facilitator = hub_facilitator(cfg.facilitator_group, environ)
+    if hub and not facilitator:
+        log.warning("hub user %s is not in group %s: class view refused", hub, cfg.facilitator_group)
+        return _notice(hub_refusal(hub, cfg.facilitator_group), "home.ipynb")
     modules, _ = scan(cfg.content_dir)
     cases, _ = scan_cases(cfg.content_dir, deep=False)
     store = open_store(cfg)
-    return ClassView(
+    view = ClassView(
         FacilitatorStore(store.engine),
         lambda: class_report(store.engine, modules),
         cases=cases,
         case_store=CaseStore(store.engine),
     )
+    if facilitator:
+        view.open_for(facilitator)
+    return view
 
 
 @_page(view="caso.ipynb")
