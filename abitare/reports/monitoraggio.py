@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -32,12 +33,52 @@ def _quarter(days: pd.Series) -> pd.Series:
     return days.dt.year.astype(str) + " T" + days.dt.quarter.astype(str)
 
 
+@dataclass(frozen=True)
+class _Scope:
+    """Where and when the report looks, its threshold, and how it counts.
+
+    For the Ambito, every figure also hides what a comune's own report hides (no
+    subtracting one report from the other).
+    """
+
+    comune: str
+    k: int
+    start: pd.Timestamp
+    end: pd.Timestamp
+
+    @property
+    def ambito(self) -> bool:
+        return self.comune == AMBITO
+
+    def within(self, frame: pd.DataFrame, column: str) -> pd.DataFrame:
+        """The rows of ``frame`` whose ``column`` falls in the period."""
+        return frame[(frame[column] >= self.start) & (frame[column] <= self.end)]
+
+    def count_of(self, frame: pd.DataFrame) -> str:
+        return total_of_parts(frame.groupby("comune").size(), self.k) if self.ambito else small(len(frame), self.k)
+
+    def visible(self, frame: pd.DataFrame) -> bool:
+        """Whether the number of rows may be shown (and so the sums over them)."""
+        shown = self.count_of(frame)
+        return not is_hidden(shown) and shown != "0"
+
+    def sub_count(self, part: pd.Series, frame: pd.DataFrame) -> str:
+        if self.ambito:
+            return part_of_parts(part.groupby(frame["comune"]).sum(), frame.groupby("comune").size(), self.k)
+        return count_part(int(part.sum()), len(frame), self.k)
+
+    def parts(self, frame: pd.DataFrame) -> pd.Series | None:
+        """Each row's comune, for the Ambito (see :func:`~abitare.reports.common.table_of`)."""
+        return frame["comune"] if self.ambito else None
+
+
 def monitoraggio_progetto(**parameters: Any) -> Report:
     """The report; its parameters are the fields of :class:`~abitare.reports.registry.MonitoraggioParams`."""
     given = checked("monitoraggio-progetto", **parameters)
     comune, k = given["comune"], given["soglia_riservatezza"]
     tables = Tables(given["dati"] or None)
     start, end = pd.Timestamp(date.fromisoformat(given["dal"])), pd.Timestamp(date.fromisoformat(given["al"]))
+    scope = _Scope(comune, k, start, end)
     place = "Tutto l'Ambito Sud Est Milano" if comune == AMBITO else f"Comune di {comune}"
     report = Report(
         "Monitoraggio del progetto «Carriera abitativa di ambito»",
@@ -47,50 +88,49 @@ def monitoraggio_progetto(**parameters: Any) -> Report:
         f"Fonte: {tables.describe()}. I conteggi inferiori a {k} sono indicati come «<{k}». "
         "Gli indicatori seguono le macro-azioni del progetto."
     )
+    entered, contracts = _action_one(report, scope, tables)
+    sessions = _practice_communities(report, scope, tables)
+    _action_two(report, scope, tables)
+    _by_quarter(report, scope, entered, contracts, sessions)
+    report.heading("Azione 3 – Comunicazione")
+    report.note(
+        "Le attività di comunicazione (redazione territoriale, assemblee) non sono nei dati: vanno aggiunte a mano."
+    )
+    return report
 
-    def within(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-        return frame[(frame[column] >= start) & (frame[column] <= end)]
 
-    # for the Ambito, every figure also hides what a comune's own report hides (no subtracting one from the other)
-    ambito = comune == AMBITO
+def _action_one(report: Report, scope: _Scope, tables: Tables) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Temporary housing (in, still there, out and where to) and agreed-rent contracts.
 
-    def count_of(frame: pd.DataFrame) -> str:
-        return total_of_parts(frame.groupby("comune").size(), k) if ambito else small(len(frame), k)
-
-    def visible(frame: pd.DataFrame) -> bool:
-        shown = count_of(frame)
-        return not is_hidden(shown) and shown != "0"
-
-    def sub_count(part: pd.Series, frame: pd.DataFrame) -> str:
-        if ambito:
-            return part_of_parts(part.groupby(frame["comune"]).sum(), frame.groupby("comune").size(), k)
-        return count_part(int(part.sum()), len(frame), k)
-
+    Returns the stays begun and the contracts signed in the period (the quarterly table counts them).
+    """
+    k = scope.k
     report.heading("Azione 1 – Soluzioni abitative temporanee e mercato")
-    stays = select_comune(tables.get("accoglienza"), comune)
-    entered = within(stays, "data_ingresso")
+    stays = select_comune(tables.get("accoglienza"), scope.comune)
+    entered = scope.within(stays, "data_ingresso")
     exited = stays[stays["data_uscita"].notna()]
-    exited = within(exited, "data_uscita")
+    exited = scope.within(exited, "data_uscita")
     stable = int(exited["esito"].isin(STABLE).sum())
+    end = scope.end
     ongoing = stays[(stays["data_ingresso"] <= end) & (stays["data_uscita"].isna() | (stays["data_uscita"] > end))]
-    contracts = within(select_comune(tables.get("contratti_concordati"), comune), "data_stipula")
+    contracts = scope.within(select_comune(tables.get("contratti_concordati"), scope.comune), "data_stipula")
     indicators = pd.DataFrame(
         [
-            ("Nuclei entrati in accoglienza temporanea", count_of(entered)),
-            ("Nuclei ancora accolti alla fine del periodo", count_of(ongoing)),
-            ("Nuclei usciti dall'accoglienza", count_of(exited)),
+            ("Nuclei entrati in accoglienza temporanea", scope.count_of(entered)),
+            ("Nuclei ancora accolti alla fine del periodo", scope.count_of(ongoing)),
+            ("Nuclei usciti dall'accoglienza", scope.count_of(exited)),
             (
                 "Quota di usciti verso una casa stabile (alloggio SAP, canone concordato, mercato libero)",
                 share_of_parts(
                     exited["esito"].isin(STABLE).groupby(exited["comune"]).sum(), exited.groupby("comune").size(), k
                 )
-                if ambito
+                if scope.ambito
                 else share(stable, len(exited), k),
             ),
-            ("Contratti a canone concordato con l'Agenzia", count_of(contracts)),
+            ("Contratti a canone concordato con l'Agenzia", scope.count_of(contracts)),
             (
                 "Contributi e garanzie dell'Agenzia per i contratti",
-                fmt(contracts["contributo_agenzia"].sum()) + " €" if visible(contracts) else "–",
+                fmt(contracts["contributo_agenzia"].sum()) + " €" if scope.visible(contracts) else "–",
             ),
         ],
         columns=["Indicatore", "Valore"],
@@ -98,47 +138,54 @@ def monitoraggio_progetto(**parameters: Any) -> Report:
     report.table(indicators, "Indicatori dell'azione 1")
     if len(exited):
         report.table(
-            table_of(exited["esito"], exited["comune"] if ambito else None, "Uscita verso", k),
+            table_of(exited["esito"], scope.parts(exited), "Uscita verso", k),
             "Dove sono andati i nuclei usciti dall'accoglienza",
         )
+    return entered, contracts
 
-    sessions = within(select_comune(tables.get("sessioni_cdp"), comune), "data")
+
+def _practice_communities(report: Report, scope: _Scope, tables: Tables) -> pd.DataFrame:
+    """The meetings of the communities of practice in the period (returned for the quarterly table)."""
+    sessions = scope.within(select_comune(tables.get("sessioni_cdp"), scope.comune), "data")
+    shown = scope.visible(sessions)
     report.heading("Comunità di pratica")
     report.table(
         pd.DataFrame(
             [
-                ("Incontri", count_of(sessions)),
-                ("Presenze complessive", fmt(sessions["partecipanti"].sum()) if visible(sessions) else "–"),
-                (
-                    "Enti del terzo settore per incontro (media)",
-                    fmt(sessions["enti_ets"].mean(), 1) if visible(sessions) else "–",
-                ),
-                ("Ore di incontro in totale", fmt(sessions["durata_minuti"].sum() / 60) if visible(sessions) else "–"),
+                ("Incontri", scope.count_of(sessions)),
+                ("Presenze complessive", fmt(sessions["partecipanti"].sum()) if shown else "–"),
+                ("Enti del terzo settore per incontro (media)", fmt(sessions["enti_ets"].mean(), 1) if shown else "–"),
+                ("Ore di incontro in totale", fmt(sessions["durata_minuti"].sum() / 60) if shown else "–"),
             ],
             columns=["Indicatore", "Valore"],
         ),
         "Incontri delle comunità di pratica",
     )
     if len(sessions):
-        report.table(table_of(sessions["tema"], sessions["comune"] if ambito else None, "Tema", k), "Incontri per tema")
+        report.table(table_of(sessions["tema"], scope.parts(sessions), "Tema", scope.k), "Incontri per tema")
+    return sessions
 
+
+def _action_two(report: Report, scope: _Scope, tables: Tables) -> None:
+    """Applications for SAP housing, and (for the Ambito) the course on gestione sociale."""
+    k = scope.k
     report.heading("Azione 2 – Équipe SAP e formazione")
-    requests = within(select_comune(tables.get("domande_sap"), comune), "data_presentazione")
+    requests = scope.within(select_comune(tables.get("domande_sap"), scope.comune), "data_presentazione")
     report.table(
         pd.DataFrame(
             [
-                ("Domande SAP presentate nel periodo", count_of(requests)),
-                ("... di cui assegnate", sub_count(requests["stato"] == "assegnata", requests)),
+                ("Domande SAP presentate nel periodo", scope.count_of(requests)),
+                ("... di cui assegnate", scope.sub_count(requests["stato"] == "assegnata", requests)),
                 (
                     "... di cui presentate da nuclei in condizione di indigenza",
-                    sub_count(requests["indigenza"].astype(bool), requests),
+                    scope.sub_count(requests["indigenza"].astype(bool), requests),
                 ),
             ],
             columns=["Indicatore", "Valore"],
         ),
         "Domande di alloggio SAP",
     )
-    if comune == AMBITO and tables.has("partecipanti_corso"):
+    if scope.ambito and tables.has("partecipanti_corso"):
         people = tables.get("partecipanti_corso")
         report.table(
             pd.DataFrame(
@@ -157,7 +204,7 @@ def monitoraggio_progetto(**parameters: Any) -> Report:
             ),
             "Formazione sulla gestione sociale",
         )
-    elif comune != AMBITO:
+    elif not scope.ambito:
         report.note("La formazione è organizzata per tutto l'Ambito: i suoi indicatori sono nel rapporto dell'Ambito.")
     else:
         report.note(
@@ -165,6 +212,12 @@ def monitoraggio_progetto(**parameters: Any) -> Report:
             "sono omessi."
         )
 
+
+def _by_quarter(
+    report: Report, scope: _Scope, entered: pd.DataFrame, contracts: pd.DataFrame, sessions: pd.DataFrame
+) -> None:
+    """Stays begun, contracts and meetings per quarter: a table, and a chart of the series it may show whole."""
+    k = scope.k
     report.heading("Andamento per trimestre")
     quarters = sorted(
         set(_quarter(entered["data_ingresso"]))
@@ -180,9 +233,7 @@ def monitoraggio_progetto(**parameters: Any) -> Report:
     # each column's total is shown above: protect() hides a second cell when only one is small
     columns = {
         label: protect(
-            per[label].reindex(quarters, fill_value=0),
-            k,
-            force=exposed(labels, frame["comune"] if ambito else None, k, quarters),
+            per[label].reindex(quarters, fill_value=0), k, force=exposed(labels, scope.parts(frame), k, quarters)
         )
         for label, (labels, frame) in series.items()
     }
@@ -194,24 +245,23 @@ def monitoraggio_progetto(**parameters: Any) -> Report:
         if all(columns[label][q] == fmt(int(values.get(q, 0))) for q in quarters)
     }
     if quarters and drawable:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
-        fig, ax = plt.subplots(figsize=(6.4, 3.2))
-        for label, values in drawable.items():
-            ax.plot(quarters, [int(values.get(q, 0)) for q in quarters], marker="o", label=label)
-        ax.legend(frameon=False, fontsize=8)
-        ax.set_ylim(bottom=0)
-        ax.spines[["top", "right"]].set_visible(False)
-        fig.tight_layout()
-        report.chart(fig, "Attività per trimestre: " + ", ".join(drawable).lower())
+        report.chart(_quarter_chart(quarters, drawable), "Attività per trimestre: " + ", ".join(drawable).lower())
     if len(drawable) < len(per):
         report.note("Nel grafico mancano le serie con valori sotto la soglia di riservatezza.")
 
-    report.heading("Azione 3 – Comunicazione")
-    report.note(
-        "Le attività di comunicazione (redazione territoriale, assemblee) non sono nei dati: vanno aggiunte a mano."
-    )
-    return report
+
+def _quarter_chart(quarters: list[str], drawable: dict[str, pd.Series]) -> object:
+    """One line per series, quarter by quarter (a matplotlib figure)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 3.2))
+    for label, values in drawable.items():
+        ax.plot(quarters, [int(values.get(q, 0)) for q in quarters], marker="o", label=label)
+    ax.legend(frameon=False, fontsize=8)
+    ax.set_ylim(bottom=0)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig

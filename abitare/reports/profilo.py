@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -38,6 +39,23 @@ def _age_label(age: pd.Series) -> pd.Series:
     return pd.cut(age.astype(int), bins=bins, right=False, labels=AGE_ORDER).astype(str)
 
 
+@dataclass(frozen=True)
+class _Scope:
+    """The households the report describes, where they live, and the confidentiality threshold."""
+
+    comune: str
+    k: int
+    households: pd.DataFrame
+
+    @property
+    def by(self) -> pd.Series | None:
+        """For the Ambito, each household's comune: every figure also hides what a comune's own report hides.
+
+        No subtracting one report from the other. ``None`` for a comune's own report.
+        """
+        return self.households["comune"] if self.comune == AMBITO else None
+
+
 def profilo_inquilinato(**parameters: Any) -> Report:
     """The report; its parameters are the fields of :class:`~abitare.reports.registry.ProfiloParams`."""
     given = checked("profilo-inquilinato", **parameters)
@@ -48,15 +66,32 @@ def profilo_inquilinato(**parameters: Any) -> Report:
         "Tutto l'Ambito Sud Est Milano" if comune == AMBITO else f"Comune di {comune}",
     )
     opening(report, tables, comune, k)
-    households = select_comune(tables.get("inquilini"), comune)
-    n = len(households)
-    if n < k:
+    scope = _Scope(comune, k, select_comune(tables.get("inquilini"), comune))
+    if len(scope.households) < k:
         report.text(f"I nuclei assegnatari sono meno di {k}: per riservatezza il profilo non viene pubblicato.")
         return report
+    _summary(report, scope)
+    _household_sizes(report, scope)
+    _age_and_citizenship(report, scope)
+    _isee_areas(report, scope)
+    if tables.has("componenti"):
+        _people(report, scope, tables.get("componenti"))
+    else:
+        report.note("La tabella dei componenti non è tra i dati indicati: la sezione sulle persone è omessa.")
+    if tables.has("alloggi"):
+        _units(report, scope, select_comune(tables.get("alloggi"), comune))
+    else:
+        report.note("La tabella degli alloggi non è tra i dati indicati: la sezione sugli alloggi è omessa.")
+    if comune == AMBITO:
+        _comuni_compared(report, scope, tables.get("inquilini"))
+    return report
 
+
+def _summary(report: Report, scope: _Scope) -> None:
+    """The main indicators, and Milan's historic tenants for comparison."""
+    households, k, by = scope.households, scope.k, scope.by
+    n = len(households)
     report.heading("In sintesi")
-    # for the Ambito, each figure also hides what a comune's own report hides (no subtracting one from the other)
-    by = households["comune"] if comune == AMBITO else None
 
     def share_of(mask: pd.Series) -> str:
         if by is None:
@@ -86,9 +121,13 @@ def profilo_inquilinato(**parameters: Any) -> Report:
         "dei parametri)."
     )
 
+
+def _household_sizes(report: Report, scope: _Scope) -> None:
+    """Households by number of members: a table and the chart of what it may show."""
+    k = scope.k
     report.heading("Nuclei per numero di componenti")
-    size_labels = _size_label(households["componenti"])
-    sizes, hide = size_labels.value_counts(), exposed(size_labels, by, k, SIZE_ORDER)
+    size_labels = _size_label(scope.households["componenti"])
+    sizes, hide = size_labels.value_counts(), exposed(size_labels, scope.by, k, SIZE_ORDER)
     report.table(
         count_table(sizes, label="Componenti", threshold=k, order=SIZE_ORDER, force=hide), "Nuclei per ampiezza"
     )
@@ -101,6 +140,9 @@ def profilo_inquilinato(**parameters: Any) -> Report:
         force=hide,
     )
 
+
+def _age_and_citizenship(report: Report, scope: _Scope) -> None:
+    households, k, by = scope.households, scope.k, scope.by
     report.heading("Età e cittadinanza dell'intestatario")
     report.table(
         table_of(_age_label(households["eta_referente"]), by, "Età", k, AGE_ORDER), "Intestatari per classe d'età"
@@ -110,6 +152,11 @@ def profilo_inquilinato(**parameters: Any) -> Report:
         "Intestatari per cittadinanza",
     )
 
+
+def _isee_areas(report: Report, scope: _Scope) -> None:
+    """Households by ISEE-ERP area, the average rent in each, and the thresholds used."""
+    households, k, by = scope.households, scope.k, scope.by
+    p = load_parameters()
     report.heading("Area ISEE-ERP (canone sopportabile)")
     areas = isee_area(households["isee_erp"])
     report.table(table_of(areas, by, "Area", k, AREAS), "Nuclei per area")
@@ -127,73 +174,75 @@ def profilo_inquilinato(**parameters: Any) -> Report:
         "(le soglie di accesso e permanenza sono indicative)."
     )
 
-    if tables.has("componenti"):
-        report.heading("Le persone")
-        members = tables.get("componenti")
-        members = members[members["id_nucleo"].isin(households["id_nucleo"])]
-        member_by = None if by is None else members["id_nucleo"].map(households.set_index("id_nucleo")["comune"])
-        report.table(
-            table_of(members["condizione"], member_by, "Condizione", k),
-            "Componenti per condizione professionale",
-        )
 
-        def people_count(mask: pd.Series) -> str:
-            if member_by is None:
-                return count_part(int(mask.sum()), len(members), k)
-            return part_of_parts(mask.groupby(member_by).sum(), member_by.value_counts(), k)
+def _people(report: Report, scope: _Scope, members: pd.DataFrame) -> None:
+    """The members of the households: occupation, minors, disability."""
+    households, k = scope.households, scope.k
+    report.heading("Le persone")
+    members = members[members["id_nucleo"].isin(households["id_nucleo"])]
+    member_by = None if scope.by is None else members["id_nucleo"].map(households.set_index("id_nucleo")["comune"])
+    report.table(
+        table_of(members["condizione"], member_by, "Condizione", k),
+        "Componenti per condizione professionale",
+    )
 
-        people = pd.DataFrame(
-            [
-                ("Minori di 18 anni", people_count(members["eta"] < 18)),
-                ("Persone con invalidità o disabilità", people_count(members["disabilita"].astype(bool))),
-            ],
-            columns=["Persone", "Numero"],
-        )
-        report.table(people, "Minori e persone con invalidità o disabilità")
-    else:
-        report.note("La tabella dei componenti non è tra i dati indicati: la sezione sulle persone è omessa.")
+    def people_count(mask: pd.Series) -> str:
+        if member_by is None:
+            return count_part(int(mask.sum()), len(members), k)
+        return part_of_parts(mask.groupby(member_by).sum(), member_by.value_counts(), k)
 
-    if tables.has("alloggi"):
-        report.heading("Gli alloggi")
-        units = select_comune(tables.get("alloggi"), comune)
-        unit_by = units["comune"] if by is not None else None
-        report.table(
-            table_of(units["stato"], unit_by, "Stato", k, ("locato", "sfitto", "in ristrutturazione")),
-            "Alloggi per stato",
-        )
-        cutoff = int(p.value("sap.anno_soglia_costo"))
-        period = pd.Series(
-            ["prima del " + str(cutoff) if y < cutoff else f"dal {cutoff}" for y in units["anno_costruzione"]],
-            index=units.index,
-        )
-        report.table(table_of(period, unit_by, "Costruzione", k), "Alloggi per epoca di costruzione")
-        surface = pd.cut(
-            units["superficie"].astype(float),
-            [0, 46, 70, 95, 1000],
-            right=False,
-            labels=["meno di 46 m²", "46-69 m²", "70-94 m²", "95 m² e più"],
-        ).astype(str)
-        report.table(
-            table_of(surface, unit_by, "Superficie", k, ("meno di 46 m²", "46-69 m²", "70-94 m²", "95 m² e più")),
-            "Alloggi per superficie",
-        )
-    else:
-        report.note("La tabella degli alloggi non è tra i dati indicati: la sezione sugli alloggi è omessa.")
+    people = pd.DataFrame(
+        [
+            ("Minori di 18 anni", people_count(members["eta"] < 18)),
+            ("Persone con invalidità o disabilità", people_count(members["disabilita"].astype(bool))),
+        ],
+        columns=["Persone", "Numero"],
+    )
+    report.table(people, "Minori e persone con invalidità o disabilità")
 
-    if comune == AMBITO:
-        report.heading("Confronto tra i comuni")
-        comuni = load_comuni()
-        per = tables.get("inquilini")["comune"].value_counts().reindex([c.nome for c in comuni], fill_value=0)
-        shown_per = protect(per, k)  # the Ambito's total is shown above
-        rows = []
-        for c in comuni:
-            count = int(per[c.nome])
-            shown = shown_per[c.nome]
-            rate = fmt(1000 * count / c.popolazione, 1) if shown == fmt(count) and count else "–"
-            rows.append((c.nome, shown, fmt(c.popolazione) + ("*" if c.indicativo else ""), rate))
-        report.table(
-            pd.DataFrame(rows, columns=["Comune", "Nuclei", "Residenti", "Nuclei ogni 1.000 residenti"]),
-            "Nuclei assegnatari per comune",
-        )
-        report.note("Residenti: dati ISTAT arrotondati; l'asterisco (*) indica un valore indicativo, da verificare.")
-    return report
+
+def _units(report: Report, scope: _Scope, units: pd.DataFrame) -> None:
+    """The SAP units: let or empty, when they were built, how large they are."""
+    k = scope.k
+    report.heading("Gli alloggi")
+    unit_by = units["comune"] if scope.by is not None else None
+    report.table(
+        table_of(units["stato"], unit_by, "Stato", k, ("locato", "sfitto", "in ristrutturazione")),
+        "Alloggi per stato",
+    )
+    cutoff = int(load_parameters().value("sap.anno_soglia_costo"))
+    period = pd.Series(
+        ["prima del " + str(cutoff) if y < cutoff else f"dal {cutoff}" for y in units["anno_costruzione"]],
+        index=units.index,
+    )
+    report.table(table_of(period, unit_by, "Costruzione", k), "Alloggi per epoca di costruzione")
+    surface = pd.cut(
+        units["superficie"].astype(float),
+        [0, 46, 70, 95, 1000],
+        right=False,
+        labels=["meno di 46 m²", "46-69 m²", "70-94 m²", "95 m² e più"],
+    ).astype(str)
+    report.table(
+        table_of(surface, unit_by, "Superficie", k, ("meno di 46 m²", "46-69 m²", "70-94 m²", "95 m² e più")),
+        "Alloggi per superficie",
+    )
+
+
+def _comuni_compared(report: Report, scope: _Scope, registry: pd.DataFrame) -> None:
+    """For the Ambito: households per comune and per 1,000 residents."""
+    k = scope.k
+    report.heading("Confronto tra i comuni")
+    comuni = load_comuni()
+    per = registry["comune"].value_counts().reindex([c.nome for c in comuni], fill_value=0)
+    shown_per = protect(per, k)  # the Ambito's total is shown above
+    rows = []
+    for c in comuni:
+        count = int(per[c.nome])
+        shown = shown_per[c.nome]
+        rate = fmt(1000 * count / c.popolazione, 1) if shown == fmt(count) and count else "–"
+        rows.append((c.nome, shown, fmt(c.popolazione) + ("*" if c.indicativo else ""), rate))
+    report.table(
+        pd.DataFrame(rows, columns=["Comune", "Nuclei", "Residenti", "Nuclei ogni 1.000 residenti"]),
+        "Nuclei assegnatari per comune",
+    )
+    report.note("Residenti: dati ISTAT arrotondati; l'asterisco (*) indica un valore indicativo, da verificare.")

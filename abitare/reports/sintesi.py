@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -12,6 +12,9 @@ from abitare.reports.common import distribution_chart
 from abitare.reports.disclosure import count_table, suppressed
 from abitare.reports.document import Report, fmt
 from abitare.reports.registry import checked
+
+if TYPE_CHECKING:
+    from abitare.synthesis import FieldSummary
 
 __all__ = ["sintesi_sessione"]
 
@@ -45,58 +48,61 @@ def sintesi_sessione(*, settings: Any = None, **parameters: Any) -> Report:
     )
     report.text(f"Partecipanti che hanno risposto: **{fmt(people)}**.")
     for s in summaries:
-        report.heading(s.spec.label)
-        report.text(f"Risposte: {s.answered if s.answered >= k or not s.answered else f'meno di {k}'}")
-        if s.counts:
-            keys = (
-                [str(v) for v in range(s.spec.scale_min, s.spec.scale_max + 1)]
-                if s.spec.type == "scale"
-                else list(s.spec.options)
-            )
-            counts = pd.Series(Counter(s.counts)).reindex(keys, fill_value=0)
-            report.table(count_table(counts, label="Risposta", threshold=k, order=keys), s.spec.label)
-            distribution_chart(report, counts, s.spec.label, s.spec.label, k, horizontal=True)
-        if s.mean is not None:
-            report.text(
-                f"Media: {fmt(s.mean, 1)}" if s.answered >= k else f"Media: non mostrata (meno di {k} risposte)"
-            )
-        if s.ranking:
-            report.table(
-                pd.DataFrame(
-                    [(i, label, points) for i, (label, points) in enumerate(s.ranking, 1)],
-                    columns=["Posizione", "Voce", "Punti"],
-                ),
-                "Classifica complessiva",
-            )
-        if s.texts:
-            columns = ["Risposta"] if anonimo else ["Risposta", "Partecipante"]
-            data = [(t,) if anonimo else (t, w) for w, t in s.texts]
-            report.table(pd.DataFrame(data, columns=columns), "Risposte scritte")
-        if s.cells:
-            report.table(
-                pd.DataFrame(
-                    [(c.replace("|", " / "), "; ".join(t for _, t in items)) for c, items in s.cells.items()],
-                    columns=["Casella", "Contenuti"],
-                ),
-                "Contenuti per casella",
-            )
-        if s.actors:
-            x, y = s.spec.columns
-            report.table(
-                pd.DataFrame(
-                    [
-                        (a, fmt(vx, 1), fmt(vy, 1), fmt(n)) if n >= k else (a, "–", "–", suppressed(k))
-                        for a, vx, vy, n in s.actors
-                    ],
-                    columns=["Attore", x, y, "Indicato da"],
-                ),
-                "Mappa degli attori",
-            )
-        if s.actions:
-            report.table(
-                pd.DataFrame(
-                    [(r["azione"], r["chi"], r["entro"]) for _, r in s.actions], columns=["Azione", "Chi", "Entro"]
-                ),
-                "Piano d'azione",
-            )
+        _field(report, s, k, anonimo)
     return report
+
+
+def _field(report: Report, s: FieldSummary, k: int, anonimo: bool) -> None:
+    """One field of the worksheet: its answers counted, averaged, ranked or quoted, as the field's kind asks."""
+    report.heading(s.spec.label)
+    report.text(f"Risposte: {s.answered if s.answered >= k or not s.answered else f'meno di {k}'}")
+    if s.counts:
+        keys = (
+            [str(v) for v in range(s.spec.scale_min, s.spec.scale_max + 1)]
+            if s.spec.type == "scale"
+            else list(s.spec.options)
+        )
+        counts = pd.Series(Counter(s.counts)).reindex(keys, fill_value=0)
+        report.table(count_table(counts, label="Risposta", threshold=k, order=keys), s.spec.label)
+        distribution_chart(report, counts, s.spec.label, s.spec.label, k, horizontal=True)
+    if s.mean is not None:
+        report.text(f"Media: {fmt(s.mean, 1)}" if s.answered >= k else f"Media: non mostrata (meno di {k} risposte)")
+    if s.ranking:
+        report.table(
+            pd.DataFrame(
+                [(i, label, points) for i, (label, points) in enumerate(s.ranking, 1)],
+                columns=["Posizione", "Voce", "Punti"],
+            ),
+            "Classifica complessiva",
+        )
+    if s.texts:
+        columns = ["Risposta"] if anonimo else ["Risposta", "Partecipante"]
+        data = [(t,) if anonimo else (t, w) for w, t in s.texts]
+        report.table(pd.DataFrame(data, columns=columns), "Risposte scritte")
+    if s.cells:
+        report.table(
+            pd.DataFrame(
+                [(c.replace("|", " / "), "; ".join(t for _, t in items)) for c, items in s.cells.items()],
+                columns=["Casella", "Contenuti"],
+            ),
+            "Contenuti per casella",
+        )
+    if s.actors:
+        x, y = s.spec.columns
+        report.table(
+            pd.DataFrame(
+                [
+                    (a, fmt(vx, 1), fmt(vy, 1), fmt(n)) if n >= k else (a, "–", "–", suppressed(k))
+                    for a, vx, vy, n in s.actors
+                ],
+                columns=["Attore", x, y, "Indicato da"],
+            ),
+            "Mappa degli attori",
+        )
+    if s.actions:
+        report.table(
+            pd.DataFrame(
+                [(r["azione"], r["chi"], r["entro"]) for _, r in s.actions], columns=["Azione", "Chi", "Entro"]
+            ),
+            "Piano d'azione",
+        )

@@ -39,6 +39,15 @@ def valutazione_corso(**parameters: Any) -> Report:
 
     # all editions together: also hide what an edition's own report hides (no subtracting one from the other)
     by = people["edizione"] if not edizione else None
+    _who_took_part(report, people, by, k)
+    _learning(report, people, k)
+    _satisfaction(report, people, by, k)
+    return report
+
+
+def _who_took_part(report: Report, people: pd.DataFrame, by: pd.Series | None, k: int) -> None:
+    """Participants by role and by kind of body, and how many completed every module."""
+    n = len(people)
     report.heading("Chi ha partecipato")
     report.table(table_of(people["ruolo"], by, "Ruolo", k), "Iscritti per ruolo")
     report.table(table_of(people["ente"], by, "Ente", k), "Iscritti per tipo di ente")
@@ -48,56 +57,65 @@ def valutazione_corso(**parameters: Any) -> Report:
         f"moduli completati in media: **{fmt(people['moduli_completati'].mean(), 1)}**."
     )
 
+
+def _learning(report: Report, people: pd.DataFrame, k: int) -> None:
+    """Entry and final test of those who took both: overall, by role, and as a chart."""
+    n = len(people)
     report.heading("Apprendimento: test d'ingresso e test finale")
     both = people.dropna(subset=["punteggio_pre", "punteggio_post"])
     if len(both) < k:
         report.text(f"Meno di {k} persone hanno svolto entrambi i test: il confronto non viene pubblicato.")
-    else:
-        gain = both["punteggio_post"] - both["punteggio_pre"]
-        improved = int((gain > 0).sum())
-        summary = pd.DataFrame(
-            [
-                ("Persone con entrambi i test", count_part(len(both), n, k)),
-                ("Punteggio medio d'ingresso", fmt(both["punteggio_pre"].mean(), 1)),
-                ("Punteggio medio finale", fmt(both["punteggio_post"].mean(), 1)),
-                ("Miglioramento medio (punti)", fmt(gain.mean(), 1)),
-                ("Quota di chi ha migliorato il punteggio", share(improved, len(both), k)),
-            ],
-            columns=["Indicatore", "Valore"],
-        )
-        report.table(summary, "Test d'ingresso e test finale (punteggi da 0 a 100)")
-        # a group hidden by size also hides its means, or the overall mean would give it away
-        groups = dict(tuple(both.groupby("ruolo")))
-        sizes = protect(pd.Series({role: len(g) for role, g in groups.items()}), k)
-        rows = []
-        for role, group in groups.items():
-            visible = sizes[role] == fmt(len(group))
-            rows.append(
-                (
-                    role,
-                    sizes[role],
-                    mean_or_dash(group["punteggio_pre"], k, 1) if visible else "–",
-                    mean_or_dash(group["punteggio_post"], k, 1) if visible else "–",
-                )
-            )
-        report.table(
-            pd.DataFrame(rows, columns=["Ruolo", "Persone", "Test d'ingresso", "Test finale"]),
-            "Punteggi medi per ruolo",
-        )
-        report.chart(
-            bar_chart(
-                ["Test d'ingresso", "Test finale"],
-                [both["punteggio_pre"].mean(), both["punteggio_post"].mean()],
-                "Punteggio medio (0-100)",
-            ),
-            "Punteggio medio al test d'ingresso e al test finale",
-        )
+        return
+    gain = both["punteggio_post"] - both["punteggio_pre"]
+    improved = int((gain > 0).sum())
+    summary = pd.DataFrame(
+        [
+            ("Persone con entrambi i test", count_part(len(both), n, k)),
+            ("Punteggio medio d'ingresso", fmt(both["punteggio_pre"].mean(), 1)),
+            ("Punteggio medio finale", fmt(both["punteggio_post"].mean(), 1)),
+            ("Miglioramento medio (punti)", fmt(gain.mean(), 1)),
+            ("Quota di chi ha migliorato il punteggio", share(improved, len(both), k)),
+        ],
+        columns=["Indicatore", "Valore"],
+    )
+    report.table(summary, "Test d'ingresso e test finale (punteggi da 0 a 100)")
+    report.table(_scores_by_role(both, k), "Punteggi medi per ruolo")
+    report.chart(
+        bar_chart(
+            ["Test d'ingresso", "Test finale"],
+            [both["punteggio_pre"].mean(), both["punteggio_post"].mean()],
+            "Punteggio medio (0-100)",
+        ),
+        "Punteggio medio al test d'ingresso e al test finale",
+    )
 
+
+def _scores_by_role(both: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Mean scores per role; a group hidden by size also hides its means, or the overall mean would give it away."""
+    groups = dict(tuple(both.groupby("ruolo")))
+    sizes = protect(pd.Series({role: len(g) for role, g in groups.items()}), k)
+    rows = []
+    for role, group in groups.items():
+        visible = sizes[role] == fmt(len(group))
+        rows.append(
+            (
+                role,
+                sizes[role],
+                mean_or_dash(group["punteggio_pre"], k, 1) if visible else "–",
+                mean_or_dash(group["punteggio_post"], k, 1) if visible else "–",
+            )
+        )
+    return pd.DataFrame(rows, columns=["Ruolo", "Persone", "Test d'ingresso", "Test finale"])
+
+
+def _satisfaction(report: Report, people: pd.DataFrame, by: pd.Series | None, k: int) -> None:
+    """The satisfaction judgements (1 to 5): their distribution and mean."""
+    n = len(people)
     report.heading("Soddisfazione")
     answers = people["soddisfazione"].dropna().astype(int)
     if len(answers) < k:
         report.text(f"Meno di {k} persone hanno espresso un giudizio: la soddisfazione non viene pubblicata.")
-        return report
+        return
     judged = answers.map(dict(zip(range(1, 6), SATISFACTION, strict=True)))
     counts = judged.value_counts()
     answer_by = people.loc[answers.index, "edizione"] if by is not None else None
@@ -118,4 +136,3 @@ def valutazione_corso(**parameters: Any) -> Report:
         short=True,
         force=hide,
     )
-    return report
