@@ -165,7 +165,7 @@ class CalculatorForm(w.VBox):
         """The form as raw inputs: empty optional fields left out, numbers read the Italian way."""
         raw: dict[str, Any] = {}
         for name, widget in self.fields.items():
-            value = widget.value  # type: ignore[attr-defined]
+            value = widget.value
             if isinstance(widget, w.Text):
                 if not value.strip():
                     continue

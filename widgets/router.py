@@ -83,7 +83,7 @@ export default { render };
 """
 
 
-class Router(anywidget.AnyWidget):  # type: ignore[misc]
+class Router(anywidget.AnyWidget):
     """Catches in-app links and history moves; ``on_go`` receives ``(page_and_query, how)``."""
 
     _esm = traitlets.Unicode(_ESM).tag(sync=True)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from html import escape
 from typing import Any
 
@@ -12,15 +14,21 @@ import ipywidgets as w
 
 from abitare.errors import AbitareError
 from abitare.parameters import load_parameters
+from abitare.room import RoomStore
 from abitare.sessions import Member, Session, SessionStore
 from abitare.text import render_markdown
 from abitare.worksheets import AnswerError, FieldSpec, Worksheet
+from abitare_widgets.countdown import Countdown
 from abitare_widgets.safety import ErrorBanner, guarded
 
 __all__ = ["FieldInput", "JoinView", "WorksheetForm"]
 
+log = logging.getLogger(__name__)
+
 #: Seconds of quiet typing before a change is saved.
 DEBOUNCE = 0.4
+#: How often a participant's page looks for the facilitator's timers.
+POLL_SECONDS = 1.0
 
 
 def _lines(text: str) -> list[str]:
@@ -80,19 +88,19 @@ class FieldInput:
         """What the participant has entered, in the stored shape (may be refused by validation)."""
         kind = self.spec.type
         if kind in ("short_text", "long_text", "scale", "single"):
-            return self.widget.value  # type: ignore[attr-defined]
+            return self.widget.value
         if kind == "list":
-            return _lines(self.widget.value)  # type: ignore[attr-defined]
+            return _lines(self.widget.value)
         if kind == "multiple":
-            return [o for o, box in self.parts.items() if box.value]  # type: ignore[attr-defined]
+            return [o for o, box in self.parts.items() if box.value]
         if kind == "ranking":
-            given = {o: d.value for o, d in self.parts.items()}  # type: ignore[attr-defined]
+            given = {o: d.value for o, d in self.parts.items()}
             if None in given.values():
                 return None
             return sorted(given, key=lambda o: given[o])
         if kind == "matrix":
-            return {k: t.value for k, t in self.parts.items() if t.value.strip()}  # type: ignore[attr-defined]
-        rows = [[p.strip() for p in line.split(";")] for line in _lines(self.widget.value)]  # type: ignore[attr-defined]
+            return {k: t.value for k, t in self.parts.items() if t.value.strip()}
+        rows = [[p.strip() for p in line.split(";")] for line in _lines(self.widget.value)]
         if kind == "stakeholders":
             out = []
             for row in rows:
@@ -111,33 +119,39 @@ class FieldInput:
         """Put a stored value back in the widget (on return)."""
         kind = self.spec.type
         if kind in ("short_text", "long_text", "scale", "single"):
-            self.widget.value = value  # type: ignore[attr-defined]
+            self.widget.value = value
         elif kind == "list":
-            self.widget.value = "\n".join(value)  # type: ignore[attr-defined]
+            self.widget.value = "\n".join(value)
         elif kind == "multiple":
             for o, box in self.parts.items():
-                box.value = o in value  # type: ignore[attr-defined]
+                box.value = o in value
         elif kind == "ranking":
             for o, d in self.parts.items():
-                d.value = value.index(o) + 1 if o in value else None  # type: ignore[attr-defined]
+                d.value = value.index(o) + 1 if o in value else None
         elif kind == "matrix":
             for k, t in self.parts.items():
-                t.value = value.get(k, "")  # type: ignore[attr-defined]
+                t.value = value.get(k, "")
         elif kind == "stakeholders":
-            self.widget.value = "\n".join(f"{a['attore']}; {a['x']}; {a['y']}" for a in value)  # type: ignore[attr-defined]
+            self.widget.value = "\n".join(f"{a['attore']}; {a['x']}; {a['y']}" for a in value)
         else:
-            self.widget.value = "\n".join(f"{a['azione']}; {a['chi']}; {a['entro']}" for a in value)  # type: ignore[attr-defined]
+            self.widget.value = "\n".join(f"{a['azione']}; {a['chi']}; {a['entro']}" for a in value)
 
     def disable(self) -> None:
         for child in self.parts.values() or [self.widget]:
-            child.disabled = True  # type: ignore[attr-defined]
+            child.disabled = True
 
 
 class WorksheetForm(w.VBox):
     """The worksheet for one member; each field saved a moment after the last change."""
 
     def __init__(
-        self, worksheet: Worksheet, sessions: SessionStore, session: Session, member: Member, **kwargs: Any
+        self,
+        worksheet: Worksheet,
+        sessions: SessionStore,
+        session: Session,
+        member: Member,
+        poll_seconds: float | None = POLL_SECONDS,
+        **kwargs: Any,
     ) -> None:
         self.worksheet = worksheet
         self.sessions = sessions
@@ -148,13 +162,16 @@ class WorksheetForm(w.VBox):
         self._timers: dict[str, threading.Timer] = {}
         self._lock = threading.Lock()
         self._restoring = True
-        self.inputs = {f.id: FieldInput(f, lambda fid=f.id: self._changed(fid)) for f in worksheet.data.fields}
+        self.inputs = {f.id: FieldInput(f, partial(self._changed, f.id)) for f in worksheet.data.fields}
         for field_id, value in sessions.member_answers(member).items():
             if field_id in self.inputs:
                 self.inputs[field_id].show(value)
         self._restoring = False
+        self.room = RoomStore(sessions.engine)
+        self.timers = {f.id: Countdown() for f in worksheet.data.fields}
         rows = []
         for spec in worksheet.data.fields:
+            rows.append(self.timers[spec.id])
             rows.append(self.inputs[spec.id].widget)
             if spec.help:
                 rows.append(w.HTML(f'<p class="abitare-meta">{escape(spec.help)}</p>'))
@@ -168,6 +185,30 @@ class WorksheetForm(w.VBox):
         self.add_class("abitare-worksheet")
         if not session.is_open:
             self._closed()
+        self._stop = threading.Event()
+        self.poll_timers()
+        if poll_seconds:
+            threading.Thread(target=self._poll, args=(poll_seconds,), name="abitare-timers", daemon=True).start()
+
+    def _poll(self, every: float) -> None:
+        while not self._stop.wait(every):
+            self.poll_timers()
+
+    def poll_timers(self) -> None:
+        """Show the facilitator's timers (a failed read keeps the last ones: it is only a clock)."""
+        try:
+            states = self.room.field_states(self.session)
+        except Exception:
+            log.warning("cannot read the session's timers", exc_info=True)
+            return
+        for field_id, countdown in self.timers.items():
+            state = states.get(field_id)
+            left = state.remaining() if state else None
+            countdown.set(left, key=state.timer_ends_at if state else None)
+
+    def close(self) -> None:
+        self._stop.set()
+        super().close()
 
     def _closed(self) -> None:
         for field in self.inputs.values():
