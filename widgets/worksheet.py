@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -14,21 +13,15 @@ import ipywidgets as w
 
 from abitare.errors import AbitareError
 from abitare.parameters import load_parameters
-from abitare.room import RoomStore
 from abitare.sessions import Member, Session, SessionStore
 from abitare.text import render_markdown
 from abitare.worksheets import AnswerError, FieldSpec, Worksheet
-from abitare_widgets.countdown import Countdown
 from abitare_widgets.safety import ErrorBanner, guarded
 
 __all__ = ["FieldInput", "JoinView", "WorksheetForm"]
 
-log = logging.getLogger(__name__)
-
 #: Seconds of quiet typing before a change is saved.
 DEBOUNCE = 0.4
-#: How often a participant's page looks for the facilitator's timers.
-POLL_SECONDS = 1.0
 
 
 def _lines(text: str) -> list[str]:
@@ -145,13 +138,7 @@ class WorksheetForm(w.VBox):
     """The worksheet for one member; each field saved a moment after the last change."""
 
     def __init__(
-        self,
-        worksheet: Worksheet,
-        sessions: SessionStore,
-        session: Session,
-        member: Member,
-        poll_seconds: float | None = POLL_SECONDS,
-        **kwargs: Any,
+        self, worksheet: Worksheet, sessions: SessionStore, session: Session, member: Member, **kwargs: Any
     ) -> None:
         self.worksheet = worksheet
         self.sessions = sessions
@@ -167,11 +154,8 @@ class WorksheetForm(w.VBox):
             if field_id in self.inputs:
                 self.inputs[field_id].show(value)
         self._restoring = False
-        self.room = RoomStore(sessions.engine)
-        self.timers = {f.id: Countdown() for f in worksheet.data.fields}
         rows = []
         for spec in worksheet.data.fields:
-            rows.append(self.timers[spec.id])
             rows.append(self.inputs[spec.id].widget)
             if spec.help:
                 rows.append(w.HTML(f'<p class="abitare-meta">{escape(spec.help)}</p>'))
@@ -185,30 +169,6 @@ class WorksheetForm(w.VBox):
         self.add_class("abitare-worksheet")
         if not session.is_open:
             self._closed()
-        self._stop = threading.Event()
-        self.poll_timers()
-        if poll_seconds:
-            threading.Thread(target=self._poll, args=(poll_seconds,), name="abitare-timers", daemon=True).start()
-
-    def _poll(self, every: float) -> None:
-        while not self._stop.wait(every):
-            self.poll_timers()
-
-    def poll_timers(self) -> None:
-        """Show the facilitator's timers (a failed read keeps the last ones: it is only a clock)."""
-        try:
-            states = self.room.field_states(self.session)
-        except Exception:
-            log.warning("cannot read the session's timers", exc_info=True)
-            return
-        for field_id, countdown in self.timers.items():
-            state = states.get(field_id)
-            left = state.remaining() if state else None
-            countdown.set(left, key=state.timer_ends_at if state else None)
-
-    def close(self) -> None:
-        self._stop.set()
-        super().close()
 
     def _closed(self) -> None:
         for field in self.inputs.values():
