@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from abitare.errors import StorageError
@@ -80,6 +80,40 @@ def _database(failure: str) -> Iterator[None]:
     except SQLAlchemyError as err:
         log.error("database operation failed: %s", failure, exc_info=err)
         raise StorageError(f"{failure} {_RETRY}") from err
+
+
+def _set_position(conn: Connection, participant_id: int, module_id: str, position: str) -> None:
+    now = _now()
+    where = (progress.c.participant_id == participant_id, progress.c.module_id == module_id)
+    done = conn.execute(update(progress).where(*where).values(position=position, updated_at=now))
+    if not done.rowcount:
+        conn.execute(
+            insert(progress).values(
+                participant_id=participant_id, module_id=module_id, position=position, updated_at=now
+            )
+        )
+
+
+def _mark_lesson(conn: Connection, participant_id: int, module_id: str, lesson_id: str, seconds: float) -> None:
+    add = int(min(max(seconds, 0), MAX_SECONDS_PER_VISIT))
+    where = (
+        lesson_progress.c.participant_id == participant_id,
+        lesson_progress.c.module_id == module_id,
+        lesson_progress.c.lesson_id == lesson_id,
+    )
+    done = conn.execute(
+        update(lesson_progress).where(*where).values(seconds_spent=lesson_progress.c.seconds_spent + add)
+    )
+    if not done.rowcount:
+        conn.execute(
+            insert(lesson_progress).values(
+                participant_id=participant_id,
+                module_id=module_id,
+                lesson_id=lesson_id,
+                first_read_at=_now(),
+                seconds_spent=add,
+            )
+        )
 
 
 class ProgressStore:
@@ -211,39 +245,31 @@ class ProgressStore:
 
     def set_position(self, participant_id: int, module_id: str, position: str) -> None:
         """Remember where the participant is in a module."""
-        now = _now()
-        where = (progress.c.participant_id == participant_id, progress.c.module_id == module_id)
         with _database("Non è stato possibile salvare il punto raggiunto."), self.engine.begin() as conn:
-            done = conn.execute(update(progress).where(*where).values(position=position, updated_at=now))
-            if not done.rowcount:
-                conn.execute(
-                    insert(progress).values(
-                        participant_id=participant_id, module_id=module_id, position=position, updated_at=now
-                    )
-                )
+            _set_position(conn, participant_id, module_id, position)
 
     def mark_lesson(self, participant_id: int, module_id: str, lesson_id: str, seconds: float = 0) -> None:
         """Record that a lesson was read, adding ``seconds`` of reading (capped per visit)."""
-        add = int(min(max(seconds, 0), MAX_SECONDS_PER_VISIT))
-        where = (
-            lesson_progress.c.participant_id == participant_id,
-            lesson_progress.c.module_id == module_id,
-            lesson_progress.c.lesson_id == lesson_id,
-        )
         with _database("Non è stato possibile salvare la lezione letta."), self.engine.begin() as conn:
-            done = conn.execute(
-                update(lesson_progress).where(*where).values(seconds_spent=lesson_progress.c.seconds_spent + add)
-            )
-            if not done.rowcount:
-                conn.execute(
-                    insert(lesson_progress).values(
-                        participant_id=participant_id,
-                        module_id=module_id,
-                        lesson_id=lesson_id,
-                        first_read_at=_now(),
-                        seconds_spent=add,
-                    )
-                )
+            _mark_lesson(conn, participant_id, module_id, lesson_id, seconds)
+
+    def record_move(
+        self,
+        participant_id: int,
+        module_id: str,
+        position: str,
+        *,
+        left: tuple[str, float] | None = None,
+        opened: str | None = None,
+    ) -> None:
+        """One step through a module, in one transaction: the reading time of the lesson ``left``
+        (lesson id, seconds), the lesson ``opened`` marked read, and the new ``position``."""
+        with _database("Non è stato possibile salvare il punto raggiunto."), self.engine.begin() as conn:
+            if left is not None:
+                _mark_lesson(conn, participant_id, module_id, left[0], left[1])
+            if opened is not None:
+                _mark_lesson(conn, participant_id, module_id, opened, 0)
+            _set_position(conn, participant_id, module_id, position)
 
     def lessons_read(self, participant_id: int, module_id: str) -> dict[str, int]:
         """Lessons of a module the participant has opened, with the seconds spent on each."""

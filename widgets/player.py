@@ -51,6 +51,8 @@ class ModulePlayer(w.VBox):
         self.read: dict[str, int] = store.lessons_read(participant.id, module.id)
         self._quiz: QuizPage | None = None
         self._lesson_started: float | None = None
+        self.page = w.HTML()  # the intro, a lesson or the summary (see _show)
+        self._extras: dict[str, list[w.Widget]] = {}
 
         header = w.HTML(
             f'<nav class="abitare-breadcrumb"><a href="{escape(home_link(participant.display_name))}">'
@@ -84,7 +86,10 @@ class ModulePlayer(w.VBox):
 
         saved = store.get_position(participant.id, module.id)
         self.position = saved if saved in module.positions else module.positions[0]
-        self._show(self.position)
+        opened = self._show(self.position)
+        if opened is not None:  # resumed on a lesson never marked read (an older save)
+            store.mark_lesson(participant.id, module.id, opened, 0)
+            self._now_read(opened)
 
     # --- navigation -------------------------------------------------------------------
 
@@ -100,13 +105,22 @@ class ModulePlayer(w.VBox):
 
     @guarded
     def go(self, key: str) -> None:
-        """Show ``key`` (a lesson id or a reserved position) and remember it."""
+        """Show ``key`` (a lesson id or a reserved position) and remember it: the time on the
+        lesson left, the lesson opened and the position are saved in one transaction."""
         if key not in self.module.positions:
             raise ValueError(f"unknown position {key!r}")
         self.message.clear()
-        self._leave_lesson()
-        self._show(key)
-        self.store.set_position(self.participant.id, self.module.id, key)
+        left = self._leave_lesson()
+        opened = self._show(key)
+        self.store.record_move(self.participant.id, self.module.id, key, left=left, opened=opened)
+        if left is not None:
+            self.read[left[0]] = self.read.get(left[0], 0) + int(left[1])
+        if opened is not None:
+            self._now_read(opened)
+
+    def _now_read(self, lesson_id: str) -> None:
+        self.read[lesson_id] = 0
+        self.toc_buttons[lesson_id].description = "✓ " + self._label(lesson_id)
 
     def step(self, delta: int) -> None:
         """Go to the previous (-1) or next (+1) place in the module."""
@@ -115,15 +129,16 @@ class ModulePlayer(w.VBox):
         if 0 <= target < len(keys):
             self.go(keys[target])
 
-    def _leave_lesson(self) -> None:
+    def _leave_lesson(self) -> tuple[str, float] | None:
+        """The lesson being left and the seconds spent on it (None when not on a lesson)."""
         if self._lesson_started is None:
-            return
+            return None
         seconds = time.monotonic() - self._lesson_started
         self._lesson_started = None
-        self.store.mark_lesson(self.participant.id, self.module.id, self.position, seconds)
-        self.read[self.position] = self.read.get(self.position, 0) + int(seconds)
+        return self.position, seconds
 
-    def _show(self, key: str) -> None:
+    def _show(self, key: str) -> str | None:
+        """Show ``key``; the lesson shown for the first time, to be marked read, if any."""
         self.position = key
         for k, button in self.toc_buttons.items():
             button.button_style = "info" if k == key else ""
@@ -132,30 +147,36 @@ class ModulePlayer(w.VBox):
         index = keys.index(key)
         self.prev.disabled = index == 0
         self.next.disabled = index == len(keys) - 1
-        if key == INTRO_POSITION:
-            self.body.children = [self._intro_view()]
-        elif key == QUIZ_POSITION:
-            self.body.children = [self._quiz_view()]
-        elif key == SUMMARY_POSITION:
-            self.body.children = [self._summary_view()]
+        if key == QUIZ_POSITION:
+            children: list[w.Widget] = [self._quiz_view()]
         else:
-            lesson = next(les for les in self.module.lessons if les.id == key)
-            self.body.children = [
-                w.HTML(
+            # the intro, a lesson or the summary: one HTML widget whose text changes, so that a
+            # click sends one update instead of three new widgets (which piled up in the kernel
+            # and in the browser, one set per click, for the whole session)
+            if key == INTRO_POSITION:
+                self.page.value = self._intro_html()
+            elif key == SUMMARY_POSITION:
+                self.page.value = self._summary_html()
+            else:
+                lesson = next(les for les in self.module.lessons if les.id == key)
+                self.page.value = (
                     f'<article class="abitare-lesson"><h2>{escape(lesson.title)}</h2>'
                     f"{render_markdown(lesson.markdown, load_parameters())}</article>"
-                ),
-                *lesson_templates(self.module, key),  # documents to take away, if the lesson has any
-            ]
-            if key not in self.read:
-                self.store.mark_lesson(self.participant.id, self.module.id, key, 0)
-                self.read[key] = 0
-                self.toc_buttons[key].description = "✓ " + self._label(key)
-            self._lesson_started = time.monotonic()
+                )
+            lesson_page = key not in (INTRO_POSITION, SUMMARY_POSITION)
+            if lesson_page and key not in self._extras:  # documents to take away, if the lesson has any
+                self._extras[key] = lesson_templates(self.module, key)
+            children = [self.page, *self._extras.get(key, [])]
+        if list(self.body.children) != children:
+            self.body.children = children
+        if key in (INTRO_POSITION, QUIZ_POSITION, SUMMARY_POSITION):
+            return None
+        self._lesson_started = time.monotonic()
+        return None if key in self.read else key
 
     # --- pages ------------------------------------------------------------------------
 
-    def _intro_view(self) -> w.HTML:
+    def _intro_html(self) -> str:
         m = self.module
         objectives = "".join(f"<li>{escape(o)}</li>" for o in m.objectives)
         lessons = "".join(f"<li>{escape(lesson.title)}</li>" for lesson in m.lessons)
@@ -167,7 +188,7 @@ class ModulePlayer(w.VBox):
             if m.quiz
             else ""
         )
-        return w.HTML(
+        return (
             f'<section class="abitare-lesson"><h2>Presentazione</h2><p>{escape(m.summary)}</p>'
             f"<h3>Obiettivi</h3><ul>{objectives}</ul>"
             f"<h3>Le lezioni</h3><ol>{lessons}</ol>{quiz}"
@@ -197,7 +218,7 @@ class ModulePlayer(w.VBox):
             drawn=self.quiz.state.counted_items,
         )
 
-    def _summary_view(self) -> w.HTML:
+    def _summary_html(self) -> str:
         s = self.summary()
         m = self.module
         if s.complete:
@@ -222,7 +243,7 @@ class ModulePlayer(w.VBox):
             for r in m.related
             if (r.kind, r.id) in self.available
         )
-        return w.HTML(
+        return (
             f'<section class="abitare-lesson abitare-summary"><h2>Riepilogo</h2>{status}'
             f"<p>Lezioni lette: {len(s.lessons_read)} su {s.lessons_total} · tempo di lettura registrato: "
             f"{minutes_label(s.seconds)}.</p>"
