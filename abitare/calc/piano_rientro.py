@@ -24,6 +24,7 @@ class PianoInputs(Inputs):
     mesi_in_sap: int = Field(default=0, ge=0, le=1200, title="Mesi di locazione SAP")
     anni_residui_contratto: float = Field(default=0, ge=0, le=99, title="Anni residui del contratto")
     contributo_solidarieta: float = Field(default=0, ge=0, title="Contributo di solidarietà riconosciuto (€)")
+    sfratto_intimato: bool = Field(default=False, title="Intimazione di sfratto per morosità già ricevuta")
 
 
 def piano_rientro(i: PianoInputs, p: ParameterSet) -> Result:
@@ -37,33 +38,49 @@ def piano_rientro(i: PianoInputs, p: ParameterSet) -> Result:
         and i.isee is not None
         and i.isee < p.value("solidarieta.isee_max")
     )
-    solidarity = min(i.contributo_solidarieta, remaining) if solidarity_ok else 0.0
+    cap = p.value("solidarieta.importo_max")
+    solidarity = min(i.contributo_solidarieta, cap, remaining) if solidarity_ok else 0.0
     if i.contributo_solidarieta and not solidarity_ok:
         notes.append("Il contributo di solidarietà indicato non si applica: mancano i requisiti.")
+    elif solidarity_ok and i.contributo_solidarieta > cap:
+        notes.append(f"Il contributo di solidarietà indicato supera il massimo annuo per nucleo: si conta {euro(cap)}.")
     steps.append(
         Step(
             "Contributo regionale di solidarietà",
             ("spettante: " + euro(solidarity)) if solidarity_ok else "non spettante",
-            "Per gli inquilini SAP da almeno il numero di mesi previsto e con ISEE sotto la soglia; "
-            "copre prima le spese per i servizi, poi l'arretrato.",
-            ("solidarieta.anzianita_mesi", "solidarieta.isee_max"),
+            "Per gli inquilini SAP da almeno il numero di mesi previsto e con ISEE sotto la soglia, fino al "
+            "massimo annuo per nucleo; copre prima le spese per i servizi, poi l'arretrato.",
+            ("solidarieta.anzianita_mesi", "solidarieta.isee_max", "solidarieta.importo_max"),
         )
     )
     remaining -= solidarity
 
-    fund_ok = (i.ise is not None and i.ise <= p.value("morosita_incolpevole.ise_max")) or (
+    economic_ok = (i.ise is not None and i.ise <= p.value("morosita_incolpevole.ise_max")) or (
         i.isee is not None and i.isee <= p.value("morosita_incolpevole.isee_max")
     )
     long_enough = i.anni_residui_contratto >= p.value("morosita_incolpevole.anni_residui")
+    # the fund is for a private-market tenant already served with an eviction notice (DOMAIN.md)
+    why_not = (
+        "non applicabile: è per gli inquilini del mercato privato, non SAP"
+        if i.inquilino_sap
+        else "non applicabile: serve un'intimazione di sfratto già ricevuta"
+        if not i.sfratto_intimato
+        else "requisiti economici non rispettati"
+        if not economic_ok
+        else "contratto troppo breve"
+        if not long_enough
+        else ""
+    )
     fund = 0.0
-    if fund_ok and long_enough:
+    if not why_not:
         fund = min(remaining, p.value("morosita_incolpevole.sanare_max"), p.value("morosita_incolpevole.totale_max"))
     steps.append(
         Step(
             "Fondo morosità incolpevole (per sanare l'arretrato)",
-            euro(fund) if fund else ("requisiti economici non rispettati" if not fund_ok else "contratto troppo breve"),
-            "Con ISE o ISEE sotto le soglie e un contratto con abbastanza anni residui, il fondo può sanare "
-            "l'arretrato fino al massimo previsto (verifica l'avviso del tuo Comune).",
+            euro(fund) if fund else (why_not or "nessun arretrato da sanare"),
+            "Per l'inquilino del mercato privato che ha già ricevuto un'intimazione di sfratto per morosità "
+            "incolpevole, con ISE o ISEE sotto le soglie e un contratto con abbastanza anni residui: il fondo "
+            "può sanare l'arretrato fino al massimo previsto (verifica l'avviso del tuo Comune).",
             (
                 "morosita_incolpevole.ise_max",
                 "morosita_incolpevole.isee_max",
@@ -72,6 +89,18 @@ def piano_rientro(i: PianoInputs, p: ParameterSet) -> Result:
                 "morosita_incolpevole.totale_max",
             ),
         )
+    )
+    checklist = (
+        [
+            "residenza nell'alloggio da almeno "
+            + p["morosita_incolpevole.residenza_min"].formatted()
+            + ", con un contratto di locazione registrato",
+            "morosità dovuta alla perdita o alla riduzione del reddito (per esempio licenziamento, malattia, "
+            "separazione), non a una scelta",
+            "avviso del Comune aperto e risorse disponibili",
+        ]
+        if fund
+        else []
     )
     remaining -= fund
 
@@ -105,6 +134,7 @@ def piano_rientro(i: PianoInputs, p: ParameterSet) -> Result:
         steps=steps,
         table=table,
         notes=notes,
+        checklist=checklist,
     )
 
 
