@@ -27,7 +27,8 @@ What it sets:
   ``abitare db upgrade`` with it once before the hub starts (and after each upgrade).
 - **idle servers are stopped**: the ``jupyterhub-idle-culler`` service stops a server
   unused for ``ABITARE_CULL_TIMEOUT`` seconds (default 3600). The workspace tells the
-  hub it is in use while a page is open (abitare.hub).
+  hub it is in use while a page is open (abitare.hub). ``ABITARE_IDLE_CULLER=0`` leaves
+  culling to the platform's own culler (TLJH, Z2JH).
 - **limits per user** (``ABITARE_USER_MEM``, default ``1G``; ``ABITARE_USER_CPU``,
   default ``1``): sized from the measured memory of a trainee's server (README, "Deploy
   for a class, for the Ambito"). Spawners that enforce them: SystemdSpawner (TLJH),
@@ -65,7 +66,7 @@ def user_groups(spawner) -> str:  # type: ignore[no-untyped-def]
 
 
 # --- the user's server: the workspace in Voilà ---------------------------------------------
-c.Spawner.cmd = [
+WORKSPACE_CMD = [
     PYTHON,
     "-m",
     "abitare.hub_proxy",  # jhsingle-native-proxy, with a websocket origin check fit for Tornado >= 6.6
@@ -81,28 +82,40 @@ c.Spawner.cmd = [
     "--port",
     "{port}",
 ]
-c.Spawner.default_url = HOME_URL
-# after logging in, straight to the workspace's home page (the hub starts the server if needed)
-c.JupyterHub.default_url = "/hub/user-redirect" + HOME_URL
-c.Spawner.environment = {
+WORKSPACE_ENV = {
     "ABITARE_DB_URL": DB_URL,
     "ABITARE_FACILITATOR_GROUP": FACILITATOR_GROUP,
     "ABITARE_HUB_GROUPS": user_groups,
 }
+c.Spawner.cmd = WORKSPACE_CMD
+c.Spawner.default_url = HOME_URL
+c.Spawner.environment = WORKSPACE_ENV
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
 c.Spawner.mem_limit = os.environ.get("ABITARE_USER_MEM", "1G")
 c.Spawner.cpu_limit = float(os.environ.get("ABITARE_USER_CPU", "1"))
+# after logging in, straight to the workspace's home page (the hub starts the server if needed)
+c.JupyterHub.default_url = "/hub/user-redirect" + HOME_URL
 
 
-def staff_get_jupyterlab(spawner) -> None:  # type: ignore[no-untyped-def]
-    """Staff (reports, data) get JupyterLab; everyone else the workspace only."""
-    if STAFF_GROUP in {group.name for group in spawner.user.groups}:
+def abitare_spawn(spawner) -> None:  # type: ignore[no-untyped-def]
+    """Per user, at each start: the workspace (or JupyterLab for staff) and its environment.
+
+    Set here as well as above because platform spawners (KubeSpawner in Zero to JupyterHub)
+    may set their own ``cmd``/``environment`` from the chart's values, which would win over
+    ``c.Spawner``. New objects are assigned, never the shared configuration changed in place.
+    """
+    groups = {group.name for group in spawner.user.groups}
+    spawner.environment = {**spawner.environment, **WORKSPACE_ENV}
+    if STAFF_GROUP in groups:
         spawner.cmd = ["jupyterhub-singleuser"]
         spawner.default_url = "/lab"
+    else:
+        spawner.cmd = list(WORKSPACE_CMD)
+        spawner.default_url = HOME_URL
 
 
-c.Spawner.pre_spawn_hook = staff_get_jupyterlab
+c.Spawner.pre_spawn_hook = abitare_spawn
 
 # --- groups --------------------------------------------------------------------------------
 c.JupyterHub.load_groups = {
@@ -111,22 +124,24 @@ c.JupyterHub.load_groups = {
 }
 
 # --- idle servers are stopped --------------------------------------------------------------
-c.JupyterHub.load_roles = [
-    {
-        "name": "abitare-idle-culler",
-        "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
-        "services": ["idle-culler"],
-    }
-]
-c.JupyterHub.services = [
-    {
-        "name": "idle-culler",
-        "command": [
-            sys.executable,
-            "-m",
-            "jupyterhub_idle_culler",
-            f"--timeout={int(os.environ.get('ABITARE_CULL_TIMEOUT', '3600'))}",
-            "--cull-every=300",
-        ],
-    }
-]
+# ABITARE_IDLE_CULLER=0 leaves it to the platform (TLJH's services.cull, Z2JH's cull: section)
+if os.environ.get("ABITARE_IDLE_CULLER", "1") != "0":
+    c.JupyterHub.load_roles = [
+        {
+            "name": "abitare-idle-culler",
+            "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+            "services": ["idle-culler"],
+        }
+    ]
+    c.JupyterHub.services = [
+        {
+            "name": "idle-culler",
+            "command": [
+                sys.executable,
+                "-m",
+                "jupyterhub_idle_culler",
+                f"--timeout={int(os.environ.get('ABITARE_CULL_TIMEOUT', '3600'))}",
+                "--cull-every=300",
+            ],
+        }
+    ]

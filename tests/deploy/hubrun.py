@@ -113,11 +113,11 @@ class TempHub:
             "ABITARE_FACILITATORS": ",".join(self.facilitators),
             "ABITARE_USER_PYTHON": sys.executable,
         }
-        log = (self.root / "jupyterhub.log").open("ab")
-        self.proc = subprocess.Popen(
-            [str(Path(bin_dir) / "jupyterhub"), "-f", str(config)],
-            cwd=self.root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
+        with (self.root / "jupyterhub.log").open("ab") as log:  # the hub keeps its own copy of the descriptor
+            self.proc = subprocess.Popen(
+                [str(Path(bin_dir) / "jupyterhub"), "-f", str(config)],
+                cwd=self.root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -128,15 +128,15 @@ def test_installed_copy_checks_and_serves_the_home_page(installed: Path):
     assert "nessun errore" in check.stdout
 
     port = free_port()
-    log = (root / "serve.log").open("w")
-    proc = subprocess.Popen(
-        [str(installed / "bin" / "abitare"), "serve", "--port", str(port), "--pool", "0"],
-        cwd=root,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    with (root / "serve.log").open("w") as log:  # the server keeps its own copy of the descriptor
+        proc = subprocess.Popen(
+            [str(installed / "bin" / "abitare"), "serve", "--port", str(port), "--pool", "0"],
+            cwd=root,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         assert wait_for_port("127.0.0.1", port, 90, alive=lambda: proc.poll() is None), (root / "serve.log").read_text()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/render/home.ipynb", timeout=60) as resp:
