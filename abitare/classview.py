@@ -3,7 +3,6 @@ questions, over the participants who were shown each question) and the questions
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select
 
 from abitare.content import INPUT_PLACEHOLDER, Module
+from abitare.exports_safety import safe_csv_writer
 from abitare.progress import AnswerRecord, Attempt, Participant, answer_record
 from abitare.quizbank import format_input, graded, items_of, quiz_state
 from abitare.storage import answers, lesson_progress, participants, quiz_attempts
@@ -83,7 +83,7 @@ class ClassReport:
     def progress_csv(self) -> str:
         """One row per participant and module (semicolon-separated, for Italian spreadsheets)."""
         out = io.StringIO()
-        writer = csv.writer(out, delimiter=";")
+        writer = safe_csv_writer(out)
         writer.writerow(
             [
                 "partecipante",
@@ -119,7 +119,7 @@ class ClassReport:
     def questions_csv(self) -> str:
         """One row per question: shown to, answered by, right and wrong (latest answers)."""
         out = io.StringIO()
-        writer = csv.writer(out, delimiter=";")
+        writer = safe_csv_writer(out)
         writer.writerow(
             [
                 "modulo",
@@ -154,7 +154,7 @@ class ClassReport:
     def answers_csv(self) -> str:
         """Each participant's latest answer to each question, with the values of calculated questions."""
         out = io.StringIO()
-        writer = csv.writer(out, delimiter=";")
+        writer = safe_csv_writer(out)
         writer.writerow(["partecipante", "modulo", "tentativo", "domanda", "risposta", "dati", "giusta"])
         for a in self.answer_rows:
             writer.writerow(
