@@ -35,6 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from abitare import dbfaults
 from abitare.errors import DatabaseNotReadyError, DatabaseUnavailableError, StorageError
 from abitare.paths import MIGRATIONS_DIR
 
@@ -190,8 +191,14 @@ worksheet_answers = Table(
 )
 
 
-def make_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
-    """An engine for ``url``; for SQLite, creates the folder and sets WAL mode."""
+def make_engine(url: str, *, busy_timeout_ms: int = 10_000, statement_timeout_ms: int = 60_000) -> Engine:
+    """An engine for ``url``; for SQLite, creates the folder and sets WAL mode.
+
+    A write never waits without bound: SQLite waits ``busy_timeout_ms`` for another
+    writer's lock, PostgreSQL as long for a row or table lock (``lock_timeout``) and
+    ``statement_timeout_ms`` for any statement; then the driver fails, and the callers
+    turn that into an Italian :class:`StorageError`.
+    """
     try:
         parsed = make_url(url)
     except (SQLAlchemyError, ValueError) as err:
@@ -220,7 +227,18 @@ def make_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if parsed.get_backend_name() == "postgresql":
+
+        @event.listens_for(engine, "connect")
+        def _pg_timeouts(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            cur = dbapi_conn.cursor()
+            cur.execute(f"SET lock_timeout = {int(busy_timeout_ms)}")
+            cur.execute(f"SET statement_timeout = {int(statement_timeout_ms)}")
+            cur.close()
+            dbapi_conn.commit()  # a SET inside the driver's implicit transaction lasts only if committed
+
+    return engine
 
 
 def _alembic_config(url: str):  # type: ignore[no-untyped-def]
@@ -243,7 +261,10 @@ def upgrade(url: str, revision: str = "head") -> None:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
     except SQLAlchemyError as err:
-        log.error("database upgrade failed", exc_info=err)
+        why = dbfaults.reason(err)
+        log.error("database upgrade failed: %s", err, exc_info=err if why is None else None)
+        if why:
+            raise StorageError(f"Aggiornamento del database ({dbfaults.where(url)}) non riuscito: {why}.") from err
         raise StorageError(f"Aggiornamento del database non riuscito ({type(err).__name__}: {err.args[0]}).") from err
     finally:
         engine.dispose()
