@@ -32,9 +32,52 @@ class ParameterError(AbitareError):
     """Report parameters that cannot be used; nothing was run."""
 
 
+#: The largest data file a report reads, and its most rows. Checked before anything is read (the size from
+#: the file system, the rows by counting line ends in 1 MB blocks), so a huge or runaway export is refused at
+#: once, in a few MB of memory, before any kernel starts. A whole Ambito's real export is far smaller: about
+#: 3,000 SAP households and 5 years of monthly arrears are ~200,000 rows, ~5 MB.
+MAX_DATA_BYTES = 50 * 1024 * 1024
+MAX_DATA_ROWS = 500_000
+_DATA_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
+
+
+def _too_big(path: Path) -> str | None:
+    """Why the file at ``path`` is too big to read, or ``None``."""
+    size = path.stat().st_size
+    if size > MAX_DATA_BYTES:
+        return (
+            f"il file «{path.name}» pesa {size / 1024 / 1024:,.0f} MB: il limite è {MAX_DATA_BYTES // 1024 // 1024} MB"
+            " (dividere i dati, ad esempio un file per comune)"
+        ).replace(",", ".")
+    if path.suffix.lower() in (".csv", ".txt", ""):
+        lines = 0
+        with path.open("rb") as stream:
+            while block := stream.read(1024 * 1024):
+                lines += block.count(b"\n")
+                if lines > MAX_DATA_ROWS + 1:
+                    return (
+                        f"il file «{path.name}» ha più di {MAX_DATA_ROWS:,} righe: il limite è {MAX_DATA_ROWS:,}"
+                        " (dividere i dati, ad esempio un file per comune)"
+                    ).replace(",", ".")
+    return None
+
+
 def _existing(value: str) -> str:
-    if value and not Path(value).exists():
+    if not value:
+        return value
+    path = Path(value)
+    if not path.exists():
         raise ValueError(f"il file o la cartella «{value}» non esiste")
+    if path.is_file():
+        files = [path]
+    elif path.is_dir():
+        files = [f for f in path.iterdir() if f.suffix.lower() in _DATA_SUFFIXES and f.is_file()]
+    else:
+        raise ValueError(f"«{value}» non è né un file né una cartella")
+    for file in files:
+        problem = _too_big(file)
+        if problem:
+            raise ValueError(problem)
     return value
 
 
