@@ -186,7 +186,7 @@ class HomeApp(w.VBox):
                     f"<h3>Modulo {m.order}. {escape(m.title)}</h3>"
                     f"<p>{escape(m.summary)}</p>"
                     f'<p class="abitare-meta">{count_label(len(m.lessons), "lezione", "lezioni")} · '
-                    f"{count_label(len(m.questions), 'domanda', 'domande')} · "
+                    f"{count_label((m.quiz.draw if m.quiz else None) or len(m.questions), 'domanda', 'domande')} · "
                     f"circa {m.estimated_minutes} minuti</p>"
                     f"{action}</section>"
                 )
