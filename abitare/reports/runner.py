@@ -12,7 +12,7 @@ import os
 import re
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -117,6 +117,12 @@ def _ours() -> set[str]:
 def _error_text(err: BaseException) -> str:
     from papermill.exceptions import PapermillExecutionError
 
+    said = str(err).lower()
+    if type(err).__name__ == "DeadKernelError" or ("kernel" in said and ("died" in said or "dead" in said)):
+        return (
+            "il kernel del rapporto si è interrotto all'improvviso (memoria esaurita o processo terminato): "
+            "rilancia questo rapporto; i dettagli sono nel file registro.log"
+        )
     if isinstance(err, PapermillExecutionError):
         if err.ename in _ours():
             return str(err.evalue)
@@ -170,6 +176,7 @@ def run_batch(
     results: dict[str, JobResult] = {}
     log_file = out_dir / "registro.log"
     pool = ProcessPoolExecutor(max_workers=count, initializer=_to_log, initargs=(str(log_file),))
+    futures: list[Future[JobResult]] = []
     try:
         futures = [pool.submit(run_job, job, str(out_dir)) for job in jobs]
         for future in as_completed(futures):
@@ -178,7 +185,13 @@ def run_batch(
             if on_done:
                 on_done(result)
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)  # Ctrl+C: start nothing more
+        # Ctrl+C: start nothing more, let the reports already running end (their pages are then
+        # whole and in the index, never written after it), and count them
+        pool.shutdown(wait=True, cancel_futures=True)
+        for future in futures:
+            if future.done() and not future.cancelled() and future.exception() is None:
+                result = future.result()
+                results[result.job.stem] = result
         raise
     else:
         pool.shutdown()
