@@ -242,7 +242,7 @@ class QuestionView(w.VBox):
             return tuple(sorted(i for i, c in self.checks if c.value))
         if self.number_box is not None:
             return ()
-        value = self.selector.value  # type: ignore[attr-defined]
+        value = self.selector.value
         return () if value is None else (int(value),)
 
     def select(self, indexes: tuple[int, ...] | list[int]) -> None:
@@ -254,7 +254,7 @@ class QuestionView(w.VBox):
             for i, c in self.checks:
                 c.value = i in indexes
         elif self.number_box is None:
-            self.selector.value = indexes[0] if indexes else None  # type: ignore[attr-defined]
+            self.selector.value = indexes[0] if indexes else None
 
     def shown_labels(self) -> list[str]:
         """The option texts in the order shown."""
