@@ -124,6 +124,8 @@ def _decimals(value: float) -> int:
 class InputRange(_Schema):
     """A range an input of a calculated question is drawn from: ``min``, ``min + step``, … up to ``max``."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
     min: float
     max: float
     step: float = Field(gt=0)
