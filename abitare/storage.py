@@ -53,14 +53,16 @@ __all__ = [
     "quiz_attempts",
     "upgrade",
     "worksheet_answers",
+    "worksheet_field_state",
     "worksheet_members",
+    "worksheet_moderation",
     "worksheet_sessions",
 ]
 
 log = logging.getLogger(__name__)
 
 #: The Alembic head this code expects; bump it with every new migration.
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0006"
 
 metadata = MetaData()
 
@@ -166,6 +168,7 @@ worksheet_sessions = Table(
     Column("status", String(10), nullable=False, server_default="open"),
     Column("anonymous", Boolean, nullable=False, server_default=false()),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("projected_field", String(60), nullable=True),
 )
 
 worksheet_members = Table(
@@ -188,6 +191,34 @@ worksheet_answers = Table(
     Column("value", JSON, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("member_id", "field_id", name="uq_worksheet_answer"),
+)
+
+worksheet_field_state = Table(
+    "worksheet_field_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", Integer, ForeignKey("worksheet_sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("field_id", String(60), nullable=False),
+    Column("revealed", Boolean, nullable=False, server_default=false()),
+    Column("timer_ends_at", DateTime(timezone=True), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("session_id", "field_id", name="uq_worksheet_field_state"),
+)
+
+worksheet_moderation = Table(
+    "worksheet_moderation",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", Integer, ForeignKey("worksheet_sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("member_id", Integer, ForeignKey("worksheet_members.id", ondelete="CASCADE"), nullable=False),
+    Column("field_id", String(60), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("text_hash", String(64), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("merged_into", Integer, nullable=True),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("member_id", "field_id", "position", name="uq_worksheet_moderation"),
+    Index("ix_worksheet_moderation_session", "session_id"),
 )
 
 

@@ -108,11 +108,20 @@ def summarize(worksheet: Worksheet, rows: list[AnswerRow], anonymous: bool = Fal
     return out
 
 
-def to_csv(worksheet: Worksheet, rows: list[AnswerRow], anonymous: bool = False) -> str:
+def to_csv(
+    worksheet: Worksheet,
+    rows: list[AnswerRow],
+    anonymous: bool = False,
+    marks: dict[tuple[str, str], str] | None = None,
+) -> str:
+    """One row per participant and field; with ``marks`` (the live session's moderation of
+    free text, see :func:`abitare.room.export_marks`) a last column says what the room saw."""
     labels = {f.id: f.label for f in worksheet.data.fields}
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow(["partecipante", "campo", "domanda", "risposta", "aggiornata"])
+    writer.writerow(
+        ["partecipante", "campo", "domanda", "risposta", "aggiornata"] + (["moderazione"] if marks is not None else [])
+    )
     for r in rows:
         writer.writerow(
             [
@@ -122,15 +131,21 @@ def to_csv(worksheet: Worksheet, rows: list[AnswerRow], anonymous: bool = False)
                 _as_text(r.value),
                 r.updated_at.isoformat(timespec="seconds"),
             ]
+            + ([marks.get((r.member, r.field_id), "")] if marks is not None else [])
         )
     return out.getvalue()
 
 
-def to_xlsx(worksheet: Worksheet, rows: list[AnswerRow], anonymous: bool = False) -> bytes:
+def to_xlsx(
+    worksheet: Worksheet,
+    rows: list[AnswerRow],
+    anonymous: bool = False,
+    marks: dict[tuple[str, str], str] | None = None,
+) -> bytes:
     """One sheet of answers (one row per participant and field)."""
     import pandas as pd
 
-    frame = pd.read_csv(io.StringIO(to_csv(worksheet, rows, anonymous)), sep=";", dtype=str).fillna("")
+    frame = pd.read_csv(io.StringIO(to_csv(worksheet, rows, anonymous, marks)), sep=";", dtype=str).fillna("")
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         frame.to_excel(writer, index=False, sheet_name="Risposte")

@@ -12,10 +12,21 @@ import ipywidgets as w
 
 from abitare.errors import AbitareError
 from abitare.joinqr import join_url, qr_svg, short_address
+from abitare.room import (
+    FREE_TEXT,
+    Contribution,
+    FieldState,
+    RoomStore,
+    export_marks,
+    mark_merged,
+    marked_rows,
+    moderated_rows,
+)
 from abitare.sessions import Session, SessionStore
-from abitare.synthesis import field_html, summarize, to_csv, to_html, to_markdown, to_xlsx
+from abitare.synthesis import FieldSummary, field_html, summarize, to_csv, to_html, to_markdown, to_xlsx
 from abitare.text import render_markdown
-from abitare.worksheets import Worksheet
+from abitare.worksheets import FieldSpec, Worksheet
+from abitare_widgets.countdown import Countdown
 from abitare_widgets.links import csv_link, download_link
 from abitare_widgets.safety import ErrorBanner, guarded
 
@@ -33,6 +44,30 @@ def join_html(code: str, url: str) -> str:
         f"{escape(short_address(url))}</a></p>"
         f"<p>Codice della sessione: <strong class='abitare-code'>{escape(code)}</strong></p></div></section>"
     )
+
+
+def wall_html(position: int, total: int, spec: FieldSpec, summary: FieldSummary, state: FieldState) -> str:
+    """One field on the wall: large type; its results only once revealed, free text only once approved."""
+    head = f'<p class="abitare-wall-step">Domanda {position} di {total}</p>'
+    if not state.revealed:
+        return (
+            f'<section class="abitare-wall">{head}<h3>{escape(spec.label)}</h3>'
+            f'<p class="abitare-wall-count">Risposte arrivate: <strong>{summary.answered}</strong></p>'
+            '<p class="abitare-wall-hidden">Rispondete dal telefono: i risultati compariranno qui '
+            "quando chi conduce li mostrerà.</p></section>"
+        )
+    return f'<section class="abitare-wall">{head}{field_html(summary)}</section>'
+
+
+def _badge(spec: FieldSpec, state: FieldState, pending: int) -> str:
+    shown = "mostrati alla sala" if state.revealed else "nascosti alla sala"
+    parts = [f"Risultati {shown}"]
+    left = state.remaining()
+    if left is not None:
+        parts.append(f"timer: {int(left) // 60}:{int(left) % 60:02d}" if left > 0 else "tempo scaduto")
+    if spec.type in FREE_TEXT and pending:
+        parts.append(f"{pending} da moderare")
+    return f'<p class="abitare-field-state" data-field="{escape(spec.id)}">' + " · ".join(parts) + "</p>"
 
 
 class BoardView(w.VBox):
@@ -53,6 +88,7 @@ class BoardView(w.VBox):
         self.refresh_seconds = refresh_seconds
         self.environ = environ
         self.session: Session | None = None
+        self.room = RoomStore(sessions.engine)
         self.message = ErrorBanner()
         style = {"description_width": "initial"}
         guide_html = render_markdown(guide) if guide else ""
@@ -78,8 +114,50 @@ class BoardView(w.VBox):
         self.join = w.HTML()
         self.board = w.HTML()
         self.exports = w.HTML()
-        self.controls = w.HBox([self.anonymous, self.toggle_button])
+        self.mode = w.ToggleButtons(
+            options=[("Lavagna", "board"), ("Proiezione a parete", "wall")], value="board", description="Vista"
+        )
+        self.mode.observe(lambda _ch: self.show_mode(), "value")
+        self.controls = w.HBox([self.mode, self.anonymous, self.toggle_button], layout=w.Layout(flex_flow="row wrap"))
         self.controls.layout.display = "none"
+        # what the room sees, field by field
+        self.field_pick = w.Dropdown(description="Domanda", style=style, layout=w.Layout(width="100%"))
+        self.field_pick.observe(lambda _ch: self._draw_field_controls(), "value")
+        self.reveal_button = w.Button(description="Mostra i risultati alla sala", layout=w.Layout(width="auto"))
+        self.reveal_button.on_click(lambda _b: self.toggle_reveal())
+        self.minutes = w.BoundedIntText(value=3, min=1, max=120, description="Minuti", style=style)
+        self.timer_button = w.Button(description="Avvia il timer", layout=w.Layout(width="auto"))
+        self.timer_button.on_click(lambda _b: self.toggle_timer())
+        self.project_button = w.Button(description="Proietta questa domanda", layout=w.Layout(width="auto"))
+        self.project_button.on_click(lambda _b: self.project())
+        self.field_controls = w.VBox(
+            [
+                w.HTML("<h2>Che cosa vede la sala</h2>"),
+                self.field_pick,
+                w.HBox(
+                    [self.reveal_button, self.minutes, self.timer_button, self.project_button],
+                    layout=w.Layout(flex_flow="row wrap"),
+                ),
+            ]
+        )
+        self.field_controls.add_class("abitare-room-controls")
+        self.queue = w.VBox()
+        self.queue.add_class("abitare-queue")
+        self.console = w.VBox([self.field_controls, self.queue])
+        self.console.layout.display = "none"
+        # the wall
+        self.wall = w.HTML()
+        self.wall_timer = Countdown()
+        self.prev_button = w.Button(description="◀ Precedente", layout=w.Layout(width="auto"))
+        self.prev_button.on_click(lambda _b: self.step(-1))
+        self.next_button = w.Button(description="Successiva ▶", layout=w.Layout(width="auto"))
+        self.next_button.on_click(lambda _b: self.step(1))
+        self.wall_box = w.VBox([w.HBox([self.prev_button, self.next_button]), self.wall_timer, self.wall])
+        self.wall_box.add_class("abitare-projection")
+        self.wall_box.layout.display = "none"
+        self._states: dict[str, FieldState] = {}
+        self._contributions: list[Contribution] = []
+        self._queue_key: tuple[Any, ...] | None = None
         self.login = w.VBox(
             [
                 w.HTML(
@@ -102,7 +180,19 @@ class BoardView(w.VBox):
         self._thread: threading.Thread | None = None
         self._last_key: tuple[Any, ...] | None = None
         self._stop = threading.Event()
-        super().__init__([self.login, self.message, self.controls, self.join, self.board, self.exports], **kwargs)
+        super().__init__(
+            [
+                self.login,
+                self.message,
+                self.controls,
+                self.wall_box,
+                self.join,
+                self.console,
+                self.board,
+                self.exports,
+            ],
+            **kwargs,
+        )
         self.add_class("abitare-board")
 
     @guarded
@@ -130,6 +220,11 @@ class BoardView(w.VBox):
         self.controls.layout.display = ""
         self.anonymous.value = session.anonymous
         self.join.value = join_html(session.code, join_url(session.code, self.environ))
+        worksheet = self.worksheets.get(session.template_id)
+        if worksheet is not None:
+            self.field_pick.options = [(f"{i}. {f.label}", f.id) for i, f in enumerate(worksheet.data.fields, 1)]
+            self.field_pick.value = worksheet.data.fields[0].id
+        self.console.layout.display = ""
         self.message.clear()
         self.refresh()
         if self._thread is None:
@@ -170,12 +265,35 @@ class BoardView(w.VBox):
         rows = self.sessions.answers(session)
         members = self.sessions.members(session)
         anonymous = session.anonymous
+        states = self.room.field_states(session)
+        contributions = self.room.contributions(worksheet, session)
+        projected = self.room.projected(session)
+        decisions = tuple((c.key, c.status, c.merged_into) for c in contributions)
         # redraw (and rebuild the exports) only when something changed: the board polls often
-        key = (len(rows), max((r.updated_at for r in rows), default=None), len(members), anonymous, session.status)
+        key = (
+            len(rows),
+            max((r.updated_at for r in rows), default=None),
+            len(members),
+            anonymous,
+            session.status,
+            tuple(sorted((k, v.revealed, v.timer_ends_at) for k, v in states.items())),
+            decisions,
+            projected,
+            self.mode.value,
+        )
         if key == self._last_key:
             return
         self._last_key = key
-        summaries = summarize(worksheet, rows, anonymous=anonymous)
+        self._states = states
+        self._contributions = contributions
+        self._draw_field_controls()
+        self._draw_queue(worksheet)
+        self._draw_wall(worksheet, rows, contributions, states, projected, anonymous)
+        pending = {
+            f.id: sum(1 for c in contributions if c.field_id == f.id and c.status == "pending")
+            for f in worksheet.data.fields
+        }
+        summaries = summarize(worksheet, marked_rows(worksheet, rows, contributions), anonymous=anonymous)
         who = (
             f"<p>Partecipanti: <strong>{len(members)}</strong></p>"
             if anonymous
@@ -187,15 +305,19 @@ class BoardView(w.VBox):
             f'<h1 class="abitare-title">{escape(session.title)}</h1>'
             f"<p>Scheda: <strong>{escape(worksheet.title)}</strong> · codice <strong>{escape(session.code)}</strong>"
             f" · sessione {state} · aggiornata alle {datetime.now():%H:%M:%S}</p>{who}"
-            + "".join(field_html(s) for s in summaries)
+            + "".join(
+                _badge(s.spec, states.get(s.spec.id, FieldState()), pending[s.spec.id]) + field_html(s)
+                for s in summaries
+            )
         )
+        marks = export_marks(contributions)
         stem = f"sessione-{session.code.lower()}"
         self.exports.value = (
             "<h2>Esporta</h2><p>"
-            + csv_link(to_csv(worksheet, rows, anonymous), f"{stem}.csv", "CSV")
+            + csv_link(to_csv(worksheet, rows, anonymous, marks), f"{stem}.csv", "CSV")
             + " "
             + download_link(
-                to_xlsx(worksheet, rows, anonymous),
+                to_xlsx(worksheet, rows, anonymous, marks),
                 f"{stem}.xlsx",
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 "XLSX",
@@ -216,3 +338,149 @@ class BoardView(w.VBox):
             )
             + "</p>"
         )
+
+    # --- what the room sees -------------------------------------------------------------
+
+    def _worksheet(self) -> Worksheet:
+        assert self.session is not None
+        worksheet = self.worksheets.get(self.session.template_id)
+        if worksheet is None:
+            raise AbitareError("La scheda di questa sessione non esiste più tra i contenuti.")
+        return worksheet
+
+    def _draw_field_controls(self) -> None:
+        state = self._states.get(self.field_pick.value or "", FieldState())
+        self.reveal_button.description = (
+            "Nascondi i risultati alla sala" if state.revealed else "Mostra i risultati alla sala"
+        )
+        self.timer_button.description = "Ferma il timer" if state.remaining() else "Avvia il timer"
+
+    @guarded
+    def toggle_reveal(self, field_id: str | None = None) -> None:
+        if self.session is None:
+            return
+        field_id = field_id or self.field_pick.value
+        state = self.room.field_states(self.session).get(field_id, FieldState())
+        self.room.set_revealed(self._worksheet(), self.session, field_id, not state.revealed)
+        self.refresh()
+
+    @guarded
+    def toggle_timer(self, field_id: str | None = None, seconds: int | None = None) -> None:
+        if self.session is None:
+            return
+        field_id = field_id or self.field_pick.value
+        state = self.room.field_states(self.session).get(field_id, FieldState())
+        if state.remaining() and seconds is None:
+            self.room.stop_timer(self._worksheet(), self.session, field_id)
+        else:
+            self.room.start_timer(self._worksheet(), self.session, field_id, seconds or 60 * self.minutes.value)
+        self.refresh()
+
+    @guarded
+    def project(self, field_id: str | None = None) -> None:
+        if self.session is not None:
+            self.room.set_projected(self._worksheet(), self.session, field_id or self.field_pick.value)
+            self.refresh()
+
+    @guarded
+    def step(self, delta: int) -> None:
+        """Next or previous field on the wall."""
+        if self.session is None:
+            return
+        ids = [f.id for f in self._worksheet().data.fields]
+        current = self.room.projected(self.session)
+        index = ids.index(current) if current in ids else 0
+        self.room.set_projected(self._worksheet(), self.session, ids[max(0, min(len(ids) - 1, index + delta))])
+        self.refresh()
+
+    def show_mode(self) -> None:
+        wall = self.mode.value == "wall"
+        for part in (self.join, self.console, self.board, self.exports):
+            part.layout.display = "none" if wall else ""
+        self.wall_box.layout.display = "" if wall else "none"
+        if wall:
+            self.add_class("abitare-wall-mode")
+        else:
+            self.remove_class("abitare-wall-mode")
+        self.refresh()
+
+    def _draw_wall(
+        self,
+        worksheet: Worksheet,
+        rows: list[Any],
+        contributions: list[Contribution],
+        states: dict[str, FieldState],
+        projected: str | None,
+        anonymous: bool,
+    ) -> None:
+        fields = worksheet.data.fields
+        ids = [f.id for f in fields]
+        index = ids.index(projected) if projected in ids else 0
+        spec = fields[index]
+        visible, merged = moderated_rows(worksheet, rows, contributions)
+        summary = mark_merged(summarize(worksheet, visible, anonymous=anonymous)[index], merged)
+        # every answer counts, whether or not its text has been approved for the wall
+        summary.answered = sum(1 for r in rows if r.field_id == spec.id and r.value not in (None, "", [], {}))
+        state = states.get(spec.id, FieldState())
+        self.wall.value = wall_html(index + 1, len(fields), spec, summary, state)
+        self.wall_timer.set(state.remaining(), key=state.timer_ends_at)
+        self.prev_button.disabled = index == 0
+        self.next_button.disabled = index == len(fields) - 1
+
+    def _draw_queue(self, worksheet: Worksheet) -> None:
+        """The moderation queue: free text waiting to be approved, hidden or merged."""
+        pending = [c for c in self._contributions if c.status == "pending"]
+        approved = [c for c in self._contributions if c.status == "approved"]
+        decided = [c for c in self._contributions if c.status in ("hidden", "merged")]
+        key = (tuple((c.key, c.text) for c in pending), tuple(c.id for c in approved), len(decided))
+        if key == self._queue_key:
+            return
+        self._queue_key = key
+        labels = {f.id: f.label for f in worksheet.data.fields}
+        rows: list[w.Widget] = [
+            w.HTML(
+                "<h2>Da moderare</h2><p>Il testo libero arriva sulla proiezione solo dopo la tua approvazione. "
+                f"In attesa: <strong>{len(pending)}</strong> · approvati: {len(approved)} · "
+                f"nascosti o uniti: {len(decided)} (restano nell'esportazione, segnati).</p>"
+            )
+        ]
+        for c in pending[:30]:
+            text = w.HTML(
+                f'<p class="abitare-queue-text"><span class="abitare-meta">{escape(labels.get(c.field_id, ""))} · '
+                f"{escape(c.member)}</span><br>{escape(c.text)}</p>"
+            )
+            approve = w.Button(description="Approva", button_style="primary", layout=w.Layout(width="auto"))
+            approve.on_click(lambda _b, c=c: self.decide(c, "approved"))
+            hide = w.Button(description="Nascondi", layout=w.Layout(width="auto"))
+            hide.on_click(lambda _b, c=c: self.decide(c, "hidden"))
+            parts: list[w.Widget] = [approve, hide]
+            targets = [a for a in approved if a.field_id == c.field_id]
+            if targets:
+                into = w.Dropdown(
+                    options=[(a.text[:60], a.id) for a in targets],
+                    description="Unisci a",
+                    layout=w.Layout(width="auto", max_width="24rem"),
+                )
+                merge = w.Button(description="Unisci", layout=w.Layout(width="auto"))
+                by_id = {a.id: a for a in targets}
+                merge.on_click(lambda _b, c=c, into=into, by_id=by_id: self.decide(c, "merged", by_id.get(into.value)))
+                parts += [into, merge]
+            row = w.VBox([text, w.HBox(parts, layout=w.Layout(flex_flow="row wrap"))])
+            row.add_class("abitare-queue-item")
+            rows.append(row)
+        if len(pending) > 30:
+            rows.append(w.HTML(f"<p>E altri {len(pending) - 30} in attesa.</p>"))
+        hidden = [c for c in decided if c.status == "hidden"]
+        if hidden:
+            rows.append(w.HTML("<h3>Nascosti alla proiezione</h3>"))
+            for c in hidden[:30]:
+                back = w.Button(description="Rimetti in coda", layout=w.Layout(width="auto"))
+                back.on_click(lambda _b, c=c: self.decide(c, "pending"))
+                rows.append(w.HBox([w.HTML(f"<p>{escape(c.text)}</p>"), back]))
+        self.queue.children = rows
+
+    @guarded
+    def decide(self, contribution: Contribution, status: str, into: Contribution | None = None) -> None:
+        if self.session is not None:
+            self.room.decide(self.session, contribution, status, into)
+            self.refresh()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -13,15 +14,21 @@ import ipywidgets as w
 
 from abitare.errors import AbitareError
 from abitare.parameters import load_parameters
+from abitare.room import RoomStore
 from abitare.sessions import Member, Session, SessionStore
 from abitare.text import render_markdown
 from abitare.worksheets import AnswerError, FieldSpec, Worksheet
+from abitare_widgets.countdown import Countdown
 from abitare_widgets.safety import ErrorBanner, guarded
 
 __all__ = ["FieldInput", "JoinView", "WorksheetForm"]
 
+log = logging.getLogger(__name__)
+
 #: Seconds of quiet typing before a change is saved.
 DEBOUNCE = 0.4
+#: How often a participant's page looks for the facilitator's timers.
+POLL_SECONDS = 1.0
 
 
 def _lines(text: str) -> list[str]:
@@ -138,7 +145,13 @@ class WorksheetForm(w.VBox):
     """The worksheet for one member; each field saved a moment after the last change."""
 
     def __init__(
-        self, worksheet: Worksheet, sessions: SessionStore, session: Session, member: Member, **kwargs: Any
+        self,
+        worksheet: Worksheet,
+        sessions: SessionStore,
+        session: Session,
+        member: Member,
+        poll_seconds: float | None = POLL_SECONDS,
+        **kwargs: Any,
     ) -> None:
         self.worksheet = worksheet
         self.sessions = sessions
@@ -148,14 +161,19 @@ class WorksheetForm(w.VBox):
         self.message = ErrorBanner()
         self._timers: dict[str, threading.Timer] = {}
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._saving = 0  # saves under way (a timer's or flush's)
         self._restoring = True
         self.inputs = {f.id: FieldInput(f, partial(self._changed, f.id)) for f in worksheet.data.fields}
         for field_id, value in sessions.member_answers(member).items():
             if field_id in self.inputs:
                 self.inputs[field_id].show(value)
         self._restoring = False
+        self.room = RoomStore(sessions.engine)
+        self.timers = {f.id: Countdown() for f in worksheet.data.fields}
         rows = []
         for spec in worksheet.data.fields:
+            rows.append(self.timers[spec.id])
             rows.append(self.inputs[spec.id].widget)
             if spec.help:
                 rows.append(w.HTML(f'<p class="abitare-meta">{escape(spec.help)}</p>'))
@@ -169,6 +187,32 @@ class WorksheetForm(w.VBox):
         self.add_class("abitare-worksheet")
         if not session.is_open:
             self._closed()
+        self._stop = threading.Event()
+        self.poll_timers()
+        if poll_seconds:
+            threading.Thread(target=self._poll, args=(poll_seconds,), name="abitare-timers", daemon=True).start()
+
+    def _poll(self, every: float) -> None:
+        failures = 0
+        while failures < 10 and not self._stop.wait(every):  # a database gone for good: stop asking
+            failures = 0 if self.poll_timers() else failures + 1
+
+    def poll_timers(self) -> bool:
+        """Show the facilitator's timers (a failed read keeps the last ones: it is only a clock)."""
+        try:
+            states = self.room.read_states(self.session)
+        except Exception as err:
+            log.debug("cannot read the session's timers: %s", err)
+            return False
+        for field_id, countdown in self.timers.items():
+            state = states.get(field_id)
+            left = state.remaining() if state else None
+            countdown.set(left, key=state.timer_ends_at if state else None)
+        return True
+
+    def close(self) -> None:
+        self._stop.set()
+        super().close()
 
     def _closed(self) -> None:
         for field in self.inputs.values():
@@ -195,6 +239,7 @@ class WorksheetForm(w.VBox):
         """Store one field now (the debounce timer calls this; tests may too)."""
         with self._lock:
             self._timers.pop(field_id, None)
+            self._saving += 1
         try:
             value = self.inputs[field_id].value()
             when = self.sessions.save(self.worksheet, self.member, field_id, value)
@@ -203,6 +248,10 @@ class WorksheetForm(w.VBox):
             if "chiusa" in str(err):
                 self._closed()
             raise
+        finally:
+            with self._lock:
+                self._saving -= 1
+                self._idle.notify_all()
         self.message.clear()
         local = when.astimezone().strftime("%H:%M:%S") if isinstance(when, datetime) else ""
         self.status.value = f'<p class="abitare-save" role="status">Salvato alle {local}.</p>'
@@ -215,6 +264,8 @@ class WorksheetForm(w.VBox):
                 timer.cancel()
         for field_id in pending:
             self.save(field_id)
+        with self._lock:  # and wait for the saves that were already under way
+            self._idle.wait_for(lambda: self._saving == 0, timeout=30)
 
 
 class JoinView(w.VBox):

@@ -37,3 +37,76 @@ def test_the_boards_qr_code_opens_the_worksheet_with_the_code_filled_in(voila, p
     expect(p.get_by_text("partecipi come Dario")).to_be_visible()
     expect(page.get_by_text("Partecipanti (1)")).to_be_visible(timeout=2_000)
     phone.close()
+
+
+HOSTILE = '<script>window.pwned=1</script><img src=x onerror="window.pwned=1"> javascript:window.pwned=1'
+
+
+def join(browser, base: str, code: str, name: str) -> Page:
+    p = browser.new_context(locale="it-IT", viewport={"width": 360, "height": 640}, is_mobile=True).new_page()
+    p.goto(f"{base}/voila/render/scheda.ipynb?s={code}")
+    p.get_by_label("Il tuo nome (come vuoi farti vedere)").fill(name, timeout=LONG)
+    p.get_by_role("button", name="Entra").click()
+    expect(p.get_by_text(f"partecipi come {name}")).to_be_visible()
+    return p
+
+
+def test_the_facilitator_reveals_moderates_times_and_projects(voila, page: Page, browser):
+    title = "Assemblea di scala"
+    code, secret = create_session(voila, "bisogni-edificio-sap", title)
+    board = page
+    dialogs: list[str] = []
+    board.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    open_board(board, voila.base, code, secret, title)
+    wall = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 800}).new_page()
+    wall.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    open_board(wall, voila.base, code, secret, title)
+    wall.get_by_role("button", name="Proiezione a parete").click()
+    expect(wall.locator(".abitare-wall")).to_contain_text("Domanda 1 di 7")
+
+    anna, bruno = join(browser, voila.base, code, "Anna"), join(browser, voila.base, code, "Bruno")
+    anna.locator(".abitare-ws-field input").first.fill(HOSTILE)
+    bruno.locator(".abitare-ws-field input").first.fill("Via Roma 3, due scale")
+    # answers reach the facilitator's queue at once, the wall only counts them
+    queue = board.locator(".abitare-queue")
+    expect(queue).to_contain_text("Via Roma 3", timeout=2_000)
+    expect(queue).to_contain_text("window.pwned=1", timeout=2_000)
+    expect(wall.locator(".abitare-wall")).to_contain_text("Risposte arrivate: 2", timeout=2_000)
+    expect(wall.locator(".abitare-wall")).not_to_contain_text("Via Roma")
+
+    # reveal: still nothing of the free text until approved
+    board.get_by_role("button", name="Mostra i risultati alla sala").click()
+    expect(board.locator(".abitare-field-state").first).to_contain_text("mostrati alla sala")
+    expect(wall.locator(".abitare-wall")).to_contain_text("Risposte: 2", timeout=2_000)
+    expect(wall.locator(".abitare-wall")).not_to_contain_text("Via Roma")
+    items = queue.locator(".abitare-queue-item")
+    items.filter(has_text="Via Roma").get_by_role("button", name="Approva").click()
+    expect(wall.locator(".abitare-wall")).to_contain_text("Via Roma 3, due scale", timeout=2_000)
+    items.filter(has_text="window.pwned").get_by_role("button", name="Nascondi").click()
+    expect(queue).to_contain_text("Nascosti alla proiezione")
+    expect(wall.locator(".abitare-wall")).not_to_contain_text("pwned")
+
+    # a timer both on the phones and on the wall
+    board.get_by_role("button", name="Avvia il timer").click()
+    expect(anna.locator(".abitare-timer").first).to_contain_text("Tempo rimasto: 2:", timeout=3_000)
+    expect(wall.locator(".abitare-timer")).to_contain_text("Tempo rimasto: 2:", timeout=2_000)
+
+    # one field at a time, next and previous; remembered across a reload
+    wall.get_by_role("button", name="Successiva ▶").click()
+    expect(wall.locator(".abitare-wall")).to_contain_text("Domanda 2 di 7")
+    wall.reload()
+    open_board(wall, voila.base, code, secret, title)
+    wall.get_by_role("button", name="Proiezione a parete").click()
+    expect(wall.locator(".abitare-wall")).to_contain_text("Domanda 2 di 7")
+    wall.get_by_role("button", name="◀ Precedente").click()
+    expect(wall.locator(".abitare-wall")).to_contain_text("Via Roma 3, due scale")
+    expect(wall.locator(".abitare-timer")).to_contain_text("Tempo rimasto")
+
+    for p in (board, wall, anna, bruno):
+        assert p.evaluate("window.pwned === undefined")
+    assert dialogs == []
+    import base64
+
+    csv_href = board.get_by_role("link", name="CSV").get_attribute("href")
+    exported = base64.b64decode(csv_href.split(",", 1)[1]).decode("utf-8-sig")
+    assert "window.pwned=1" in exported and "nascosta" in exported and "approvata" in exported
