@@ -29,6 +29,9 @@ class HubVoila(AbitareVoila):
 
 def main() -> None:
     """``python -m abitare.hub_voila``: what ``abitare.hub`` runs."""
+    from abitare import serverlog
+
+    serverlog.install()  # no query string (participant code) in the server log
     HubVoila.launch_instance()
 
 

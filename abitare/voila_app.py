@@ -256,6 +256,9 @@ class AbitareVoila(Voila):  # type: ignore[misc]
 
 def main() -> None:
     """``python -m abitare.voila_app``: what ``abitare serve`` runs."""
+    from abitare import serverlog
+
+    serverlog.install()  # no query string (session or participant code) in the server log
     AbitareVoila.launch_instance()
 
 
