@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from abitare.paths import PROJECT_ROOT
@@ -52,7 +52,20 @@ def fresh_postgres(postgres_url: str) -> Iterator[str]:
     admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
+    # every engine the test opens on this database (the code caches its own; tests make some more) is
+    # disposed here: otherwise its pooled connections are closed by the garbage collector, in a later
+    # test, with psycopg's ResourceWarning (an error under filterwarnings = error)
+    engines: list[Engine] = []
+
+    def remember(conn: Connection) -> None:
+        if conn.engine.url.database == name and conn.engine not in engines:
+            engines.append(conn.engine)
+
+    event.listen(Engine, "engine_connect", remember)
     yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    event.remove(Engine, "engine_connect", remember)
+    for engine in engines:
+        engine.dispose()
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
