@@ -15,11 +15,11 @@ differences:
   race to migrate a shared PostgreSQL.
 
 It also tells the hub when the workspace is in use, so that the idle culler
-(``jupyterhub-idle-culler``) stops only servers nobody uses: every minute, if a
-kernel is running (a page is open: a closed page's kernel is shut down at once, a
-vanished one within ``cull_idle`` seconds), it posts the time to the hub's activity
-address. jhsingle-native-proxy sends nothing for a user's default server, and a hub
-behind Traefik (The Littlest JupyterHub) sees no proxy activity either.
+(``jupyterhub-idle-culler``) stops only servers nobody uses: every minute, if a page
+is open (a connection to Voilà is established: each page keeps a websocket to its
+kernel), it posts the time to the hub's activity address. jhsingle-native-proxy sends
+nothing for a user's default server, and a hub behind Traefik (The Littlest JupyterHub)
+sees no proxy activity either.
 
 The participant is the hub user (``JUPYTERHUB_USER``, read by :func:`abitare.identity.hub_user`);
 facilitator rights come from the hub groups the spawner passes in ``ABITARE_HUB_GROUPS``
@@ -44,7 +44,7 @@ from pathlib import Path
 
 from abitare.serve import ServerOptions, voila_command, voila_env
 
-__all__ = ["ACTIVITY_SECONDS", "hub_voila_command", "kernels_running", "main", "report_activity"]
+__all__ = ["ACTIVITY_SECONDS", "hub_voila_command", "main", "pages_open", "report_activity"]
 
 log = logging.getLogger("abitare.hub")
 
@@ -73,15 +73,24 @@ def hub_voila_command(port: int, environ: Mapping[str, str], *, cull_idle: int =
     ]
 
 
-def kernels_running(pid: int, proc: Path = Path("/proc")) -> int:
-    """How many child processes ``pid`` has (Voilà's kernels), from Linux's /proc; 0 elsewhere."""
-    try:
-        children: set[str] = set()
-        for task in (proc / str(pid) / "task").iterdir():
-            children.update((task / "children").read_text().split())
-    except OSError:
-        return 0
-    return len(children)
+def pages_open(port: int, proc: Path = Path("/proc")) -> int:
+    """Established connections to Voilà's local ``port`` (Linux's /proc/net/tcp*); 0 elsewhere.
+
+    Every open page keeps a websocket to its kernel through the proxy, so this counts the
+    pages open now (plus, for a few seconds, the proxy's idle keep-alive connections).
+    """
+    wanted = f":{port:04X}"
+    count = 0
+    for table in ("tcp", "tcp6"):
+        try:
+            lines = (proc / "net" / table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) > 3 and fields[1].endswith(wanted) and fields[3] == "01":  # 01: ESTABLISHED
+                count += 1
+    return count
 
 
 def report_activity(environ: Mapping[str, str], when: datetime | None = None) -> bool:
@@ -105,9 +114,10 @@ def report_activity(environ: Mapping[str, str], when: datetime | None = None) ->
         return False
 
 
-def _keep_reporting(pid: int, environ: Mapping[str, str], stop: threading.Event) -> None:
-    while not stop.wait(ACTIVITY_SECONDS):
-        if kernels_running(pid):
+def _keep_reporting(port: int, environ: Mapping[str, str], stop: threading.Event) -> None:
+    every = float(environ.get("ABITARE_ACTIVITY_SECONDS") or ACTIVITY_SECONDS)  # tests shorten it
+    while not stop.wait(every):
+        if pages_open(port):
             report_activity(environ)
 
 
@@ -128,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     env = voila_env()
     proc = subprocess.Popen(hub_voila_command(args.port, env, cull_idle=args.cull_idle), env=env)
     stop = threading.Event()
-    threading.Thread(target=_keep_reporting, args=(proc.pid, env, stop), daemon=True).start()
+    threading.Thread(target=_keep_reporting, args=(args.port, env, stop), daemon=True).start()
 
     def forward(signum: int, _frame: object) -> None:
         proc.send_signal(signum)

@@ -225,6 +225,12 @@ async def run(trainees: int) -> None:
             if cpus:
                 print(f"  CPU of each server from start to a usable home page: {sum(cpus) / len(cpus):.1f} s (mean)")
             await browser.close()
+        spawns = [float(x) for x in re.findall(r"took ([0-9.]+) seconds to start", hub.log())]
+        if spawns:
+            print(
+                f"hub's own count, spawn → server answering: first {spawns[0]:.2f} s; "
+                f"the {len(spawns) - 1} at once p50 {pct(spawns[1:], 0.5):.2f} s, max {max(spawns[1:] or [0]):.2f} s"
+            )
     finally:
         if hub is not None:
             hub.cleanup()

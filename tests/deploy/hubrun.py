@@ -42,6 +42,7 @@ c.Authenticator.admin_users = {{"admin"}}
 c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = {homes!r} + "/{{username}}"
 c.Spawner.environment["ABITARE_DATA_DIR"] = lambda spawner: {homes!r} + "/" + spawner.user.name + "/dati"
+c.Spawner.environment["ABITARE_ACTIVITY_SECONDS"] = "5"
 c.JupyterHub.bind_url = "http://127.0.0.1:{port}"
 c.JupyterHub.hub_bind_url = "http://127.0.0.1:{hub_port}"
 c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{api_port}"
@@ -56,7 +57,7 @@ c.JupyterHub.cleanup_servers = True
 c.JupyterHub.load_roles = c.JupyterHub.load_roles + [
     {{
         "name": "abitare-bench",
-        "scopes": ["admin:users", "admin:servers", "admin:groups", "read:hub"],
+        "scopes": ["admin:users", "admin:servers", "admin:groups", "read:hub", "list:services", "read:services"],
         "services": ["abitare-bench"],
     }}
 ]

@@ -25,6 +25,8 @@ from tests.pg import TempPostgres
 from tests.ui.conftest import CHROMIUM_ARGS, chromium_path
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser]
+# ten servers' worth of work on a small shared machine: give each expectation time, not 5 s
+expect.set_options(timeout=60_000)
 
 TRAINEES = ["anna", "bruno"]
 FACILITATOR = "giulia"
@@ -140,6 +142,10 @@ def test_trainees_and_facilitator_on_the_hub(hub: TempHub, chromium: Browser, da
     assert response.status == 403, (response.status, trainee.url)
     expect(trainee.get_by_role("heading", name="I moduli del corso")).to_have_count(0)
 
+    assert "idle-culler" in hub.api("GET", "/services")  # jupyterhub-idle-culler runs beside the hub
+    # while their pages are open, the workspaces tell the hub they are in use (what the culler reads)
+    for user in [*TRAINEES, FACILITATOR]:
+        assert re.search(rf"200 POST /hub/api/users/{user}/activity", hub.log()), user
     users = {u["name"]: u for u in hub.api("GET", "/users")}
     assert all(users[u]["servers"][""]["ready"] for u in [*TRAINEES, FACILITATOR])
     assert FACILITATOR in next(g for g in hub.api("GET", "/groups") if g["name"] == "abitare-facilitatori")["users"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from abitare.hub import hub_voila_command, kernels_running, report_activity
+from abitare.hub import hub_voila_command, pages_open, report_activity
 from abitare.identity import DEFAULT_FACILITATOR_GROUP, hub_facilitator, hub_groups
 from abitare.settings import Settings
 from abitare_widgets.classview import ClassView
@@ -67,10 +67,17 @@ def test_user_server_runs_voila_at_the_hub_prefix_for_one_person():
     assert cmd[1:3] == ["-m", "abitare.hub_voila"]
 
 
-def test_activity_is_reported_only_under_a_hub(tmp_path):
+def test_activity_is_reported_only_under_a_hub_and_while_a_page_is_open(tmp_path):
     assert report_activity({}) is False
-    assert kernels_running(999_999_999) == 0
-    task = tmp_path / "42" / "task" / "42"
-    task.mkdir(parents=True)
-    (task / "children").write_text("100 101 ")
-    assert kernels_running(42, proc=tmp_path) == 2
+    net = tmp_path / "net"
+    net.mkdir()
+    header = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid\n"
+    (net / "tcp").write_text(
+        header
+        + "   0: 0100007F:2328 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0\n"  # listening
+        + "   1: 0100007F:2328 0100007F:D431 01 00000000:00000000 00:00000000 00000000     0\n"  # a page
+    )
+    assert pages_open(0x2328, proc=tmp_path) == 1
+    assert pages_open(9001, proc=tmp_path) == 0
+    assert pages_open(9000, proc=tmp_path) == 1  # 0x2328 is 9000
+    assert pages_open(0x2328, proc=tmp_path / "none") == 0
