@@ -77,6 +77,7 @@ class VoilaServer:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        log.close()  # the server has its own copy; ours would be an unclosed file (a ResourceWarning)
         if not wait_for_port(self.opts.host, self.opts.port, 90, alive=lambda: self.proc.poll() is None):
             raise RuntimeError(f"Voilà did not start:\n{self.log()}")
 
