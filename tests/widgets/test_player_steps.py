@@ -1,6 +1,6 @@
 """Stepping through a module: one transaction a step, and no widget left behind per click."""
 
-import ipywidgets as w
+from ipywidgets.widgets.widget import _instances  # every live widget (Widget.widgets is deprecated)
 
 from abitare.content import INTRO_POSITION, load_module
 from abitare_widgets import ModulePlayer
@@ -27,8 +27,8 @@ def test_moving_back_and_forth_creates_no_new_widgets(store):
     lessons = [lesson.id for lesson in module.lessons]
     for key in lessons:  # every lesson once (a lesson with templates to download builds them then)
         player.go(key)
-    before = len(w.Widget.widgets)
+    before = len(_instances)
     for _ in range(5):
         for key in [*lessons, INTRO_POSITION, *reversed(lessons)]:
             player.go(key)
-    assert len(w.Widget.widgets) == before  # one page widget whose text changes
+    assert len(_instances) == before  # one page widget whose text changes
