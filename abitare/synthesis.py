@@ -7,7 +7,6 @@ in the Markdown export.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections import Counter, defaultdict
@@ -15,6 +14,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+from abitare.exports_safety import safe_csv_writer
 from abitare.sessions import AnswerRow, Session
 from abitare.worksheets import FieldSpec, Worksheet
 
@@ -118,7 +118,7 @@ def to_csv(
     free text, see :func:`abitare.room.export_marks`) a last column says what the room saw."""
     labels = {f.id: f.label for f in worksheet.data.fields}
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    writer = safe_csv_writer(out)  # a cell that starts like a formula gets an apostrophe (also in the XLSX)
     writer.writerow(
         ["partecipante", "campo", "domanda", "risposta", "aggiornata"] + (["moderazione"] if marks is not None else [])
     )

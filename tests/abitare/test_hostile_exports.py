@@ -116,11 +116,6 @@ def test_html_and_markdown_exports_escape_participant_text(hostile_session) -> N
         assert raw not in rendered
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="abitare/synthesis.py to_csv/to_xlsx still write raw cells: the issue-16 engineer has uncommitted "
-    "changes there; the fix is csv.writer -> abitare.exports_safety.safe_csv_writer in to_csv",
-)
 def test_worksheet_csv_and_xlsx_exports_neutralise_formulas(hostile_session) -> None:
     sheet, _, rows, _ = hostile_session
     assert not _unsafe(_cells(to_csv(sheet, rows)))
