@@ -25,8 +25,14 @@ from tests.pg import TempPostgres
 from tests.ui.conftest import CHROMIUM_ARGS, chromium_path
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser]
-# ten servers' worth of work on a small shared machine: give each expectation time, not 5 s
-expect.set_options(timeout=60_000)
+
+
+@pytest.fixture(autouse=True)
+def patient_expectations() -> Iterator[None]:
+    """Three servers starting on a small shared machine: each expectation waits up to 60 s, not 5."""
+    expect.set_options(timeout=60_000)
+    yield
+    expect.set_options(timeout=5_000)  # Playwright's default, for the tests that run after this one
 
 TRAINEES = ["anna", "bruno"]
 FACILITATOR = "giulia"
