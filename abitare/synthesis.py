@@ -214,7 +214,10 @@ def field_html(s: FieldSummary) -> str:
         parts.append(
             "<ul class='abitare-texts'>"
             + "".join(
-                f"<li>{escape(t)}" + (f" <span class='abitare-meta'>– {escape(w)}</span>" if w else "") + "</li>"
+                # <bdi>: a direction mark typed in a text (U+202E) cannot turn round the name after it
+                f"<li><bdi>{escape(t)}</bdi>"
+                + (f" <span class='abitare-meta'>– <bdi>{escape(w)}</bdi></span>" if w else "")
+                + "</li>"
                 for w, t in s.texts
             )
             + "</ul>"

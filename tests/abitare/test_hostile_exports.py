@@ -110,6 +110,8 @@ def test_html_and_markdown_exports_escape_participant_text(hostile_session) -> N
     for raw in ("<script", "<img", "<a href", 'onerror="', 'javascript:alert(1)">'):
         assert raw not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    # a right-to-left override stays inside its own text: it cannot turn round the name shown after it
+    assert "<li><bdi>\u202egnp.exe</bdi> <span class='abitare-meta'>– <bdi>P" in html
     # the Markdown, rendered as a viewer would (raw HTML allowed), has no tag or link of the participants
     rendered = MarkdownIt("commonmark").render(to_markdown(sheet, session, summaries))
     for raw in ("<script", "<img", "<a ", 'javascript:alert(1)">'):
