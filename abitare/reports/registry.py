@@ -10,6 +10,7 @@ report function checks them again when plain papermill calls it; the notebook's
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -38,6 +39,8 @@ class ParameterError(AbitareError):
 #: 3,000 SAP households and 5 years of monthly arrears are ~200,000 rows, ~5 MB.
 MAX_DATA_BYTES = 50 * 1024 * 1024
 MAX_DATA_ROWS = 500_000
+#: An XLSX is a zip: what it unpacks to is checked too (a small file can unpack to gigabytes).
+MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
 _DATA_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 
 
@@ -49,6 +52,17 @@ def _too_big(path: Path) -> str | None:
             f"il file «{path.name}» pesa {size / 1024 / 1024:,.0f} MB: il limite è {MAX_DATA_BYTES // 1024 // 1024} MB"
             " (dividere i dati, ad esempio un file per comune)"
         ).replace(",", ".")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            with zipfile.ZipFile(path) as book:
+                unpacked = sum(member.file_size for member in book.infolist())
+        except (zipfile.BadZipFile, OSError):
+            return None  # not a workbook: the table loader says so
+        if unpacked > MAX_XLSX_UNPACKED_BYTES:
+            return (
+                f"il file «{path.name}» una volta aperto occupa {unpacked / 1024 / 1024:,.0f} MB: il limite è"
+                f" {MAX_XLSX_UNPACKED_BYTES // 1024 // 1024} MB (dividere i dati, ad esempio un file per comune)"
+            ).replace(",", ".")
     if path.suffix.lower() in (".csv", ".txt", ""):
         lines = 0
         with path.open("rb") as stream:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from abitare.reports.registry import MAX_DATA_BYTES, MAX_DATA_ROWS
+from abitare.reports.registry import MAX_DATA_BYTES, MAX_DATA_ROWS, MAX_XLSX_UNPACKED_BYTES
 from tests.reports.helpers import ABITARE
 
 pytestmark = pytest.mark.hostile
@@ -152,6 +152,20 @@ def test_a_large_file_in_a_folder_is_refused(tmp_path: Path) -> None:
         stream.truncate(MAX_DATA_BYTES + 1)
     message, _ = refused(tmp_path, "morosita", "--data", str(folder))
     assert "morosita_mensile.csv" in message, message
+
+
+def test_an_xlsx_that_unpacks_to_gigabytes_is_refused(tmp_path: Path) -> None:
+    import zipfile
+
+    bomb = tmp_path / "inquilini.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as book, book.open("xl/worksheets/sheet1.xml", "w") as sheet:
+        zeros = b"0" * (1024 * 1024)
+        for _ in range(MAX_XLSX_UNPACKED_BYTES // len(zeros) + 1):
+            sheet.write(zeros)
+    assert bomb.stat().st_size < 2 * 1024 * 1024
+    message, peak = refused(tmp_path, "profilo-inquilinato", "--data", str(bomb))
+    assert "una volta aperto occupa" in message, message
+    print(f"XLSX of {bomb.stat().st_size / 1e6:.1f} MB unpacking to over 200 MB refused, peak {peak:.0f} MB")
 
 
 def test_getrusage_is_what_we_think() -> None:
