@@ -55,7 +55,7 @@ HOME_URL = "/voila/render/home.ipynb"
 if not DB_URL:
     print(
         "abitare: ABITARE_DB_URL is not set: every user's server would keep its own SQLite file and the "
-        "facilitators would see nobody. Set it to the shared PostgreSQL (see deploy/README).",
+        "facilitators would see nobody. Set it to the shared PostgreSQL (README: Deploy for a class, for the Ambito).",
         file=sys.stderr,
     )
 
