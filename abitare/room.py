@@ -35,6 +35,7 @@ from abitare.worksheets import Worksheet
 __all__ = [
     "FREE_TEXT",
     "STATUS_LABELS",
+    "WALL_PAGES",
     "Contribution",
     "FieldState",
     "RoomStore",
@@ -49,6 +50,8 @@ FREE_TEXT = ("short_text", "long_text", "list")
 #: how a decision reads in the exports and on the board
 STATUS_LABELS = {"pending": "in attesa", "approved": "approvata", "hidden": "nascosta", "merged": "unita"}
 MAX_TIMER_SECONDS = 2 * 60 * 60
+#: pages of the wall after the worksheet's fields: the ideas wall and the questions
+WALL_PAGES = {"__idee": "idea", "__domande": "question"}
 
 
 def _now() -> datetime:
@@ -173,7 +176,9 @@ class RoomStore:
             ).scalar_one_or_none()
 
     def set_projected(self, worksheet: Worksheet, session: Session, field_id: str) -> None:
-        worksheet.field(field_id)
+        """A field of the worksheet, or one of the room's walls (:data:`WALL_PAGES`)."""
+        if field_id not in WALL_PAGES:
+            worksheet.field(field_id)
         with self._db("Non è stato possibile cambiare il campo proiettato."), self.engine.begin() as conn:
             conn.execute(
                 update(worksheet_sessions).where(worksheet_sessions.c.id == session.id).values(projected_field=field_id)

@@ -51,6 +51,8 @@ __all__ = [
     "participants",
     "progress",
     "quiz_attempts",
+    "room_posts",
+    "room_votes",
     "upgrade",
     "worksheet_answers",
     "worksheet_field_state",
@@ -62,7 +64,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: The Alembic head this code expects; bump it with every new migration.
-SCHEMA_REVISION = "0006"
+SCHEMA_REVISION = "0007"
 
 metadata = MetaData()
 
@@ -169,6 +171,10 @@ worksheet_sessions = Table(
     Column("anonymous", Boolean, nullable=False, server_default=false()),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("projected_field", String(60), nullable=True),
+    Column("ideas_open", Boolean, nullable=False, server_default=false()),
+    Column("questions_open", Boolean, nullable=False, server_default=false()),
+    Column("questions_named", Boolean, nullable=False, server_default=false()),
+    Column("votes_each", Integer, nullable=False, server_default="3"),
 )
 
 worksheet_members = Table(
@@ -219,6 +225,30 @@ worksheet_moderation = Table(
     Column("decided_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("member_id", "field_id", "position", name="uq_worksheet_moderation"),
     Index("ix_worksheet_moderation_session", "session_id"),
+)
+
+
+room_posts = Table(
+    "room_posts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", Integer, ForeignKey("worksheet_sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("member_id", Integer, ForeignKey("worksheet_members.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("text", String(500), nullable=False),
+    Column("hidden", Boolean, nullable=False, server_default=false()),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_room_posts_session", "session_id", "kind"),
+)
+
+room_votes = Table(
+    "room_votes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("post_id", Integer, ForeignKey("room_posts.id", ondelete="CASCADE"), nullable=False),
+    Column("member_id", Integer, ForeignKey("worksheet_members.id", ondelete="CASCADE"), nullable=False),
+    Column("voted_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("post_id", "member_id", name="uq_room_vote"),
 )
 
 

@@ -11,9 +11,11 @@ from typing import Any
 import ipywidgets as w
 
 from abitare.errors import AbitareError
+from abitare.ideas import PostStore
 from abitare.joinqr import join_url, qr_svg, short_address
 from abitare.room import (
     FREE_TEXT,
+    WALL_PAGES,
     Contribution,
     FieldState,
     RoomStore,
@@ -25,8 +27,10 @@ from abitare.room import (
 from abitare.sessions import Session, SessionStore
 from abitare.synthesis import FieldSummary, field_html, summarize, to_csv, to_html, to_markdown, to_xlsx
 from abitare.text import render_markdown
+from abitare.wordcloud import cloud_html
 from abitare.worksheets import FieldSpec, Worksheet
 from abitare_widgets.countdown import Countdown
+from abitare_widgets.ideas import posts_html
 from abitare_widgets.links import csv_link, download_link
 from abitare_widgets.safety import ErrorBanner, guarded
 
@@ -56,7 +60,15 @@ def wall_html(position: int, total: int, spec: FieldSpec, summary: FieldSummary,
             '<p class="abitare-wall-hidden">Rispondete dal telefono: i risultati compariranno qui '
             "quando chi conduce li mostrerà.</p></section>"
         )
-    return f'<section class="abitare-wall">{head}{field_html(summary)}</section>'
+    return f'<section class="abitare-wall">{head}{_with_cloud(summary)}</section>'
+
+
+def _with_cloud(summary: FieldSummary) -> str:
+    """A field's results, and for short answers the word cloud beside the list."""
+    html = field_html(summary)
+    if summary.spec.type in ("short_text", "list") and summary.texts:
+        html += cloud_html([t for _, t in summary.texts])
+    return html
 
 
 def _badge(spec: FieldSpec, state: FieldState, pending: int) -> str:
@@ -89,6 +101,7 @@ class BoardView(w.VBox):
         self.environ = environ
         self.session: Session | None = None
         self.room = RoomStore(sessions.engine)
+        self.posts = PostStore(sessions.engine)
         self.message = ErrorBanner()
         style = {"description_width": "initial"}
         guide_html = render_markdown(guide) if guide else ""
@@ -143,7 +156,25 @@ class BoardView(w.VBox):
         self.field_controls.add_class("abitare-room-controls")
         self.queue = w.VBox()
         self.queue.add_class("abitare-queue")
-        self.console = w.VBox([self.field_controls, self.queue])
+        # ideas and questions
+        self._configuring = False
+        self.ideas_open = w.Checkbox(value=False, description="Muro delle idee aperto", indent=False)
+        self.votes_each = w.BoundedIntText(value=3, min=1, max=20, description="Voti per persona", style=style)
+        self.questions_open = w.Checkbox(value=False, description="Domande aperte", indent=False)
+        self.questions_named = w.Checkbox(value=False, description="Domande con il nome di chi chiede", indent=False)
+        for box in (self.ideas_open, self.votes_each, self.questions_open, self.questions_named):
+            box.observe(lambda _ch: self.configure(), "value")
+        self.posts_view = w.HTML()
+        self.room_box = w.VBox(
+            [
+                w.HTML("<h2>Idee e domande della sala</h2>"),
+                w.HBox([self.ideas_open, self.votes_each], layout=w.Layout(flex_flow="row wrap")),
+                w.HBox([self.questions_open, self.questions_named], layout=w.Layout(flex_flow="row wrap")),
+                self.posts_view,
+            ]
+        )
+        self.room_box.add_class("abitare-room-controls")
+        self.console = w.VBox([self.field_controls, self.queue, self.room_box])
         self.console.layout.display = "none"
         # the wall
         self.wall = w.HTML()
@@ -225,6 +256,15 @@ class BoardView(w.VBox):
             self.field_pick.options = [(f"{i}. {f.label}", f.id) for i, f in enumerate(worksheet.data.fields, 1)]
             self.field_pick.value = worksheet.data.fields[0].id
         self.console.layout.display = ""
+        settings = self.posts.settings(session)
+        self._configuring = True
+        try:
+            self.ideas_open.value = settings.ideas_open
+            self.votes_each.value = settings.votes_each
+            self.questions_open.value = settings.questions_open
+            self.questions_named.value = settings.questions_named
+        finally:
+            self._configuring = False
         self.message.clear()
         self.refresh()
         if self._thread is None:
@@ -268,6 +308,9 @@ class BoardView(w.VBox):
         states = self.room.field_states(session)
         contributions = self.room.contributions(worksheet, session)
         projected = self.room.projected(session)
+        settings = self.posts.settings(session)
+        ideas = self.posts.posts(session, "idea") if settings.ideas_open else []
+        questions = self.posts.posts(session, "question") if settings.questions_open else []
         decisions = tuple((c.key, c.status, c.merged_into) for c in contributions)
         # redraw (and rebuild the exports) only when something changed: the board polls often
         key = (
@@ -280,6 +323,9 @@ class BoardView(w.VBox):
             decisions,
             projected,
             self.mode.value,
+            settings,
+            tuple((p.id, p.votes) for p in ideas),
+            tuple((p.id, p.votes) for p in questions),
         )
         if key == self._last_key:
             return
@@ -288,7 +334,16 @@ class BoardView(w.VBox):
         self._contributions = contributions
         self._draw_field_controls()
         self._draw_queue(worksheet)
+        self._settings = settings
+        self._ideas, self._questions = ideas, questions
         self._draw_wall(worksheet, rows, contributions, states, projected, anonymous)
+        self.posts_view.value = (
+            "<h3>Idee, dalla più votata</h3>" + posts_html(ideas, "idea", not anonymous) if settings.ideas_open else ""
+        ) + (
+            "<h3>Domande, dalla più sostenuta</h3>" + posts_html(questions, "question", settings.questions_named)
+            if settings.questions_open
+            else ""
+        )
         pending = {
             f.id: sum(1 for c in contributions if c.field_id == f.id and c.status == "pending")
             for f in worksheet.data.fields
@@ -306,7 +361,7 @@ class BoardView(w.VBox):
             f"<p>Scheda: <strong>{escape(worksheet.title)}</strong> · codice <strong>{escape(session.code)}</strong>"
             f" · sessione {state} · aggiornata alle {datetime.now():%H:%M:%S}</p>{who}"
             + "".join(
-                _badge(s.spec, states.get(s.spec.id, FieldState()), pending[s.spec.id]) + field_html(s)
+                _badge(s.spec, states.get(s.spec.id, FieldState()), pending[s.spec.id]) + _with_cloud(s)
                 for s in summaries
             )
         )
@@ -387,7 +442,7 @@ class BoardView(w.VBox):
         """Next or previous field on the wall."""
         if self.session is None:
             return
-        ids = [f.id for f in self._worksheet().data.fields]
+        ids = self._wall_ids(self._worksheet())
         current = self.room.projected(self.session)
         index = ids.index(current) if current in ids else 0
         self.room.set_projected(self._worksheet(), self.session, ids[max(0, min(len(ids) - 1, index + delta))])
@@ -414,18 +469,51 @@ class BoardView(w.VBox):
         anonymous: bool,
     ) -> None:
         fields = worksheet.data.fields
-        ids = [f.id for f in fields]
+        ids = self._wall_ids(worksheet)
         index = ids.index(projected) if projected in ids else 0
+        self.prev_button.disabled = index == 0
+        self.next_button.disabled = index == len(ids) - 1
+        if ids[index] in WALL_PAGES:
+            kind = WALL_PAGES[ids[index]]
+            title = "Muro delle idee" if kind == "idea" else "Domande della sala"
+            posts = self._ideas if kind == "idea" else self._questions
+            self.wall.value = (
+                f'<section class="abitare-wall"><p class="abitare-wall-step">Pagina {index + 1} di {len(ids)}</p>'
+                f"<h3>{title}</h3>{posts_html(posts, kind, False, wall=True)}</section>"
+            )
+            self.wall_timer.set(None)
+            return
         spec = fields[index]
         visible, merged = moderated_rows(worksheet, rows, contributions)
         summary = mark_merged(summarize(worksheet, visible, anonymous=anonymous)[index], merged)
         # every answer counts, whether or not its text has been approved for the wall
         summary.answered = sum(1 for r in rows if r.field_id == spec.id and r.value not in (None, "", [], {}))
         state = states.get(spec.id, FieldState())
-        self.wall.value = wall_html(index + 1, len(fields), spec, summary, state)
+        self.wall.value = wall_html(index + 1, len(ids), spec, summary, state)
         self.wall_timer.set(state.remaining(), key=state.timer_ends_at)
-        self.prev_button.disabled = index == 0
-        self.next_button.disabled = index == len(fields) - 1
+
+    def _wall_ids(self, worksheet: Worksheet) -> list[str]:
+        settings = getattr(self, "_settings", None)
+        extra = []
+        if settings is not None and settings.ideas_open:
+            extra.append("__idee")
+        if settings is not None and settings.questions_open:
+            extra.append("__domande")
+        return [f.id for f in worksheet.data.fields] + extra
+
+    @guarded
+    def configure(self) -> None:
+        """The facilitator opens or closes the ideas wall and the questions."""
+        if self.session is None or self._configuring:
+            return
+        self.posts.configure(
+            self.session,
+            ideas_open=self.ideas_open.value,
+            votes_each=self.votes_each.value,
+            questions_open=self.questions_open.value,
+            questions_named=self.questions_named.value,
+        )
+        self.refresh()
 
     def _draw_queue(self, worksheet: Worksheet) -> None:
         """The moderation queue: free text waiting to be approved, hidden or merged."""

@@ -13,12 +13,14 @@ from typing import Any
 import ipywidgets as w
 
 from abitare.errors import AbitareError
+from abitare.ideas import PostStore
 from abitare.parameters import load_parameters
 from abitare.room import RoomStore
 from abitare.sessions import Member, Session, SessionStore
 from abitare.text import render_markdown
 from abitare.worksheets import AnswerError, FieldSpec, Worksheet
 from abitare_widgets.countdown import Countdown
+from abitare_widgets.ideas import PostsPanel
 from abitare_widgets.safety import ErrorBanner, guarded
 
 __all__ = ["FieldInput", "JoinView", "WorksheetForm"]
@@ -183,7 +185,9 @@ class WorksheetForm(w.VBox):
             f"<strong>{escape(member.display_name)}</strong></p>"
             f'<div class="abitare-lesson">{render_markdown(worksheet.data.instructions, load_parameters())}</div>'
         )
-        super().__init__([header, self.status, self.message, *rows], **kwargs)
+        posts = PostStore(sessions.engine)
+        self.panels = [PostsPanel(posts, session, member, kind) for kind in ("idea", "question")]
+        super().__init__([header, self.status, self.message, *rows, *self.panels], **kwargs)
         self.add_class("abitare-worksheet")
         if not session.is_open:
             self._closed()
@@ -208,6 +212,12 @@ class WorksheetForm(w.VBox):
             state = states.get(field_id)
             left = state.remaining() if state else None
             countdown.set(left, key=state.timer_ends_at if state else None)
+        for panel in self.panels:
+            try:
+                panel.refresh()
+            except Exception as err:
+                log.debug("cannot read the ideas and questions: %s", err)
+                return False
         return True
 
     def close(self) -> None:

@@ -1,5 +1,7 @@
 """Live sessions in the browser: joining by QR code from a phone, the room on the board."""
 
+import time
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -110,3 +112,61 @@ def test_the_facilitator_reveals_moderates_times_and_projects(voila, page: Page,
     csv_href = board.get_by_role("link", name="CSV").get_attribute("href")
     exported = base64.b64decode(csv_href.split(",", 1)[1]).decode("utf-8-sig")
     assert "window.pwned=1" in exported and "nascosta" in exported and "approvata" in exported
+
+
+def test_the_room_adds_ideas_votes_and_asks_questions(voila, page: Page, browser):
+    title = "Idee per il quartiere"
+    code, secret = create_session(voila, "retrospettiva-pratica", title)
+    board = page
+    dialogs: list[str] = []
+    board.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    open_board(board, voila.base, code, secret, title)
+    board.get_by_label("Muro delle idee aperto").check()
+    board.get_by_label("Voti per persona").fill("2")
+    board.get_by_label("Voti per persona").press("Enter")
+    board.get_by_label("Domande aperte").check()
+    people = [join(browser, voila.base, code, name) for name in ("Anna", "Bruno", "Carla")]
+    for p in people:
+        p.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    ideas = [HOSTILE, "Un orto condiviso nel cortile", "Più luce nelle scale"]
+    for p, idea in zip(people, ideas, strict=True):
+        expect(p.get_by_text("Muro delle idee")).to_be_visible(timeout=5_000)
+        p.get_by_label("La tua idea").fill(idea)
+        p.get_by_role("button", name="Aggiungi l'idea").click()
+        shown = "window.pwned=1" if idea == HOSTILE else idea
+        started = time.monotonic()
+        expect(board.locator(".abitare-posts[data-kind=idea]")).to_contain_text(shown, timeout=2_000)
+        print(f"idea on the board after {time.monotonic() - started:.2f} s")
+    # everyone votes the orto, two vote the light; Anna's third vote is refused
+    for p in people:
+        row = p.locator(".abitare-post").filter(has_text="Un orto condiviso")
+        expect(row).to_be_visible(timeout=3_000)
+        row.get_by_role("button", name="Vota").click()
+        expect(row.get_by_role("button", name="Togli il voto")).to_be_visible(timeout=3_000)
+    for p in people[:2]:
+        p.locator(".abitare-post").filter(has_text="Più luce").get_by_role("button", name="Vota").click()
+    expect(people[0].get_by_text("Ti restano 0 voti.")).to_be_visible(timeout=3_000)
+    people[0].locator(".abitare-post").filter(has_text="pwned").get_by_role("button", name="Vota").click()
+    expect(people[0].get_by_text("Hai già dato tutti i tuoi 2 voti")).to_be_visible()
+    ranked = board.locator(".abitare-posts[data-kind=idea] li")
+    expect(ranked.nth(0)).to_contain_text("Un orto condiviso nel cortile 3 voti", timeout=2_000)
+    expect(ranked.nth(1)).to_contain_text("Più luce nelle scale 2 voti")
+    # questions, without names
+    people[1].get_by_label("La tua domanda").fill('<img src=x onerror="window.pwned=1">Chi paga?')
+    people[1].get_by_role("button", name="Invia la domanda").click()
+    questions = board.locator(".abitare-posts[data-kind=question]")
+    expect(questions).to_contain_text("Chi paga?", timeout=2_000)
+    expect(questions).not_to_contain_text("Bruno")
+    people[2].locator(".abitare-posts-question .abitare-post").get_by_role("button", name="Sostieni").click()
+    expect(questions).to_contain_text("1 sostegno", timeout=2_000)
+    # the wall: the ideas page after the fields
+    board.get_by_role("button", name="Proiezione a parete").click()
+    for _ in range(10):
+        if "Muro delle idee" in board.locator(".abitare-wall").inner_text():
+            break
+        board.get_by_role("button", name="Successiva ▶").click()
+        time.sleep(0.3)
+    expect(board.locator(".abitare-wall")).to_contain_text("Un orto condiviso nel cortile")
+    for p in (board, *people):
+        assert p.evaluate("window.pwned === undefined")
+    assert dialogs == []

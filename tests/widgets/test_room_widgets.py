@@ -36,3 +36,16 @@ def test_the_wall_shows_what_the_facilitator_allows(fixture_content, store):
     assert "Domanda 2 di 10" in board.wall.value and board.wall_timer.seconds == -1
     board.close()
     form.close()
+
+
+def test_short_answers_get_a_word_cloud_with_the_list_beside_it(fixture_content, store):
+    sheet = load_worksheet(fixture_content(), "prova")
+    sessions = SessionStore(store.engine)
+    session, secret = sessions.create(sheet, "Prova", date(2026, 12, 5))
+    for name, items in (("Anna", ["Più luce", "Città pulita"]), ("Bruno", ["luce nelle scale", HOSTILE])):
+        sessions.save(sheet, sessions.join(session, name), "bisogni", items)
+    board = BoardView(SessionStore(store.engine), [sheet], refresh_seconds=3600)
+    assert board.open_board(session.code, secret)
+    html = board.board.value
+    assert "abitare-cloud-svg" in html and "<li>luce: 2</li>" in html and "<script>" not in html
+    board.close()
