@@ -36,3 +36,8 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def hostile_tried(n: int) -> None:
+    """``n`` hostile inputs fed by a test (for tests that feed many inputs in one case)."""
+    _record("hostile", n=n)
