@@ -143,13 +143,28 @@ def test_a_save_waits_for_a_short_writer_and_goes_through(tmp_path):
     assert integrity(db_file(cfg)) == "ok"
 
 
-def test_the_error_reaches_the_page_banner_in_italian(tmp_path):
-    """The widgets show a StorageError as it is, in an alert (ErrorBanner.report)."""
-    from abitare_widgets.safety import ErrorBanner
+def test_a_busy_database_is_said_on_the_quiz_page_and_the_answer_is_not_shown_as_saved(tmp_path):
+    from abitare_widgets.quiz import QuizPage
 
-    banner = ErrorBanner()
-    banner.report(StorageError("La risposta non è stata salvata. Riprova tra poco."))
-    assert 'role="alert"' in banner.value and "non è stata salvata" in banner.value
+    cfg = sqlite_settings(tmp_path / "var")
+    store = ProgressStore(make_engine(cfg.database_url, busy_timeout_ms=500))
+    p = store.identify("Pagina Occupata")
+    page = QuizPage(QuizSession(store, p.id, p.code, load_module(CONTENT_DIR, "sistema-abitativo")))
+    view = next(v for v in page.views if v.question.type == "single")
+    view.select([0])
+    blocker = sqlite3.connect(db_file(cfg), isolation_level=None, timeout=0, check_same_thread=False)
+    blocker.execute("BEGIN IMMEDIATE")
+    fault_injected("sqlite lock held while a trainee confirms a quiz answer (QuizPage)")
+    view.submit()  # the button's callback
+    assert 'role="alert"' in view.message.value and "non è stata salvata" in view.message.value
+    assert view.record is None and view.feedback.value == ""  # not shown as answered
+    blocker.execute("ROLLBACK")
+    blocker.close()
+    view.submit()  # the trainee presses again once the database is free
+    answers_written(1)
+    assert view.record is not None and view.message.value == ""
+    assert count_answers(store, p.id) == 1
+    store.engine.dispose()
 
 
 @pytest.fixture
