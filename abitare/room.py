@@ -50,8 +50,8 @@ FREE_TEXT = ("short_text", "long_text", "list")
 #: how a decision reads in the exports and on the board
 STATUS_LABELS = {"pending": "in attesa", "approved": "approvata", "hidden": "nascosta", "merged": "unita"}
 MAX_TIMER_SECONDS = 2 * 60 * 60
-#: pages of the wall after the worksheet's fields: the ideas wall and the questions
-WALL_PAGES = {"__idee": "idea", "__domande": "question"}
+#: pages of the wall after the worksheet's fields: the ideas wall, the questions, the room's case
+WALL_PAGES = {"__idee": "idea", "__domande": "question", "__caso": "case"}
 
 
 def _now() -> datetime:

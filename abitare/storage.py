@@ -51,6 +51,9 @@ __all__ = [
     "participants",
     "progress",
     "quiz_attempts",
+    "room_case_runs",
+    "room_case_steps",
+    "room_case_votes",
     "room_posts",
     "room_votes",
     "upgrade",
@@ -64,7 +67,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: The Alembic head this code expects; bump it with every new migration.
-SCHEMA_REVISION = "0007"
+SCHEMA_REVISION = "0008"
 
 metadata = MetaData()
 
@@ -249,6 +252,43 @@ room_votes = Table(
     Column("member_id", Integer, ForeignKey("worksheet_members.id", ondelete="CASCADE"), nullable=False),
     Column("voted_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("post_id", "member_id", name="uq_room_vote"),
+)
+
+
+room_case_runs = Table(
+    "room_case_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", Integer, ForeignKey("worksheet_sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("case_id", String(60), nullable=False),
+    Column("revealed", Boolean, nullable=False, server_default=false()),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+)
+
+room_case_votes = Table(
+    "room_case_votes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("room_case_runs.id", ondelete="CASCADE"), nullable=False),
+    Column("step", Integer, nullable=False),
+    Column("member_id", Integer, ForeignKey("worksheet_members.id", ondelete="CASCADE"), nullable=False),
+    Column("choice_index", Integer, nullable=False),
+    Column("voted_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("run_id", "step", "member_id", name="uq_room_case_vote"),
+)
+
+room_case_steps = Table(
+    "room_case_steps",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("room_case_runs.id", ondelete="CASCADE"), nullable=False),
+    Column("step", Integer, nullable=False),
+    Column("node_id", String(60), nullable=False),
+    Column("choice_index", Integer, nullable=False),
+    Column("majority", Boolean, nullable=False),
+    Column("split", JSON, nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("run_id", "step", name="uq_room_case_step"),
 )
 
 

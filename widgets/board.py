@@ -10,6 +10,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from abitare.cases import Case
 from abitare.errors import AbitareError
 from abitare.ideas import PostStore
 from abitare.joinqr import join_url, qr_svg, short_address
@@ -24,6 +25,7 @@ from abitare.room import (
     marked_rows,
     moderated_rows,
 )
+from abitare.roomcase import RoomCase, RoomCaseStore, room_case_markdown
 from abitare.sessions import Session, SessionStore
 from abitare.synthesis import FieldSummary, field_html, summarize, to_csv, to_html, to_markdown, to_xlsx
 from abitare.text import render_markdown
@@ -32,6 +34,7 @@ from abitare.worksheets import FieldSpec, Worksheet
 from abitare_widgets.countdown import Countdown
 from abitare_widgets.ideas import posts_html
 from abitare_widgets.links import csv_link, download_link
+from abitare_widgets.roomcase import RoomCaseConsole, room_case_html
 from abitare_widgets.safety import ErrorBanner, guarded
 
 __all__ = ["BoardView", "join_html"]
@@ -93,6 +96,7 @@ class BoardView(w.VBox):
         refresh_seconds: float = 0.5,
         guide: str = "",
         environ: Mapping[str, str] | None = None,
+        cases: list[Case] | None = None,
         **kwargs: Any,
     ) -> None:
         self.sessions = sessions
@@ -174,7 +178,11 @@ class BoardView(w.VBox):
             ]
         )
         self.room_box.add_class("abitare-room-controls")
-        self.console = w.VBox([self.field_controls, self.queue, self.room_box])
+        self.case_console = RoomCaseConsole(
+            RoomCaseStore(sessions.engine), cases or [], on_change=lambda: self.refresh()
+        )
+        self._room_case: RoomCase | None = None
+        self.console = w.VBox([self.field_controls, self.queue, self.room_box, self.case_console])
         self.console.layout.display = "none"
         # the wall
         self.wall = w.HTML()
@@ -311,6 +319,7 @@ class BoardView(w.VBox):
         settings = self.posts.settings(session)
         ideas = self.posts.posts(session, "idea") if settings.ideas_open else []
         questions = self.posts.posts(session, "question") if settings.questions_open else []
+        room_case = self.case_console.current(session)
         decisions = tuple((c.key, c.status, c.merged_into) for c in contributions)
         # redraw (and rebuild the exports) only when something changed: the board polls often
         key = (
@@ -326,6 +335,9 @@ class BoardView(w.VBox):
             settings,
             tuple((p.id, p.votes) for p in ideas),
             tuple((p.id, p.votes) for p in questions),
+            None
+            if room_case is None
+            else (room_case.run_id, room_case.step, room_case.revealed, tuple(sorted(room_case.votes.items()))),
         )
         if key == self._last_key:
             return
@@ -336,6 +348,8 @@ class BoardView(w.VBox):
         self._draw_queue(worksheet)
         self._settings = settings
         self._ideas, self._questions = ideas, questions
+        self._room_case = room_case
+        self.case_console.draw()
         self._draw_wall(worksheet, rows, contributions, states, projected, anonymous)
         self.posts_view.value = (
             "<h3>Idee, dalla più votata</h3>" + posts_html(ideas, "idea", not anonymous) if settings.ideas_open else ""
@@ -379,14 +393,19 @@ class BoardView(w.VBox):
             )
             + " "
             + download_link(
-                to_markdown(worksheet, session, summaries).encode("utf-8"),
+                (
+                    to_markdown(worksheet, session, summaries)
+                    + ("\n".join(["", *room_case_markdown(room_case), ""]) if room_case else "")
+                ).encode("utf-8"),
                 f"{stem}.md",
                 "text/markdown;charset=utf-8",
                 "Markdown",
             )
             + " "
             + download_link(
-                to_html(worksheet, session, summaries).encode("utf-8"),
+                to_html(worksheet, session, summaries)
+                .replace("</body>", (room_case_html(room_case, show_votes=True) if room_case else "") + "</body>")
+                .encode("utf-8"),
                 f"{stem}.html",
                 "text/html;charset=utf-8",
                 "HTML",
@@ -473,6 +492,13 @@ class BoardView(w.VBox):
         index = ids.index(projected) if projected in ids else 0
         self.prev_button.disabled = index == 0
         self.next_button.disabled = index == len(ids) - 1
+        if ids[index] == "__caso" and self._room_case is not None:
+            self.wall.value = (
+                f'<section class="abitare-wall"><p class="abitare-wall-step">Pagina {index + 1} di {len(ids)}</p>'
+                f"{room_case_html(self._room_case, show_votes=self._room_case.revealed)}</section>"
+            )
+            self.wall_timer.set(None)
+            return
         if ids[index] in WALL_PAGES:
             kind = WALL_PAGES[ids[index]]
             title = "Muro delle idee" if kind == "idea" else "Domande della sala"
@@ -499,6 +525,8 @@ class BoardView(w.VBox):
             extra.append("__idee")
         if settings is not None and settings.questions_open:
             extra.append("__domande")
+        if getattr(self, "_room_case", None) is not None:
+            extra.append("__caso")
         return [f.id for f in worksheet.data.fields] + extra
 
     @guarded

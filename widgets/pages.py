@@ -249,6 +249,7 @@ def worksheet_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, s
         lambda template_id: load_worksheet(cfg.content_dir, template_id),
         code=query.get("s", ""),
         home=home_link(hub_user(environ) or query.get("p")),
+        load_case=lambda case_id: load_case(cfg.content_dir, case_id),
     )
 
 
@@ -267,4 +268,5 @@ def board_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] 
         # the repository's copy shows screenshots; in the app they would be broken links
         guide=re.sub(r"!\[[^\]]*\]\([^)]*\)\n?", "", guide.read_text(encoding="utf-8")) if guide.is_file() else "",
         environ=environ,
+        cases=scan_cases(cfg.content_dir, deep=False)[0],
     )

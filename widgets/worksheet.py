@@ -12,15 +12,18 @@ from typing import Any
 
 import ipywidgets as w
 
+from abitare.cases import Case
 from abitare.errors import AbitareError
 from abitare.ideas import PostStore
 from abitare.parameters import load_parameters
 from abitare.room import RoomStore
+from abitare.roomcase import RoomCaseStore
 from abitare.sessions import Member, Session, SessionStore
 from abitare.text import render_markdown
 from abitare.worksheets import AnswerError, FieldSpec, Worksheet
 from abitare_widgets.countdown import Countdown
 from abitare_widgets.ideas import PostsPanel
+from abitare_widgets.roomcase import RoomCaseVoter
 from abitare_widgets.safety import ErrorBanner, guarded
 
 __all__ = ["FieldInput", "JoinView", "WorksheetForm"]
@@ -153,6 +156,7 @@ class WorksheetForm(w.VBox):
         session: Session,
         member: Member,
         poll_seconds: float | None = POLL_SECONDS,
+        load_case: Callable[[str], Case] | None = None,
         **kwargs: Any,
     ) -> None:
         self.worksheet = worksheet
@@ -186,7 +190,9 @@ class WorksheetForm(w.VBox):
             f'<div class="abitare-lesson">{render_markdown(worksheet.data.instructions, load_parameters())}</div>'
         )
         posts = PostStore(sessions.engine)
-        self.panels = [PostsPanel(posts, session, member, kind) for kind in ("idea", "question")]
+        self.panels: list[Any] = [PostsPanel(posts, session, member, kind) for kind in ("idea", "question")]
+        if load_case is not None:
+            self.panels.insert(0, RoomCaseVoter(RoomCaseStore(sessions.engine), session, member, load_case))
         super().__init__([header, self.status, self.message, *rows, *self.panels], **kwargs)
         self.add_class("abitare-worksheet")
         if not session.is_open:
@@ -287,10 +293,12 @@ class JoinView(w.VBox):
         load: Callable[[str], Worksheet],
         code: str = "",
         home: str = "home.ipynb",
+        load_case: Callable[[str], Case] | None = None,
         **kwargs: Any,
     ) -> None:
         self.sessions = sessions
         self.load = load
+        self.load_case = load_case
         self.message = ErrorBanner()
         self.code = w.Text(value=code, description="Codice della sessione", style={"description_width": "initial"})
         self.name = w.Text(
@@ -323,6 +331,8 @@ class JoinView(w.VBox):
             self.message.error("Codice non valido: controlla di averlo scritto bene.")
             return
         member = self.sessions.join(session, self.name.value)
-        self.form = WorksheetForm(self.load(session.template_id), self.sessions, session, member)
+        self.form = WorksheetForm(
+            self.load(session.template_id), self.sessions, session, member, load_case=self.load_case
+        )
         self.message.clear()
         self.children = [self.form]

@@ -1,5 +1,6 @@
 """Live sessions in the browser: joining by QR code from a phone, the room on the board."""
 
+import re
 import time
 
 import pytest
@@ -170,3 +171,37 @@ def test_the_room_adds_ideas_votes_and_asks_questions(voila, page: Page, browser
     for p in (board, *people):
         assert p.evaluate("window.pwned === undefined")
     assert dialogs == []
+
+
+def test_the_room_plays_a_case_together(voila, page: Page, browser):
+    title = "Caso in aula"
+    code, secret = create_session(voila, "retrospettiva-pratica", title)
+    board = page
+    open_board(board, voila.base, code, secret, title)
+    board.get_by_label("Caso", exact=True).select_option(label="Un inquilino anziano che si chiude in casa")
+    board.get_by_role("button", name="Fai giocare il caso alla sala").click()
+    people = [join(browser, voila.base, code, name) for name in ("Anna", "Bruno", "Carla")]
+    first = None
+    for p in people:
+        voter = p.locator(".abitare-room-case-voter")
+        expect(voter).to_contain_text("Caso della sala", timeout=5_000)
+        choices = voter.locator(".abitare-choice")
+        first = first or choices.first.inner_text()
+        started = time.monotonic()
+        choices.first.click()
+        expect(choices.first).to_contain_text("✔", timeout=3_000)
+    console = board.locator(".abitare-room-controls").filter(has_text="Caso giocato dalla sala")
+    expect(console.locator(".abitare-case-split")).to_contain_text("3", timeout=2_000)
+    print(f"votes on the board after {time.monotonic() - started:.2f} s")
+    expect(people[0].locator(".abitare-room-case-voter")).to_contain_text("Voti arrivati: 3")
+    board.get_by_role("button", name="Mostra i voti alla sala").click()
+    expect(people[1].locator(".abitare-room-case-voter .abitare-case-split")).to_be_visible(timeout=3_000)
+    board.get_by_role("button", name=re.compile("^Conferma la scelta della maggioranza")).click()
+    for p in people:
+        expect(p.locator(".abitare-room-case-voter")).to_contain_text("Passo 2", timeout=3_000)
+        expect(p.locator(".abitare-room-case-voter")).to_contain_text("la scelta della maggioranza")
+    # the facilitator chooses against the (empty) majority: the room is told
+    board.get_by_role("button", name=re.compile("^Conferma un'altra scelta")).first.click()
+    expect(people[2].locator(".abitare-room-case-voter")).to_contain_text(
+        "una scelta di chi conduce, diversa da quella della maggioranza", timeout=3_000
+    )

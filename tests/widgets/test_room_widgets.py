@@ -49,3 +49,48 @@ def test_short_answers_get_a_word_cloud_with_the_list_beside_it(fixture_content,
     html = board.board.value
     assert "abitare-cloud-svg" in html and "<li>luce: 2</li>" in html and "<script>" not in html
     board.close()
+
+
+def test_the_board_plays_a_case_with_the_room(fixture_content, store):
+    from abitare.cases import load_case
+
+    root = fixture_content()
+    sheet, case = load_worksheet(root, "prova"), load_case(root, "prova")
+    sessions = SessionStore(store.engine)
+    session, secret = sessions.create(sheet, "Prova", date(2026, 12, 5))
+    board = BoardView(SessionStore(store.engine), [sheet], refresh_seconds=3600, cases=[case])
+    assert board.open_board(session.code, secret)
+    members = [sessions.join(session, n) for n in ("Anna", "Bruno")]
+    forms = [WorksheetForm(sheet, sessions, session, m, poll_seconds=None, load_case=lambda _c: case) for m in members]
+    board.case_console.start_button.click()
+    for form in forms:
+        form.poll_timers()
+    voter = forms[0].panels[0]
+    assert voter.layout.display == "" and "Arriva una segnalazione" in voter.view.value
+    for form in forms:
+        form.panels[0].buttons.children[1].click()  # "Aspetti."
+    board.refresh()
+    assert "Voti arrivati" not in board.case_console.view.value and "</span> 2</td>" in board.case_console.view.value
+    forms[1].poll_timers()
+    assert "Voti arrivati: <strong>2" in forms[1].panels[0].view.value  # not revealed to the room
+    board.case_console.reveal_button.click()
+    forms[1].poll_timers()
+    assert "abitare-case-split" in forms[1].panels[0].view.value
+    confirm = board.case_console.confirm_box.children[1]
+    assert confirm.description.startswith("Conferma la scelta della maggioranza")
+    confirm.click()
+    forms[0].poll_timers()
+    assert (
+        "scelta della maggioranza" in forms[0].panels[0].view.value
+        and "Passa il tempo" in forms[0].panels[0].view.value
+    )
+    board.mode.value = "wall"
+    while "Caso della sala" not in board.wall.value and not board.next_button.disabled:
+        board.next_button.click()
+    assert "Passa il tempo" in board.wall.value
+    import base64
+    import re
+
+    md = re.search(r'href="data:text/markdown;charset=utf-8;base64,([^"]+)"', board.exports.value)
+    assert md and "Caso giocato dalla sala: Un caso di prova" in base64.b64decode(md[1]).decode("utf-8")
+    board.close()

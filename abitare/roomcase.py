@@ -1,0 +1,200 @@
+"""A case simulation played by the whole room.
+
+The facilitator starts any case for a live session. At each step every participant
+votes on their phone for one of the open choices (one vote each, changeable until
+the step is decided); the facilitator sees the votes arrive, reveals them to the
+room, discusses, and confirms a choice — the majority's or another one, and the
+room is told which. The state and the path move on for everyone: the room's run
+is :class:`~abitare.caserun.CaseRun` replayed from the confirmed choices with the
+session's own seed, so every page rebuilds the same run. Each confirmed step keeps
+its vote split for the debrief and the synthesis.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from abitare.caserun import CaseRun
+from abitare.cases import Case, recommended_choices
+from abitare.errors import AbitareError
+from abitare.sessions import Member, Session
+from abitare.storage import room_case_runs, room_case_steps, room_case_votes
+
+__all__ = ["DecidedStep", "RoomCase", "RoomCaseStore", "room_case_markdown", "room_seed"]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def room_seed(session_id: int, run_id: int, case_id: str) -> str:
+    return f"sala:{session_id}:{run_id}:{case_id}"
+
+
+@dataclass(frozen=True)
+class DecidedStep:
+    node: str
+    choice: int
+    majority: bool
+    split: dict[int, int]  # choice index -> votes
+
+
+@dataclass
+class RoomCase:
+    """The room's run as it stands: the replayed run, the steps decided, the votes of the open step."""
+
+    run_id: int
+    case: Case
+    run: CaseRun
+    decided: list[DecidedStep]
+    revealed: bool
+    votes: Counter[int] = field(default_factory=Counter)
+
+    @property
+    def step(self) -> int:
+        return len(self.decided)
+
+    def majority(self) -> int | None:
+        """The most voted open choice (ties: the first in the situation), None without votes."""
+        if not self.votes:
+            return None
+        top = max(self.votes.values())
+        return min(i for i, n in self.votes.items() if n == top)
+
+    def followed_recommended(self) -> bool:
+        return [(d.node, d.choice) for d in self.decided] == recommended_choices(self.case.data)
+
+
+class RoomCaseStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def _db(self, failure: str) -> Any:
+        from abitare.progress import _database
+
+        return _database(failure)
+
+    def start(self, session: Session, case: Case) -> int:
+        with self._db("Non è stato possibile avviare il caso."), self.engine.begin() as conn:
+            return int(
+                conn.execute(
+                    insert(room_case_runs)
+                    .values(session_id=session.id, case_id=case.id, revealed=False, started_at=_now())
+                    .returning(room_case_runs.c.id)
+                ).scalar_one()
+            )
+
+    def current_case_id(self, session: Session) -> tuple[int, str] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(room_case_runs.c.id, room_case_runs.c.case_id)
+                .where(room_case_runs.c.session_id == session.id)
+                .order_by(room_case_runs.c.id.desc())
+                .limit(1)
+            ).first()
+        return (row.id, row.case_id) if row else None
+
+    def load(self, session: Session, case: Case, run_id: int) -> RoomCase:
+        with self._db("Non è stato possibile leggere il caso della sala."), self.engine.connect() as conn:
+            revealed = conn.execute(select(room_case_runs.c.revealed).where(room_case_runs.c.id == run_id)).scalar_one()
+            steps = conn.execute(
+                select(room_case_steps).where(room_case_steps.c.run_id == run_id).order_by(room_case_steps.c.step)
+            ).all()
+            decided = [
+                DecidedStep(s.node_id, s.choice_index, bool(s.majority), {int(k): v for k, v in s.split.items()})
+                for s in steps
+            ]
+            votes = Counter(
+                conn.execute(
+                    select(room_case_votes.c.choice_index).where(
+                        room_case_votes.c.run_id == run_id, room_case_votes.c.step == len(decided)
+                    )
+                ).scalars()
+            )
+        run = CaseRun.replay(case, room_seed(session.id, run_id, case.id), [d.choice for d in decided])
+        return RoomCase(run_id, case, run, decided, bool(revealed), votes)
+
+    def vote(self, room: RoomCase, member: Member, choice: int) -> None:
+        """A participant's vote for the open step (the latest counts)."""
+        if room.run.finished:
+            raise AbitareError("Il caso è finito: non si vota più.")
+        if choice not in dict(room.run.available()):
+            raise AbitareError("Questa scelta non è disponibile ora.")
+        where = (
+            room_case_votes.c.run_id == room.run_id,
+            room_case_votes.c.step == room.step,
+            room_case_votes.c.member_id == member.id,
+        )
+        with self._db("Il voto non è stato salvato."), self.engine.begin() as conn:
+            if conn.execute(
+                update(room_case_votes).where(*where).values(choice_index=choice, voted_at=_now())
+            ).rowcount:
+                return
+            try:
+                with conn.begin_nested():
+                    conn.execute(
+                        insert(room_case_votes).values(
+                            run_id=room.run_id,
+                            step=room.step,
+                            member_id=member.id,
+                            choice_index=choice,
+                            voted_at=_now(),
+                        )
+                    )
+            except IntegrityError:  # the same person's other tab
+                conn.execute(update(room_case_votes).where(*where).values(choice_index=choice, voted_at=_now()))
+
+    def reveal(self, room: RoomCase, shown: bool) -> None:
+        with self._db("Non è stato possibile mostrare i voti."), self.engine.begin() as conn:
+            conn.execute(update(room_case_runs).where(room_case_runs.c.id == room.run_id).values(revealed=shown))
+
+    def confirm(self, room: RoomCase, choice: int) -> DecidedStep:
+        """The facilitator confirms a choice for the room; votes are hidden again for the next step."""
+        if choice not in dict(room.run.available()):
+            raise AbitareError("Questa scelta non è disponibile ora.")
+        step = DecidedStep(room.run.node, choice, choice == room.majority(), dict(room.votes))
+        with self._db("Non è stato possibile confermare la scelta."), self.engine.begin() as conn:
+            try:
+                with conn.begin_nested():
+                    conn.execute(
+                        insert(room_case_steps).values(
+                            run_id=room.run_id,
+                            step=room.step,
+                            node_id=step.node,
+                            choice_index=choice,
+                            majority=step.majority,
+                            split={str(k): v for k, v in step.split.items()},
+                            decided_at=_now(),
+                        )
+                    )
+            except IntegrityError as err:
+                raise AbitareError("Questo passo è già stato deciso (forse da un'altra finestra).") from err
+            conn.execute(update(room_case_runs).where(room_case_runs.c.id == room.run_id).values(revealed=False))
+            conn.execute(
+                delete(room_case_votes).where(
+                    room_case_votes.c.run_id == room.run_id, room_case_votes.c.step > room.step
+                )
+            )
+        return step
+
+
+def room_case_markdown(room: RoomCase) -> list[str]:
+    """The room's path beside the recommended one, with the vote split at each step (for the synthesis)."""
+    data = room.case.data
+    lines = [f"## Caso giocato dalla sala: {room.case.title}", ""]
+    for i, d in enumerate(room.decided, start=1):
+        choices = data.nodes[d.node].choices
+        split = ", ".join(f"{choices[k].text}: {n}" for k, n in sorted(d.split.items())) or "nessun voto"
+        how = "scelta della maggioranza" if d.majority else "scelta di chi conduce, diversa dalla maggioranza"
+        lines.append(f"{i}. {choices[d.choice].text} ({how}; voti: {split})")
+    lines += ["", "Percorso consigliato:", ""]
+    lines += [f"{i}. {data.nodes[n].choices[k].text}" for i, (n, k) in enumerate(recommended_choices(data), start=1)]
+    if room.run.finished and room.run.ending_data is not None:
+        lines += ["", f"Finale: {room.run.ending_data.title}"]
+    return lines

@@ -1,0 +1,52 @@
+"""A case played by the whole room: votes, reveal, the facilitator's confirmation, the debrief."""
+
+from datetime import date
+
+import pytest
+
+from abitare.cases import load_case
+from abitare.errors import AbitareError
+from abitare.roomcase import RoomCaseStore, room_case_markdown
+from abitare.sessions import SessionStore
+from abitare.worksheets import load_worksheet
+
+
+def test_the_room_votes_the_facilitator_confirms_and_the_path_moves(store, fixture_content):
+    root = fixture_content()
+    sheet, case = load_worksheet(root, "prova"), load_case(root, "prova")
+    sessions, cases = SessionStore(store.engine), RoomCaseStore(store.engine)
+    session, _ = sessions.create(sheet, "Caso in aula", date(2026, 12, 5))
+    people = [sessions.join(session, name) for name in ("Anna", "Bruno", "Carla")]
+    assert cases.current_case_id(session) is None
+    run_id = cases.start(session, case)
+    room = cases.load(session, case, run_id)
+    assert room.run.node == "inizio" and room.majority() is None and not room.revealed
+    cases.vote(room, people[0], 0)
+    cases.vote(room, people[0], 1)  # changed her mind: the latest counts
+    cases.vote(room, people[1], 1)
+    cases.vote(room, people[2], 0)
+    with pytest.raises(AbitareError):
+        cases.vote(room, people[2], 7)
+    room = cases.load(session, case, run_id)
+    assert room.votes == {1: 2, 0: 1} and room.majority() == 1
+    cases.reveal(room, True)
+    assert cases.load(session, case, run_id).revealed
+    step = cases.confirm(room, 1)
+    assert step.majority and step.split == {1: 2, 0: 1}
+    with pytest.raises(AbitareError, match="già stato deciso"):
+        cases.confirm(room, 1)  # a second window with the old state
+    room = cases.load(session, case, run_id)
+    assert room.run.node == "attesa" and room.step == 1 and not room.revealed and room.votes == {}
+    for p in people[:2]:
+        cases.vote(room, p, 0)
+    cases.vote(room, people[2], 1)
+    room = cases.load(session, case, run_id)
+    step = cases.confirm(room, 1)  # not the majority's choice
+    assert not step.majority
+    room = cases.load(session, case, run_id)
+    assert room.run.finished and room.run.ending == "cattivo-esito" and not room.followed_recommended()
+    with pytest.raises(AbitareError, match="finito"):
+        cases.vote(room, people[0], 0)
+    text = "\n".join(room_case_markdown(room))
+    assert "1. Aspetti. (scelta della maggioranza; voti: Chiami subito.: 1, Aspetti.: 2)" in text
+    assert "diversa dalla maggioranza" in text and "Finale: Va male" in text and "Percorso consigliato" in text
