@@ -56,6 +56,7 @@ __all__ = [
     "room_case_votes",
     "room_posts",
     "room_votes",
+    "secret_attempts",
     "upgrade",
     "worksheet_answers",
     "worksheet_field_state",
@@ -67,7 +68,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: The Alembic head this code expects; bump it with every new migration.
-SCHEMA_REVISION = "0008"
+SCHEMA_REVISION = "0009"
 
 metadata = MetaData()
 
@@ -289,6 +290,17 @@ room_case_steps = Table(
     Column("split", JSON, nullable=False),
     Column("decided_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("run_id", "step", name="uq_room_case_step"),
+)
+
+
+#: Wrong-secret attempts, per key ("facilitators", or "session:<id>"): see abitare.secret_attempts
+secret_attempts = Table(
+    "secret_attempts",
+    metadata,
+    Column("key", String(80), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failed_at", DateTime(timezone=True), nullable=False),
+    Column("locked_until", DateTime(timezone=True), nullable=False),
 )
 
 
