@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from abitare.content import Module as Module
     from abitare.content import Question as Question
     from abitare.content import QuizFile as QuizFile
-    from abitare.content import inventory as inventory
     from abitare.content import load_module as load_module
     from abitare.content import scan as scan
     from abitare.errors import AbitareError as AbitareError
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
     from abitare.errors import DatabaseNotReadyError as DatabaseNotReadyError
     from abitare.errors import ParticipantCodeError as ParticipantCodeError
     from abitare.errors import StorageError as StorageError
+    from abitare.overview import inventory as inventory
     from abitare.progress import AnswerRecord as AnswerRecord
     from abitare.progress import Participant as Participant
     from abitare.progress import ProgressStore as ProgressStore

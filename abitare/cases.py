@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
+from abitare.contentbase import Schema, lesson_exists, load_item_yaml, module_exists
 from abitare.errors import ContentError, ContentIssue, UnknownCaseError
 from abitare.parameters import PARAMETERS_FILE, ParameterSet, load_parameters
 from abitare.validation import validate_located
@@ -99,11 +100,7 @@ def parse_guard(text: str) -> Guard:
     return Guard(tuple(alternatives))
 
 
-class _Schema(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class StateVar(_Schema):
+class StateVar(Schema):
     label: Text
     unit: Literal["EUR", "months", "score", "count"]
     min: int
@@ -117,7 +114,7 @@ class StateVar(_Schema):
         return self
 
 
-class Choice(_Schema):
+class Choice(Schema):
     text: Text
     to: Slug
     effects: dict[VarName, int] = Field(default_factory=dict)
@@ -137,26 +134,26 @@ class Choice(_Schema):
         return parse_guard(self.when) if self.when else None
 
 
-class Event(_Schema):
+class Event(Schema):
     chance: float = Field(gt=0, le=1)
     text: Text
     effects: dict[VarName, int] = Field(default_factory=dict)
 
 
-class Node(_Schema):
+class Node(Schema):
     text: Text
     choices: list[Choice] = Field(default_factory=list)
     event: Event | None = None
 
 
-class Ending(_Schema):
+class Ending(Schema):
     title: Text
     outcome: Literal["positive", "mixed", "negative"]
     debrief: Text
     lessons: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$")]] = Field(default_factory=list)
 
 
-class CaseFile(_Schema):
+class CaseFile(Schema):
     schema_version: Literal[1]
     title: Text
     summary: Text
@@ -430,14 +427,6 @@ def recommended_choices(case: CaseFile) -> list[tuple[str, int]]:
     return out
 
 
-def lesson_exists(content_dir: Path, reference: str) -> bool:
-    """``morosita/03-piano-di-rientro`` names a lesson file of a module folder."""
-    module_id, lesson = reference.split("/", 1)
-    return any(
-        (folder / "lezioni" / f"{lesson}.md").is_file() for folder in content_dir.glob(f"[0-9][0-9]_{module_id}")
-    )
-
-
 CASES_FOLDER = "casi"
 
 
@@ -500,8 +489,6 @@ def load_case_file(
     it before; the server checks every case when it starts, so a trainee's kernel neither
     spends the CPU nor loads the graph library (about 30 MB) to play one.
     """
-    from abitare.content import load_item_yaml, module_exists
-
     located, display = load_item_yaml(path, content_dir, params or load_parameters())
     case = validate_located(CaseFile, located)
     mark = _check_mark(path) if deep and use_cache else ""

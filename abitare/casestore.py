@@ -8,15 +8,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func, insert, select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 
 from abitare.cases import Case
-from abitare.errors import StorageError
+from abitare.errors import StorageError, database_errors
 from abitare.storage import case_choices
 
 __all__ = ["CaseStats", "CaseStore"]
 
 log = logging.getLogger(__name__)
+
+_UNREADABLE = "Non è stato possibile leggere il tuo percorso nel caso."
 
 
 @dataclass
@@ -39,12 +41,8 @@ class CaseStore:
         stmt = select(func.max(case_choices.c.attempt)).where(
             case_choices.c.participant_id == participant_id, case_choices.c.case_id == case_id
         )
-        try:
-            with self.engine.connect() as conn:
-                return int(conn.execute(stmt).scalar() or 0)
-        except SQLAlchemyError as err:
-            log.error("cannot read case attempts", exc_info=err)
-            raise StorageError("Non è stato possibile leggere il tuo percorso nel caso.") from err
+        with database_errors(_UNREADABLE, log), self.engine.connect() as conn:
+            return int(conn.execute(stmt).scalar() or 0)
 
     def choices(self, participant_id: int, case_id: str, attempt: int) -> list[int]:
         """The choices of one attempt, in order."""
@@ -57,12 +55,8 @@ class CaseStore:
             )
             .order_by(case_choices.c.step)
         )
-        try:
-            with self.engine.connect() as conn:
-                return [int(i) for i in conn.execute(stmt).scalars()]
-        except SQLAlchemyError as err:
-            log.error("cannot read case choices", exc_info=err)
-            raise StorageError("Non è stato possibile leggere il tuo percorso nel caso.") from err
+        with database_errors(_UNREADABLE, log), self.engine.connect() as conn:
+            return [int(i) for i in conn.execute(stmt).scalars()]
 
     def record_choice(
         self,
@@ -76,28 +70,25 @@ class CaseStore:
         group: str = "",
     ) -> None:
         """Store one choice; a second write of the same step (two open tabs) is refused."""
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(
-                    insert(case_choices).values(
-                        participant_id=participant_id,
-                        case_id=case_id,
-                        attempt=attempt,
-                        step=step,
-                        node_id=node_id,
-                        choice_index=choice_index,
-                        to_id=to_id,
-                        group_code=group,
-                        chosen_at=datetime.now(UTC),
-                    )
-                )
-        except IntegrityError as err:
-            raise StorageError(
-                "Questa scelta risulta già fatta in un'altra finestra: ricarica la pagina per continuare."
-            ) from err
-        except SQLAlchemyError as err:
-            log.error("cannot store a case choice", exc_info=err)
-            raise StorageError("La scelta non è stata salvata. Riprova tra poco.") from err
+        row = {
+            "participant_id": participant_id,
+            "case_id": case_id,
+            "attempt": attempt,
+            "step": step,
+            "node_id": node_id,
+            "choice_index": choice_index,
+            "to_id": to_id,
+            "group_code": group,
+            "chosen_at": datetime.now(UTC),
+        }
+        with database_errors("La scelta non è stata salvata. Riprova tra poco.", log):
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(insert(case_choices).values(**row))
+            except IntegrityError as err:
+                raise StorageError(
+                    "Questa scelta risulta già fatta in un'altra finestra: ricarica la pagina per continuare."
+                ) from err
 
     def class_stats(self, case: Case, group: str | None = None) -> CaseStats:
         """Choices of each participant's latest attempt (of ``group``, or everyone)."""

@@ -12,9 +12,9 @@ from typing import Annotated
 
 import typer
 
-from abitare.content import inventory
 from abitare.data.cli import data_app
 from abitare.errors import AbitareError
+from abitare.overview import inventory
 from abitare.reports.cli import report_app
 from abitare.settings import get_settings
 from abitare.text import count_label
@@ -236,8 +236,8 @@ def serve(
     ] = True,
 ) -> None:
     """Avvia lo spazio di lavoro (Voilà) e stampa l'indirizzo da aprire."""
+    from abitare.errors import ServeConfigError
     from abitare.serve import (
-        ServeConfigError,
         ServerOptions,
         available_memory_mb,
         check_fits,
@@ -255,9 +255,7 @@ def serve(
             err=True,
         )
         raise typer.Exit(2)
-    opts = ServerOptions(
-        host=host, port=port, pool=pool, reserve=reserve, max_kernels=max_kernels, cull_idle=cull_idle
-    )
+    opts = ServerOptions(host=host, port=port, pool=pool, reserve=reserve, max_kernels=max_kernels, cull_idle=cull_idle)
     try:
         cap = check_fits(opts, available_memory_mb())
     except ServeConfigError as err:

@@ -1,4 +1,4 @@
-"""The course content: schema, loader and inventory.
+"""The course modules: schema and loader (the whole course is listed by :mod:`abitare.overview`).
 
 A course module is a folder ``modules/NN_slug/`` holding ``module.yaml``, lessons
 in Markdown and a quiz in YAML. The module id is ``slug``; ``NN`` orders the
@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Discriminator,
@@ -29,8 +28,10 @@ from pydantic import (
     model_validator,
 )
 
+from abitare import numbers
+from abitare.contentbase import Schema, check_references, display_path, load_with_parameters, read_content_text
 from abitare.errors import ContentError, ContentIssue, UnknownModuleError
-from abitare.parameters import PLACEHOLDER, ParameterSet, load_parameters
+from abitare.parameters import ParameterSet, load_parameters
 from abitare.validation import validate_located
 from abitare.yamlsafe import Located, load_yaml
 
@@ -51,7 +52,6 @@ __all__ = [
     "Source",
     "available_items",
     "check_quiz_lessons",
-    "inventory",
     "load_course",
     "load_module",
     "scan",
@@ -74,32 +74,28 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_len
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
-class _Schema(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Source(_Schema):
+class Source(Schema):
     """A source cited at the end of a module."""
 
     title: Text
     url: HttpUrl | None = None
 
 
-class GlossaryEntry(_Schema):
+class GlossaryEntry(Schema):
     """A term of the module's glossary."""
 
     term: Text
     definition: Text
 
 
-class Related(_Schema):
+class Related(Schema):
     """A case, calculator or worksheet that fits the module; shown once it exists."""
 
     kind: Literal["case", "calculator", "worksheet"]
     id: Slug
 
 
-class Option(_Schema):
+class Option(Schema):
     """One answer option, with the feedback shown when it is chosen."""
 
     text: Text
@@ -121,7 +117,7 @@ def _decimals(value: float) -> int:
     return 0 if tail == "0" else len(tail)
 
 
-class InputRange(_Schema):
+class InputRange(Schema):
     """A range an input of a calculated question is drawn from: ``min``, ``min + step``, … up to ``max``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
@@ -158,7 +154,7 @@ class InputRange(_Schema):
 
 
 def _number_text(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value).replace(".", ",")
+    return numbers.number(value, grouping=False)
 
 
 def _fixed_value(value: Any) -> Any:
@@ -179,7 +175,7 @@ InputValue = Annotated[
 ]
 
 
-class Question(_Schema):
+class Question(Schema):
     """A quiz question.
 
     ``single`` and ``true_false`` have exactly one right option, ``multiple`` at least
@@ -375,7 +371,7 @@ def _brief(err: Exception) -> str:
     return str(err)
 
 
-class QuizFile(_Schema):
+class QuizFile(Schema):
     """The YAML file of a module's quiz.
 
     With ``draw: N`` each attempt shows N questions drawn from the bank, at least one
@@ -458,7 +454,7 @@ def check_quiz_lessons(quiz: QuizFile, located: Located, lessons: Iterable[str])
     return issues
 
 
-class CourseFile(_Schema):
+class CourseFile(Schema):
     """``modules/course.yaml``: the course as a whole, shown on the home page."""
 
     schema_version: Literal[1]
@@ -468,7 +464,7 @@ class CourseFile(_Schema):
     identity_help: Text
 
 
-class ModuleFile(_Schema):
+class ModuleFile(Schema):
     """``module.yaml``: what the module is and which files make it."""
 
     schema_version: Literal[1]
@@ -528,32 +524,12 @@ class Module:
         return sum(lesson.words for lesson in self.lessons)
 
 
-def _display(path: Path, content_dir: Path) -> str:
-    try:
-        return str(path.relative_to(content_dir.parent))
-    except ValueError:
-        return str(path)
-
-
 def count_words(text: str) -> int:
     """Words of running text (Markdown markup and numbers are not words)."""
     return len(_WORD.findall(text))
 
 
 MAX_LESSON_ID = 60
-
-
-def _check_references(text: str, display: str, params: ParameterSet) -> list[ContentIssue]:
-    """An issue for each ``{{ name }}`` in ``text`` that is not in the parameter file."""
-    return [
-        ContentIssue(
-            display,
-            text.count("\n", 0, m.start()) + 1,
-            f"il parametro '{m[1]}' non esiste nel file dei parametri (abitare/parameters.yaml).",
-        )
-        for m in PLACEHOLDER.finditer(text)
-        if m[1] not in params.parameters
-    ]
 
 
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -580,54 +556,13 @@ def _check_links(text: str, path: Path, display: str, content_dir: Path) -> list
     return issues
 
 
-def _fill(data: Any, params: ParameterSet) -> Any:
-    """Every string in ``data`` with its parameters replaced by their values."""
-    if isinstance(data, str):
-        return params.fill_text(data)
-    if isinstance(data, list):
-        return [_fill(v, params) for v in data]
-    if isinstance(data, dict):
-        return {k: _fill(v, params) for k, v in data.items()}
-    return data
-
-
-def _load_with_parameters(path: Path, display: str, params: ParameterSet) -> Located:
-    """A YAML content file, with references checked and replaced by values."""
-    located = load_yaml(path, display)
-    issues = _check_references(path.read_text(encoding="utf-8-sig"), display, params)
-    if issues:
-        raise ContentError(issues)
-    located.data = _fill(located.data, params)
-    return located
-
-
-ITEM_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-
-
-def load_item_yaml(path: Path, content_dir: Path, params: ParameterSet) -> tuple[Located, str]:
-    """A case's or worksheet's YAML, named like an id, with parameters checked and filled in."""
-    display = _display(path, content_dir)
-    if not ITEM_NAME.match(path.stem):
-        raise ContentError.single(display, None, "il nome del file deve avere solo minuscole, cifre e trattini.")
-    return _load_with_parameters(path, display, params), display
-
-
-def module_exists(content_dir: Path, module_id: str) -> bool:
-    return any(content_dir.glob(f"[0-9][0-9]_{module_id}"))
-
-
 def _read_lesson(path: Path, display: str, params: ParameterSet, content_dir: Path) -> Lesson:
     if len(path.stem) > MAX_LESSON_ID:
         raise ContentError.single(
             display, None, f"il nome del file della lezione supera {MAX_LESSON_ID} caratteri: accorcialo."
         )
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise ContentError.single(display, None, "il file non è in UTF-8: salvalo con codifica UTF-8.") from err
-    except OSError as err:
-        raise ContentError.single(display, None, f"il file non si può leggere ({err.strerror}).") from err
-    issues = _check_references(text, display, params) + _check_links(text, path, display, content_dir)
+    text = read_content_text(path, display)
+    issues = check_references(text, display, params) + _check_links(text, path, display, content_dir)
     if issues:
         raise ContentError(issues)
     lines = text.splitlines()
@@ -659,17 +594,17 @@ def load_module_dir(folder: Path, content_dir: Path, params: ParameterSet | None
     match = _FOLDER.match(folder.name)
     if not match:
         raise ContentError.single(
-            _display(folder, content_dir),
+            display_path(folder, content_dir),
             None,
             "il nome della cartella deve essere NN_nome (due cifre, un trattino basso '_', poi lettere"
             " minuscole, cifre e trattini),"
             " ad esempio 01_sistema-abitativo.",
         )
     yaml_path = folder / "module.yaml"
-    display = _display(yaml_path, content_dir)
+    display = display_path(yaml_path, content_dir)
     if not yaml_path.is_file():
         raise ContentError.single(display, None, "manca il file module.yaml.")
-    located = _load_with_parameters(yaml_path, display, params)
+    located = load_with_parameters(yaml_path, display, params)
     meta = validate_located(ModuleFile, located)
 
     issues: list[ContentIssue] = []
@@ -677,7 +612,7 @@ def load_module_dir(folder: Path, content_dir: Path, params: ParameterSet | None
     for i, name in enumerate(meta.lessons):
         try:
             path = _inside(folder, name, display, located.line_for(("lessons", i)))
-            lessons.append(_read_lesson(path, _display(path, content_dir), params, content_dir))
+            lessons.append(_read_lesson(path, display_path(path, content_dir), params, content_dir))
         except ContentError as err:
             issues.extend(err.issues)
     ids = [lesson.id for lesson in lessons]
@@ -695,8 +630,8 @@ def load_module_dir(folder: Path, content_dir: Path, params: ParameterSet | None
     if meta.quiz:
         try:
             path = quiz_path = _inside(folder, meta.quiz, display, located.line_for(("quiz",)))
-            quiz_display = _display(path, content_dir)
-            quiz_located = _load_with_parameters(path, quiz_display, params)
+            quiz_display = display_path(path, content_dir)
+            quiz_located = load_with_parameters(path, quiz_display, params)
             quiz = validate_located(QuizFile, quiz_located)
             lesson_issues = check_quiz_lessons(quiz, quiz_located, [Path(name).stem for name in meta.lessons])
             if lesson_issues:
@@ -748,14 +683,14 @@ def scan(content_dir: Path) -> tuple[list[Module], list[ContentIssue]]:
             issues.extend(err.issues)
         except Exception as err:  # a bug must not hide the other modules
             log.exception("unexpected error loading %s", folder)
-            issues.append(ContentIssue(_display(folder, content_dir), None, f"errore imprevisto: {err}"))
+            issues.append(ContentIssue(display_path(folder, content_dir), None, f"errore imprevisto: {err}"))
     seen: dict[str, Module] = {}
     unique: list[Module] = []
     for module in sorted(modules, key=lambda m: m.folder.name):
         if module.id in seen:
             issues.append(
                 ContentIssue(
-                    _display(module.folder, content_dir),
+                    display_path(module.folder, content_dir),
                     None,
                     f"l'id del modulo '{module.id}' è già usato dalla cartella {seen[module.id].folder.name}.",
                 )
@@ -795,64 +730,7 @@ def available_items(content_dir: Path) -> frozenset[tuple[str, str]]:
 def load_course(content_dir: Path) -> CourseFile:
     """The course description (``course.yaml`` at the root of the content)."""
     path = content_dir / COURSE_FILE
-    display = _display(path, content_dir)
+    display = display_path(path, content_dir)
     if not path.is_file():
         raise ContentError.single(display, None, f"manca il file {COURSE_FILE}.")
     return validate_located(CourseFile, load_yaml(path, display))
-
-
-def inventory(content_dir: Path) -> dict[str, Any]:
-    """What ``abitare check --json`` prints: modules, cases, worksheets, templates and errors."""
-    from abitare.cases import scan_cases  # cases build on this module
-
-    modules, issues = scan(content_dir)
-    from abitare.worksheets import scan_worksheets
-
-    cases, case_issues = scan_cases(content_dir) if content_dir.is_dir() else ([], [])
-    sheets, sheet_issues = scan_worksheets(content_dir) if content_dir.is_dir() else ([], [])
-    from abitare.templates import scan_templates
-
-    templates, template_issues = scan_templates(content_dir) if content_dir.is_dir() else ([], [])
-    issues = [*issues, *case_issues, *sheet_issues, *template_issues]
-    from abitare import quizlint  # the quiz lint reads the loaded modules
-
-    giveaways = quizlint.lint_modules(modules, content_dir)
-    warnings = [] if quizlint.BLOCKING else giveaways
-    if quizlint.BLOCKING:
-        issues = [*issues, *giveaways]
-    if content_dir.is_dir():
-        try:
-            load_course(content_dir)
-        except ContentError as err:
-            issues = [*err.issues, *issues]
-    return {
-        "modules": [
-            {
-                "id": m.id,
-                "title": m.title,
-                "lessons": len(m.lessons),
-                "questions": len(m.questions),
-                "words": m.words,
-            }
-            for m in modules
-        ],
-        "cases": [
-            {
-                "id": c.id,
-                "title": c.title,
-                "module": c.data.module,
-                "nodes": len(c.data.nodes),
-                "endings": len(c.data.endings),
-            }
-            for c in cases
-        ],
-        "worksheets": [
-            {"id": ws.id, "title": ws.title, "module": ws.data.module, "fields": len(ws.data.fields)} for ws in sheets
-        ],
-        "templates": [
-            {"id": t.id, "title": t.title, "lessons": list(t.data.lessons), "fields": len(t.data.fields)}
-            for t in templates
-        ],
-        "errors": [i.as_dict() for i in issues],
-        "warnings": [i.as_dict() for i in warnings],
-    }

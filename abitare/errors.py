@@ -7,22 +7,33 @@ is a bug, logged in full and shown to the user as a short generic message.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 __all__ = [
     "AbitareError",
+    "AnswerError",
+    "CalcInputError",
     "ContentError",
     "ContentIssue",
     "DataError",
     "DataProblem",
     "DatabaseNotReadyError",
     "DatabaseUnavailableError",
+    "FacilitatorError",
     "ParticipantCodeError",
+    "ServeConfigError",
+    "SessionError",
     "StorageError",
     "UnknownCaseError",
     "UnknownComuneError",
     "UnknownModuleError",
+    "database_errors",
 ]
 
 
@@ -72,6 +83,21 @@ class StorageError(AbitareError):
     """The database could not be reached or written."""
 
 
+@contextmanager
+def database_errors(message: str, log: logging.Logger) -> Iterator[None]:
+    """Turn a database failure inside the block into a :class:`StorageError` saying ``message``.
+
+    The driver's details go to ``log`` (the caller's logger), never to the user. An
+    :class:`AbitareError` raised inside the block passes through unchanged, so a caller can
+    say something more precise first (a second tab that already saved, for instance).
+    """
+    try:
+        yield
+    except SQLAlchemyError as err:
+        log.error("database operation failed: %s", message, exc_info=err)
+        raise StorageError(message) from err
+
+
 class DatabaseUnavailableError(StorageError):
     """The database cannot be used at all (unreachable, no folder, bad address).
 
@@ -85,6 +111,33 @@ class DatabaseNotReadyError(DatabaseUnavailableError):
 
 class ParticipantCodeError(AbitareError):
     """A participant code is empty, too long or has characters we do not accept."""
+
+
+class CalcInputError(AbitareError):
+    """An input to a calculator is missing or wrong; the message names the field."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+class FacilitatorError(AbitareError):
+    """A facilitator secret is too weak, or the credential cannot be set."""
+
+
+class ServeConfigError(AbitareError, ValueError):
+    """A server configuration that cannot work on this machine (message in Italian).
+
+    It is also a ``ValueError``, as it was before it joined the hierarchy.
+    """
+
+
+class SessionError(AbitareError):
+    """A session cannot be joined or written (closed, wrong code, bad name)."""
+
+
+class AnswerError(AbitareError):
+    """What a participant sent for a field does not fit the field."""
 
 
 def shown_id(raw: str, limit: int = 40) -> str:

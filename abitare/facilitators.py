@@ -16,12 +16,11 @@ import time
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, insert, select, update
-from sqlalchemy.exc import SQLAlchemyError
 
-from abitare.errors import AbitareError, StorageError
+from abitare.errors import FacilitatorError, database_errors
 from abitare.storage import facilitators
 
-__all__ = ["FacilitatorError", "FacilitatorStore", "Throttle", "hash_secret", "verify_secret"]
+__all__ = ["FacilitatorStore", "Throttle", "hash_secret", "verify_secret"]
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +41,6 @@ class Throttle:
 
     def succeeded(self) -> None:
         self.failures = 0
-
-
-class FacilitatorError(AbitareError):
-    """A facilitator secret is too weak, or the credential cannot be set."""
 
 
 def hash_secret(secret: str) -> str:
@@ -81,23 +76,15 @@ class FacilitatorStore:
         if len(secret) < MIN_SECRET:
             raise FacilitatorError(f"La parola segreta deve avere almeno {MIN_SECRET} caratteri.")
         hashed, now = hash_secret(secret), datetime.now(UTC)
-        try:
-            with self.engine.begin() as conn:
-                done = conn.execute(update(facilitators).where(facilitators.c.name == name).values(secret_hash=hashed))
-                if not done.rowcount:
-                    conn.execute(insert(facilitators).values(name=name, secret_hash=hashed, created_at=now))
-        except SQLAlchemyError as err:
-            log.error("cannot store facilitator credential", exc_info=err)
-            raise StorageError("Non è stato possibile salvare la parola segreta.") from err
+        with database_errors("Non è stato possibile salvare la parola segreta.", log), self.engine.begin() as conn:
+            done = conn.execute(update(facilitators).where(facilitators.c.name == name).values(secret_hash=hashed))
+            if not done.rowcount:
+                conn.execute(insert(facilitators).values(name=name, secret_hash=hashed, created_at=now))
 
     def check(self, secret: str) -> str | None:
         """The facilitator's name if ``secret`` is one of theirs, else None (after a delay)."""
-        try:
-            with self.engine.connect() as conn:
-                rows = conn.execute(select(facilitators.c.name, facilitators.c.secret_hash)).all()
-        except SQLAlchemyError as err:
-            log.error("cannot read facilitator credentials", exc_info=err)
-            raise StorageError("Non è stato possibile verificare la parola segreta.") from err
+        with database_errors("Non è stato possibile verificare la parola segreta.", log), self.engine.connect() as conn:
+            rows = conn.execute(select(facilitators.c.name, facilitators.c.secret_hash)).all()
         for row in rows:
             if verify_secret(secret, row.secret_hash):
                 self.throttle.succeeded()

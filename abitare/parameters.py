@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from abitare import numbers
 from abitare.paths import PACKAGE_DIR
 from abitare.validation import validate_located
 from abitare.yamlsafe import load_yaml
@@ -27,7 +28,6 @@ __all__ = [
     "PLACEHOLDER",
     "Parameter",
     "ParameterSet",
-    "italian_number",
     "load_parameters",
 ]
 
@@ -54,7 +54,7 @@ class Parameter(BaseModel):
     def formatted(self) -> str:
         """The value as an Italian reader expects it: ``16.000 €``, ``20,5%``, ``1,70 m``."""
         fixed = self.unit in ("EUR", "EUR_m2", "m") and not float(self.value).is_integer()
-        number = italian_number(self.value, 2 if fixed or self.unit == "coefficient" else None)
+        number = numbers.number(self.value, 2 if fixed or self.unit == "coefficient" else None)
         text = {
             "EUR": f"{number} €",
             "EUR_m2": f"{number} €/m²",
@@ -67,14 +67,6 @@ class Parameter(BaseModel):
             "years": f"{number} anni" if self.value != 1 else "1 anno",
         }[self.unit]
         return f"{text} (valore indicativo)" if self.indicative else text
-
-
-def italian_number(value: float, decimals: int | None = None) -> str:
-    """``16000`` → ``16.000``; ``20.5`` → ``20,5``; with ``decimals=2``, ``1.7`` → ``1,70``."""
-    if decimals is None:
-        decimals = 0 if float(value).is_integer() else len(f"{value}".split(".")[1])
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 class ParameterSet(BaseModel):

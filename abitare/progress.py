@@ -7,16 +7,16 @@ trainee did is on disk the moment the page says so.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 
-from abitare.errors import StorageError
+from abitare.errors import StorageError, database_errors
 from abitare.identity import display_code, normalize_code
 from abitare.settings import Settings
 from abitare.storage import (
@@ -72,14 +72,9 @@ def _now() -> datetime:
 _RETRY = "Riprova tra poco; se il problema continua, avvisa chi tiene il corso."
 
 
-@contextmanager
-def _database(failure: str) -> Iterator[None]:
-    """Turn a database failure into an Italian StorageError; the details go to the log."""
-    try:
-        yield
-    except SQLAlchemyError as err:
-        log.error("database operation failed: %s", failure, exc_info=err)
-        raise StorageError(f"{failure} {_RETRY}") from err
+def _database(failure: str) -> AbstractContextManager[None]:
+    """A database failure inside the block becomes an Italian StorageError saying ``failure``."""
+    return database_errors(f"{failure} {_RETRY}", log)
 
 
 def _set_position(conn: Connection, participant_id: int, module_id: str, position: str) -> None:

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from abitare.content import INPUT_PLACEHOLDER, InputRange, Module, Question, QuizFile
-from abitare.parameters import italian_number
+from abitare.numbers import number
 from abitare.progress import AnswerRecord, Attempt, ProgressStore
 
 __all__ = [
@@ -117,7 +117,7 @@ def format_input(value: Any) -> str:
     if isinstance(value, bool):
         return "sì" if value else "no"
     if isinstance(value, int | float):
-        return italian_number(value)
+        return number(value)
     return str(value)
 
 

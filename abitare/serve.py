@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from abitare.errors import ServeConfigError
+from abitare.numbers import number
 from abitare.paths import PROJECT_ROOT, TEMPLATES_DIR
 
 CONFIG_DIR = TEMPLATES_DIR / "config"
@@ -61,10 +63,6 @@ SERVER_MB = 300
 MEMORY_SHARE = 0.8
 
 
-class ServeConfigError(ValueError):
-    """A server configuration that cannot work on this machine (message in Italian)."""
-
-
 @dataclass(frozen=True)
 class ServerOptions:
     """How to run Voilà.
@@ -101,7 +99,7 @@ def available_memory_mb() -> int | None:
 
 
 def _mb(value: int | None) -> str:
-    return f"{value or 0:,}".replace(",", ".")  # Italian thousands
+    return number(value or 0)
 
 
 def memory_cap(available_mb: int) -> int:

@@ -16,22 +16,18 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from abitare.errors import AbitareError, StorageError
+from abitare.errors import SessionError, StorageError
 from abitare.facilitators import Throttle, hash_secret, verify_secret
 from abitare.identity import display_code
 from abitare.storage import worksheet_answers, worksheet_members, worksheet_sessions
 from abitare.worksheets import Worksheet, validate_answer
 
-__all__ = ["Member", "Session", "SessionError", "SessionStore"]
+__all__ = ["Member", "Session", "SessionStore"]
 
 log = logging.getLogger(__name__)
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
-
-
-class SessionError(AbitareError):
-    """A session cannot be joined or written (closed, wrong code, bad name)."""
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,8 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from abitare.parameters import ParameterSet, italian_number, load_parameters
+from abitare.numbers import number
+from abitare.parameters import ParameterSet, load_parameters
 from abitare.simulation_start import AMBITO, START_STATES, StartingPoint, check_comune, comune_counts, starting_point
 
 __all__ = [
@@ -208,8 +209,8 @@ def calibration_text(params: ParameterSet) -> list[str]:
         "Con le leve di partenza la simulazione è tarata sugli sfratti in Lombardia: ogni anno circa lo "
         f"{executed.formatted()} dei nuclei subisce uno sfratto eseguito e circa lo {orders.formatted()} "
         f"riceve un provvedimento di sfratto. Fonti: {executed.source}; {orders.source}. "
-        f"Per tutto l'Ambito, circa {italian_number(round(households / 1000) * 1000)} nuclei, vuol dire circa "
-        f"{italian_number(per_year)} sfratti eseguiti all'anno, in media sui {italian_number(years)} anni "
+        f"Per tutto l'Ambito, circa {number(round(households / 1000) * 1000)} nuclei, vuol dire circa "
+        f"{number(per_year)} sfratti eseguiti all'anno, in media sui {number(years)} anni "
         "e su più semi casuali.",
         "Nel confronto, «Sfratti eseguiti» conta i nuclei che perdono la casa e passano all'emergenza; "
         "gli sfratti evitati dalla prevenzione sono contati a parte e, sommati a quelli eseguiti, "

@@ -37,7 +37,8 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from abitare.errors import UnknownComuneError
-from abitare.parameters import ParameterSet, italian_number
+from abitare.numbers import number
+from abitare.parameters import ParameterSet
 from abitare.text import MONTHS
 
 if TYPE_CHECKING:
@@ -249,7 +250,7 @@ class StartingPoint:
 
 def _count(n: int, one: str, many: str) -> str:
     """«1 posto», «12 posti», «1.800 nuclei»."""
-    return f"{italian_number(n)} {one if n == 1 else many}"
+    return f"{number(n)} {one if n == 1 else many}"
 
 
 def _split(n: int, shares: Mapping[str, float]) -> dict[str, int]:

@@ -26,8 +26,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
+from abitare.contentbase import ITEM_NAME, Schema, display_path, lesson_exists
 from abitare.errors import ContentError, ContentIssue
 from abitare.parameters import PLACEHOLDER, ParameterSet, load_parameters
 from abitare.paths import DATASETS_DIR
@@ -63,7 +64,6 @@ MARKDOWN_MIME = "text/markdown;charset=utf-8"
 
 FIELD = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
 _ANY_BRACES = re.compile(r"\{\{.*?(\}\}|$)", re.M)
-_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use marks around a field while the Markdown is parsed
 _SLOT = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
 
@@ -80,16 +80,12 @@ def _lesson_ref(value: str) -> str:
     return value
 
 
-#: A lesson as the cases name it (``abitare.cases.lesson_exists``): module id, then the file's stem.
+#: A lesson as the cases name it (``abitare.contentbase.lesson_exists``): module id, then the file's stem.
 LessonRef = Annotated[str, AfterValidator(_lesson_ref)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
-class _Schema(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class TemplateField(_Schema):
+class TemplateField(Schema):
     """A field of a template: its id (as written in ``{{ }}``), its Italian label, a default."""
 
     id: FieldId
@@ -97,7 +93,7 @@ class TemplateField(_Schema):
     default: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_VALUE)] | None = None
 
 
-class TemplateFile(_Schema):
+class TemplateFile(Schema):
     """The front matter of a template."""
 
     schema_version: Literal[1]
@@ -328,13 +324,6 @@ def _field_issues(
 # --- loading --------------------------------------------------------------------------------
 
 
-def _display(path: Path, content_dir: Path) -> str:
-    try:
-        return str(path.relative_to(content_dir.parent))
-    except ValueError:
-        return str(path)
-
-
 def _split(text: str, display: str) -> tuple[str, str, int]:
     """(front matter, body, line where the body starts) of a template file."""
     lines = text.split("\n")
@@ -354,11 +343,9 @@ def _shifted(err: ContentError, by: int) -> ContentError:
 
 def load_template_file(path: Path, content_dir: Path, params: ParameterSet | None = None) -> DocumentTemplate:
     """Read and check one template; every problem at once, each with file and line."""
-    from abitare.cases import lesson_exists
-
     params = params or load_parameters()
-    display = _display(path, content_dir)
-    if not _NAME.match(path.stem):
+    display = display_path(path, content_dir)
+    if not ITEM_NAME.match(path.stem):
         raise ContentError.single(display, None, "il nome del file deve avere solo minuscole, cifre e trattini.")
     try:
         if path.stat().st_size > MAX_BYTES:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from abitare.errors import ContentError, ContentIssue
+from abitare.numbers import number
 from abitare.yamlsafe import Located
 
 __all__ = ["italian_message", "validate_located"]
@@ -52,7 +53,7 @@ _MESSAGES: dict[str, str] = {
 def _number(value: Any) -> Any:
     """Numbers as an Italian reader writes them: 0.0 → 0, 2.5 → 2,5."""
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else str(value).replace(".", ",")
+        return number(value, grouping=False)
     return value
 
 

@@ -17,9 +17,10 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
-from abitare.errors import AbitareError, ContentError, ContentIssue
+from abitare.contentbase import Schema, load_item_yaml, module_exists
+from abitare.errors import AbitareError, AnswerError, ContentError, ContentIssue
 from abitare.parameters import load_parameters
 from abitare.validation import validate_located
 
@@ -55,15 +56,7 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_len
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
-class AnswerError(AbitareError):
-    """What a participant sent for a field does not fit the field."""
-
-
-class _Schema(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class FieldSpec(_Schema):
+class FieldSpec(Schema):
     id: Slug
     type: FieldType
     label: Text
@@ -92,7 +85,7 @@ class FieldSpec(_Schema):
         return self
 
 
-class WorksheetFile(_Schema):
+class WorksheetFile(Schema):
     schema_version: Literal[1]
     title: Text
     summary: Text
@@ -210,8 +203,6 @@ def validate_answer(spec: FieldSpec, value: Any) -> Any:
 
 
 def load_worksheet_file(path: Path, content_dir: Path) -> Worksheet:
-    from abitare.content import load_item_yaml, module_exists
-
     located, display = load_item_yaml(path, content_dir, load_parameters())
     data = validate_located(WorksheetFile, located)
     if data.module and not module_exists(content_dir, data.module):

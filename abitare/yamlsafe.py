@@ -30,6 +30,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from abitare.errors import ContentError
+from abitare.numbers import number
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Located", "load_yaml", "parse_yaml"]
 
@@ -86,8 +87,8 @@ class _Builder:
         if self.count > MAX_NODES:
             raise self.fail(
                 node,
-                f"il documento, con gli alias (*nome) espansi, supera {MAX_NODES:,} valori: "
-                "troppe ripetizioni (un 'alias bomb'). Scrivi i valori per esteso.".replace(",", "."),
+                f"il documento, con gli alias (*nome) espansi, supera {number(MAX_NODES)} valori: "
+                "troppe ripetizioni (un 'alias bomb'). Scrivi i valori per esteso.",
             )
         if id(node) in stack:
             raise self.fail(node, "un alias (*nome) contiene sé stesso: non è ammesso.")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import csv
 import io
-import re
 import typing
 from html import escape
 from typing import Any, Literal
@@ -13,21 +12,12 @@ from typing import Any, Literal
 import ipywidgets as w
 
 from abitare.calc import CALCULATORS, CHECKLIST_TITLE, Calculator, Result, run_calculator
+from abitare.numbers import plain_number
 from abitare.parameters import ParameterSet, load_parameters
 from abitare_widgets.links import csv_link, page_link
 from abitare_widgets.safety import ErrorBanner, guarded
 
-__all__ = ["CalculatorForm", "calculator_index_html", "parse_italian_number"]
-
-
-def parse_italian_number(text: str) -> str:
-    """``1.234,5`` → ``1234.5``; ``80.5`` stays; anything else is left for the validator to refuse."""
-    clean = text.strip().replace(" ", "").replace("€", "")
-    if "," in clean:
-        clean = clean.replace(".", "").replace(",", ".")
-    elif re.fullmatch(r"-?\d{1,3}(\.\d{3})+", clean):  # 3.500 is three thousand five hundred
-        clean = clean.replace(".", "")
-    return clean
+__all__ = ["CalculatorForm", "calculator_index_html"]
 
 
 def _literal_options(annotation: Any) -> tuple[str, ...] | None:
@@ -169,7 +159,7 @@ class CalculatorForm(w.VBox):
             if isinstance(widget, w.Text):
                 if not value.strip():
                     continue
-                value = parse_italian_number(value)
+                value = plain_number(value)
             raw[name] = value
         return raw
 

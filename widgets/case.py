@@ -11,6 +11,7 @@ import ipywidgets as w
 from abitare.caserun import CaseRun, run_seed
 from abitare.cases import Case, StateVar, recommended_choices
 from abitare.casestore import CaseStore
+from abitare.numbers import euro
 from abitare.parameters import load_parameters
 from abitare.progress import Participant
 from abitare.text import render_markdown
@@ -27,7 +28,7 @@ OUTCOMES = {"positive": "Esito positivo", "mixed": "Esito in parte positivo", "n
 def format_value(var: StateVar, value: int) -> str:
     """A state value as the dashboard shows it."""
     if var.unit == "EUR":
-        return f"{value:,} €".replace(",", ".")
+        return euro(value, 0)
     if var.unit == "months":
         return "1 mese" if value == 1 else f"{value} mesi"
     if var.unit == "score":

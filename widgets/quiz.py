@@ -12,10 +12,9 @@ from typing import Any
 import ipywidgets as w
 
 from abitare.content import Module, Question
-from abitare.parameters import italian_number
+from abitare.numbers import number, plain_number
 from abitare.progress import AnswerRecord
 from abitare.quizbank import QuizSession, answer_decimals, expected_value, format_input, render_text
-from abitare_widgets.calculator import parse_italian_number
 from abitare_widgets.safety import ErrorBanner, guarded
 
 __all__ = ["QuestionView", "QuizPage", "feedback_html", "parse_answer_number"]
@@ -27,7 +26,7 @@ NOT_A_NUMBER = "«{text}» non è un numero: scrivi solo cifre, con la virgola p
 
 def parse_answer_number(text: str) -> float:
     """A number typed the Italian way (``1.234,5``, ``1234,5``, ``80``); ValueError with an Italian message."""
-    clean = parse_italian_number(text.strip().removesuffix("%"))  # "46%" is a number too
+    clean = plain_number(text.strip().removesuffix("%"))  # "46%" is a number too
     if not clean:
         raise ValueError("Scrivi un numero prima di confermare.")
     try:
@@ -64,7 +63,7 @@ def _number_notes(question: Question, record: AnswerRecord) -> str:
     # "46%" as the course writes percentages; "18 rate", "23.850 €" with a space
     unit = "" if not question.unit else escape(question.unit) if question.unit == "%" else " " + escape(question.unit)
     decimals = answer_decimals(question, right)
-    typed = italian_number(record.value, None) if record.value is not None else "–"
+    typed = number(record.value, None) if record.value is not None else "–"
     tolerance = (
         f" (si accetta una differenza fino a {escape(format_input(question.tolerance))}{unit})"
         if question.tolerance
@@ -72,7 +71,7 @@ def _number_notes(question: Question, record: AnswerRecord) -> str:
     )
     return (
         f"<li>Hai scritto <strong>{escape(typed)}</strong>{unit}; il valore giusto, secondo "
-        f"il calcolatore del corso, è <strong>{escape(italian_number(right, decimals))}</strong>{unit}"
+        f"il calcolatore del corso, è <strong>{escape(number(right, decimals))}</strong>{unit}"
         f"{tolerance}.</li>"
     )
 
@@ -212,7 +211,7 @@ class QuestionView(w.VBox):
     def _show_answered(self, record: AnswerRecord) -> None:
         """Show the stored answer and its feedback; the question takes no other answer."""
         if self.number_box is not None:
-            self.number_box.value = italian_number(record.value, None) if record.value is not None else ""
+            self.number_box.value = number(record.value, None) if record.value is not None else ""
         else:
             self.select(record.choice)
         self.feedback.value = feedback_html(self.question, record)

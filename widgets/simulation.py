@@ -21,8 +21,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from abitare.calc.base import euro
-from abitare.parameters import ParameterSet, italian_number, load_parameters
+from abitare.numbers import euro, number, percent
+from abitare.parameters import ParameterSet, load_parameters
 from abitare.simulation import (
     PREVENTION_BUDGET_STEP,
     STATE_LABELS,
@@ -70,7 +70,7 @@ ROW_WIDTH, READOUT_WIDTH = 520, 72
 def readout_text(slider: w.Widget) -> str:
     """A slider's value as an Italian reader writes it: ``1.883``, ``4,00``, ``0,07``, ``-2,00``."""
     value = slider.value
-    return italian_number(value, 2) if isinstance(slider, w.FloatSlider) else italian_number(int(value))
+    return number(value, 2) if isinstance(slider, w.FloatSlider) else number(int(value))
 
 
 class ScenarioPanel(w.VBox):
@@ -210,7 +210,7 @@ def comparison_html(a: SimulationResult, b: SimulationResult) -> str:
             "Sfratti eseguiti in media all'anno, sul totale dei nuclei",
             a.yearly_share(a.evictions),
             b.yearly_share(b.evictions),
-            lambda v: f"{italian_number(v * 100, 2)}%",
+            lambda v: percent(v * 100, 2),
         ),
         ("Sfratti evitati dalla prevenzione", ta["sfratti_evitati"], tb["sfratti_evitati"], str),
         (
@@ -258,7 +258,7 @@ def assumptions_html(params: ParameterSet) -> str:
     budget, households = fields["prevention_budget"].default, fields["households"].default
     method += (
         f"<p>Il budget mensile di prevenzione parte da {euro(budget / households, 2)} per nucleo "
-        f"({euro(budget, 0)} ogni {italian_number(households)} nuclei), arrotondato alle centinaia di euro. "
+        f"({euro(budget, 0)} ogni {number(households)} nuclei), arrotondato alle centinaia di euro. "
         "Ogni mese il budget paga interventi interi, al costo indicato sopra; la parte che non basta "
         "per un altro intervento passa al mese successivo.</p>"
     )

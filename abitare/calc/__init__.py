@@ -9,7 +9,8 @@ in this package: every one comes from ``abitare/parameters.yaml`` (a test checks
 from __future__ import annotations
 
 from abitare.calc import canone_sap, piano_rientro, proprietario, requisiti_sap, sostenibilita
-from abitare.calc.base import CALCULATORS, CHECKLIST_TITLE, CalcInputError, Calculator, Result, Step, run_calculator
+from abitare.calc.base import CALCULATORS, CHECKLIST_TITLE, Calculator, Result, Step, run_calculator
+from abitare.errors import CalcInputError
 
 # the calculators register themselves on import
 _ = (canone_sap, piano_rientro, proprietario, requisiti_sap, sostenibilita)

@@ -8,14 +8,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from abitare.errors import AbitareError
-from abitare.parameters import ParameterSet, italian_number, load_parameters
+from abitare.errors import CalcInputError
+from abitare.parameters import ParameterSet, load_parameters
 from abitare.validation import italian_message
 
 __all__ = [
     "CALCULATORS",
     "CHECKLIST_TITLE",
-    "CalcInputError",
     "Calculator",
     "Inputs",
     "Result",
@@ -25,14 +24,6 @@ __all__ = [
 
 #: The heading of a result's checklist, on the page and on the command line.
 CHECKLIST_TITLE = "Da verificare con il nucleo: requisiti che il calcolatore non può controllare"
-
-
-class CalcInputError(AbitareError):
-    """An input to a calculator is missing or wrong; the message names the field."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(problems))
 
 
 class Inputs(BaseModel):
@@ -137,12 +128,3 @@ def run_calculator(name: str, raw: Mapping[str, Any], params: ParameterSet | Non
     """Validate ``raw`` and compute; raises CalcInputError or KeyError for an unknown name."""
     calculator = CALCULATORS[name]
     return calculator.compute(parse_inputs(calculator, raw), params or load_parameters())
-
-
-def euro(value: float, decimals: int = 2) -> str:
-    """``1234.5`` → ``1.234,50 €``."""
-    return italian_number(value, decimals) + " €"
-
-
-def number(value: float, decimals: int = 2) -> str:
-    return italian_number(value, decimals)

@@ -6,7 +6,8 @@ from datetime import date
 
 from pydantic import Field, model_validator
 
-from abitare.calc.base import Calculator, Inputs, Result, Step, euro, number, register
+from abitare.calc.base import Calculator, Inputs, Result, Step, register
+from abitare.numbers import euro, number
 from abitare.parameters import ParameterSet
 
 __all__ = ["CanoneSapInputs", "canone_sap"]
@@ -69,7 +70,7 @@ def canone_sap(i: CanoneSapInputs, p: ParameterSet) -> Result:
     steps.append(
         Step(
             "Superficie dell'alloggio con il coefficiente di dimensione",
-            f"{number(i.superficie_alloggio)} m² × {number(size)} = {number(own)} m²",
+            f"{number(i.superficie_alloggio, 2)} m² × {number(size, 2)} = {number(own, 2)} m²",
             "Alla superficie propria dell'alloggio si applica un coefficiente che dipende dalla sua dimensione.",
             ("sap.superficie_soglia_coefficiente_alto", "sap.superficie_soglia_coefficiente_basso", size_key),
         )
@@ -82,9 +83,9 @@ def canone_sap(i: CanoneSapInputs, p: ParameterSet) -> Result:
     steps.append(
         Step(
             "Superficie convenzionale",
-            f"{number(own)} + {number(accessories)} + {number(private)} + {number(green)} "
-            f"− {number(low_rooms)} "
-            f"= {number(surface)} m²",
+            f"{number(own, 2)} + {number(accessories, 2)} + {number(private, 2)} + {number(green, 2)} "
+            f"− {number(low_rooms, 2)} "
+            f"= {number(surface, 2)} m²",
             "Si aggiungono quote di balconi, terrazze e cantine, delle aree scoperte private e del verde "
             "condominiale (in proporzione ai millesimi); si toglie una quota dei locali più bassi di 1,70 m.",
             (
@@ -111,7 +112,7 @@ def canone_sap(i: CanoneSapInputs, p: ParameterSet) -> Result:
     steps.append(
         Step(
             "Valore convenzionale",
-            f"{euro(cost)}/m² × {number(surface)} m² × {number(features)} = {euro(conventional)}",
+            f"{euro(cost)}/m² × {number(surface, 2)} m² × {number(features, 2)} = {euro(conventional)}",
             "Costo convenzionale (secondo l'anno di costruzione o di fine ristrutturazione) × superficie "
             "convenzionale × coefficiente delle caratteristiche dell'alloggio.",
             ("sap.anno_soglia_costo", cost_key)

@@ -8,7 +8,8 @@ from typing import Any
 
 import typer
 
-from abitare.calc.base import CHECKLIST_TITLE, CalcInputError, Calculator, run_calculator
+from abitare.calc.base import CHECKLIST_TITLE, Calculator, run_calculator
+from abitare.errors import CalcInputError
 from abitare.parameters import load_parameters
 
 __all__ = ["parse_args", "print_help", "print_result"]

@@ -6,7 +6,8 @@ import math
 
 from pydantic import Field
 
-from abitare.calc.base import Calculator, Inputs, Result, Step, euro, register
+from abitare.calc.base import Calculator, Inputs, Result, Step, register
+from abitare.numbers import euro
 from abitare.parameters import ParameterSet
 
 __all__ = ["PianoInputs", "piano_rientro"]

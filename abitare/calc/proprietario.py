@@ -6,7 +6,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from abitare.calc.base import Calculator, Inputs, Result, Step, euro, number, register
+from abitare.calc.base import Calculator, Inputs, Result, Step, register
+from abitare.numbers import euro, number
 from abitare.parameters import ParameterSet
 
 __all__ = ["ProprietarioInputs", "proprietario"]
@@ -123,7 +124,7 @@ def proprietario(i: ProprietarioInputs, p: ParameterSet) -> Result:
     per_m2 = i.canone_concordato_mensile * 12 / i.superficie
     if (i.fascia_min is not None and per_m2 < i.fascia_min) or (i.fascia_max is not None and per_m2 > i.fascia_max):
         notes.append(
-            f"Il canone concordato indicato ({number(per_m2)} €/m² l'anno) è fuori dalla fascia dell'accordo "
+            f"Il canone concordato indicato ({number(per_m2, 2)} €/m² l'anno) è fuori dalla fascia dell'accordo "
             "territoriale: va ricalcolato."
         )
     notes.append("Le fasce degli accordi territoriali dei Comuni dell'Ambito sono indicative: verificale.")

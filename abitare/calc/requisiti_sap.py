@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from abitare.calc.base import CalcInputError, Calculator, Inputs, Result, Step, euro, number, register
+from abitare.calc.base import Calculator, Inputs, Result, Step, register
+from abitare.errors import CalcInputError
+from abitare.numbers import euro, number
 from abitare.parameters import ParameterSet
 
 __all__ = ["RequisitiInputs", "access_checklist", "base_pse", "patrimonio_limit", "requisiti_sap"]
@@ -41,14 +43,14 @@ def base_pse(members: int, p: ParameterSet) -> tuple[float, tuple[str, ...], str
     value = p.value(key)
     extra = members - listed
     if not extra:
-        return value, (key,), f"{number(value)}, valore di base della scala per {members} componenti"
+        return value, (key,), f"{number(value, 2)}, valore di base della scala per {members} componenti"
     each = p.value(PSE_EXTRA_KEY)
     total = round(value + each * extra, 2)
     return (
         total,
         (key, PSE_EXTRA_KEY),
-        f"{number(value)} per {listed} componenti + {number(each)} × {extra} componenti in più = "
-        f"{number(total)}, valore di base della scala per {members} componenti",
+        f"{number(value, 2)} per {listed} componenti + {number(each, 2)} × {extra} componenti in più = "
+        f"{number(total, 2)}, valore di base della scala per {members} componenti",
     )
 
 
@@ -62,7 +64,7 @@ def patrimonio_limit(members: int, pse: float, p: ParameterSet) -> tuple[float, 
     return (
         value,
         ("sap.patrimonio_base", "sap.patrimonio_per_pse"),
-        f"{euro(base)} + {euro(per_pse)} × PSE {number(pse)} = {euro(value)}",
+        f"{euro(base)} + {euro(per_pse)} × PSE {number(pse, 2)} = {euro(value)}",
     )
 
 
@@ -90,11 +92,11 @@ def _pse_of(i: RequisitiInputs, p: ParameterSet) -> tuple[float, tuple[str, ...]
         title = RequisitiInputs.model_fields["pse"].title
         raise CalcInputError(
             [
-                f"{title}: {number(i.pse)} è inferiore a {number(base)}, il valore di base per "
+                f"{title}: {number(i.pse, 2)} è inferiore a {number(base, 2)}, il valore di base per "
                 f"{i.componenti} componenti; controlla il PSE sull'attestazione ISEE o il numero dei componenti"
             ]
         )
-    return i.pse, (), f"{number(i.pse)}, indicato (dall'attestazione ISEE del nucleo)"
+    return i.pse, (), f"{number(i.pse, 2)}, indicato (dall'attestazione ISEE del nucleo)"
 
 
 def requisiti_sap(i: RequisitiInputs, p: ParameterSet) -> Result:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from abitare.calc.base import Calculator, Inputs, Result, Step, euro, number, register
+from abitare.calc.base import Calculator, Inputs, Result, Step, register
+from abitare.numbers import euro, number
 from abitare.parameters import ParameterSet
 
 __all__ = ["SostenibilitaInputs", "sostenibilita"]

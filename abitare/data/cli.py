@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from abitare.errors import DataError
+from abitare.numbers import number
 from abitare.text import count_label
 
 data_app = typer.Typer(help="Dati: generare i dati sintetici e controllare i propri file.", no_args_is_help=True)
@@ -44,7 +45,7 @@ def data_generate(
         progress.update(task, completed=steps, description="Fatto")
     typer.echo(f"Dati scritti in {out} in {time.perf_counter() - started:.1f} s:")
     for name, count in rows.items():
-        typer.echo(f"  {name:<22} {count:>10,} righe".replace(",", "."))
+        typer.echo(f"  {name:<22} {number(count):>10} righe")
 
 
 @data_app.command("validate")
@@ -87,7 +88,6 @@ def data_validate(
 
 def _validate_one(file: Path, table: str | None) -> bool:
     from abitare.data import read_table
-    from abitare.parameters import italian_number
 
     try:
         frame = read_table(file, table, display=str(file))
@@ -96,7 +96,7 @@ def _validate_one(file: Path, table: str | None) -> bool:
         typer.echo(f"{file}: non è valido ({problems}); non è stato caricato nulla:", err=True)
         typer.echo(str(err), err=True)
         return False
-    rows = "1 riga" if len(frame) == 1 else f"{italian_number(len(frame))} righe"
+    rows = "1 riga" if len(frame) == 1 else f"{number(len(frame))} righe"
     typer.echo(f"{file}: valido, tabella «{frame.attrs['tabella']}», {rows}.")
     return True
 

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from abitare.errors import UnknownComuneError
+from abitare.numbers import number
 from abitare.paths import DATASETS_DIR
 from abitare.validation import validate_located
 from abitare.yamlsafe import load_yaml
@@ -155,10 +156,8 @@ def resolve_comune(name: str) -> str:
 
 def limit_label(x: float) -> str:
     """A range limit the Italian way: ``500.000``, ``2,5``; four-digit whole numbers (years) without a dot."""
-    if float(x).is_integer() and abs(x) < 10_000:
-        return str(int(x))
-    text = f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    whole = float(x).is_integer()
+    return number(x, 0 if whole else 2, grouping=not (whole and abs(x) < 10_000))
 
 
 _TYPES = {

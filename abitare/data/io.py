@@ -23,6 +23,7 @@ import pandas as pd
 
 from abitare.data.dictionary import FieldSpec, TableSpec, limit_label, load_dictionary
 from abitare.errors import DataError, DataProblem
+from abitare.numbers import number
 from abitare.paths import DATASETS_DIR
 
 __all__ = ["SHIPPED_DIR", "detect_table", "load_table", "read_table", "table_file", "write_table"]
@@ -150,7 +151,7 @@ def _xlsx_cell(v: Any) -> str:
     if isinstance(v, int):
         return str(v)
     if isinstance(v, float):
-        return np.format_float_positional(v, trim="-").replace(".", ",")
+        return number(v, grouping=False)
     return str(v)
 
 

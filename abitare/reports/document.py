@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from abitare.parameters import italian_number
+from abitare.numbers import number, percent
 from abitare.text import month_label, render_markdown
 
 __all__ = ["Block", "Report", "fmt", "month_label", "pct", "table_html"]
@@ -28,11 +28,11 @@ def fmt(value: Any, decimals: int = 0) -> str:
         return "–"
     if isinstance(value, str):
         return value
-    return italian_number(round(float(value), decimals), decimals)
+    return number(float(value), decimals)
 
 
 def pct(part: float, whole: float, decimals: int = 1) -> str:
-    return "–" if not whole else fmt(100 * part / whole, decimals) + "%"
+    return "–" if not whole else percent(100 * part / whole, decimals)
 
 
 @dataclass

@@ -31,7 +31,7 @@ def test_broken_cases_name_file_line_and_problem(fixture_content, defect, line, 
 
 
 def test_the_base_case_is_sound_and_listed(fixture_content):
-    from abitare.content import inventory
+    from abitare.overview import inventory
 
     inv = inventory(fixture_content())
     assert inv["cases"] == [{"id": "prova", "title": "Un caso di prova", "module": "prova", "nodes": 3, "endings": 2}]

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from abitare.content import inventory, load_module, scan
+from abitare.content import load_module, scan
 from abitare.errors import ContentError, UnknownModuleError
+from abitare.overview import inventory
 from tests.conftest import CONTENT_DIR
 
 BROKEN = [

@@ -3,7 +3,8 @@ import time
 import pytest
 from sqlalchemy import select
 
-from abitare.facilitators import FacilitatorError, FacilitatorStore, hash_secret, verify_secret
+from abitare.errors import FacilitatorError
+from abitare.facilitators import FacilitatorStore, hash_secret, verify_secret
 from abitare.storage import facilitators
 
 

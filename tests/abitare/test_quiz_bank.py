@@ -456,7 +456,7 @@ def test_true_false_keys_all_the_same_are_a_giveaway(tmp_path):
 
 def test_the_lint_blocks_check_and_can_be_turned_down_to_warnings(tmp_path, monkeypatch):
     from abitare import quizlint
-    from abitare.content import inventory
+    from abitare.overview import inventory
 
     (tmp_path / "course.yaml").write_text(
         "schema_version: 1\ntitle: C\nsubtitle: S\nintro: I\nidentity_help: H\n", encoding="utf-8"

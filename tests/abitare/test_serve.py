@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from abitare.serve import KERNEL_MB, ServeConfigError, ServerOptions, check_fits, memory_cap, voila_command
+from abitare.errors import ServeConfigError
+from abitare.serve import KERNEL_MB, ServerOptions, check_fits, memory_cap, voila_command
 from abitare.voila_app import CHUNK_LIST
 
 

@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from abitare.sessions import SessionError, SessionStore
+from abitare.errors import SessionError
+from abitare.sessions import SessionStore
 from abitare.synthesis import summarize, to_csv, to_html, to_markdown, to_xlsx
 from abitare.worksheets import AnswerError, load_worksheet
 

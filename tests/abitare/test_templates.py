@@ -7,8 +7,8 @@ import docx
 import pytest
 from markdown_it import MarkdownIt
 
-from abitare.content import inventory
 from abitare.errors import ContentError
+from abitare.overview import inventory
 from abitare.templates import (
     BLANK,
     DocumentTemplate,

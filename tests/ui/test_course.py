@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from abitare.content import load_module, scan
 from abitare.identity import normalize_code
-from abitare.parameters import italian_number
+from abitare.numbers import number as italian_number
 from abitare.quizbank import draw_items, expected_value, input_values
 from tests.conftest import CONTENT_DIR
 from tests.ui.conftest import serious_violations

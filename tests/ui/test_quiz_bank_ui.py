@@ -19,7 +19,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from abitare.content import load_module
 from abitare.identity import normalize_code
-from abitare.parameters import italian_number
+from abitare.numbers import number
 from abitare.quizbank import expected_value, input_values, option_order
 from tests.ui.conftest import VoilaServer
 
@@ -68,13 +68,13 @@ def test_a_drawn_quiz_with_a_calculated_question_resumes_and_draws_again(bank_se
             calc = next(q for q in module.questions if q.type == "calculated")
             values = input_values(calc, code, module.id, 1)
             assert (
-                italian_number(values["arretrato"]) in prompt
+                number(values["arretrato"]) in prompt
             )  # values drawn for this participant, shown the Italian way
             box.get_by_role("textbox").fill("tante")
             box.get_by_role("button", name="Conferma la risposta").click()
             expect(box.get_by_role("alert")).to_contain_text("«tante» non è un numero")
             right = expected_value(calc, values)
-            box.get_by_role("textbox").fill(italian_number(right))
+            box.get_by_role("textbox").fill(number(right))
             box.get_by_role("button", name="Conferma la risposta").click()
             expect(box.locator(".abitare-feedback")).to_contain_text("Risposta corretta.")
             feedback = box.locator(".abitare-feedback")

@@ -5,7 +5,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from abitare.parameters import italian_number, load_parameters
+from abitare.numbers import number
+from abitare.parameters import load_parameters
 from abitare.simulation_start import starting_point
 from abitare_widgets.simulation import prevention_budget
 
@@ -41,7 +42,7 @@ def test_moving_a_slider_or_choosing_a_comune_changes_the_simulation(voila, page
     expect(page.get_by_text("dataset sintetico dell'Ambito (dati inventati, non reali) – Melegnano")).to_be_visible()
     # the prevention budget follows Melegnano's households, in thousands with a dot
     households = starting_point("Melegnano", load_parameters()).households
-    expect(page.locator(".abitare-readout").nth(4 + 7)).to_have_text(italian_number(prevention_budget(households)))
+    expect(page.locator(".abitare-readout").nth(4 + 7)).to_have_text(number(prevention_budget(households)))
 
 
 def test_the_canone_calculator_shows_steps_and_sources(voila, page: Page):

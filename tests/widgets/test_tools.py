@@ -4,14 +4,8 @@ import pytest
 
 from abitare.calc import CALCULATORS
 from abitare.simulation_start import dataset_counts, starting_point
-from abitare_widgets.calculator import CalculatorForm, parse_italian_number
+from abitare_widgets.calculator import CalculatorForm
 from abitare_widgets.simulation import SimulationApp, prevention_budget
-
-
-def test_italian_numbers_are_read():
-    assert parse_italian_number("1.234,50") == "1234.50" and parse_italian_number(" 80 ") == "80"
-    assert parse_italian_number("80.5") == "80.5" and parse_italian_number("3.500") == "3500"
-    assert parse_italian_number("1.250.000") == "1250000"
 
 
 def test_the_canone_form_computes_with_sources_and_indicative_marks():
