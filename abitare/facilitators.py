@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, insert, select, update
 
 from abitare.errors import FacilitatorError, database_errors
+from abitare.secret_attempts import FACILITATORS_KEY, SecretThrottle
 from abitare.storage import facilitators
 
 __all__ = ["FacilitatorStore", "Throttle", "hash_secret", "verify_secret"]
@@ -66,7 +67,7 @@ class FacilitatorStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.throttle = Throttle()
+        self.throttle = SecretThrottle(engine, FACILITATORS_KEY)  # counted in the database: a reload keeps it
 
     def set_secret(self, name: str, secret: str) -> None:
         """Create the facilitator ``name`` or change their secret."""
@@ -83,12 +84,13 @@ class FacilitatorStore:
 
     def check(self, secret: str) -> str | None:
         """The facilitator's name if ``secret`` is one of theirs, else None (after a delay)."""
+        self.throttle.wait_turn()  # the last wrong attempt's delay, even if made from another page
         with database_errors("Non è stato possibile verificare la parola segreta.", log), self.engine.connect() as conn:
             rows = conn.execute(select(facilitators.c.name, facilitators.c.secret_hash)).all()
         for row in rows:
             if verify_secret(secret, row.secret_hash):
                 self.throttle.succeeded()
-                log.info("facilitator %s signed in", row.name)
+                log.info("a facilitator signed in")  # no name: no personal datum in the log
                 return str(row.name)
         self.throttle.failed("wrong facilitator secret")
         return None

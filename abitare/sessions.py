@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from abitare.errors import SessionError, StorageError
 from abitare.facilitators import Throttle, hash_secret, verify_secret
 from abitare.identity import display_code
+from abitare.secret_attempts import SecretThrottle, session_key
 from abitare.storage import worksheet_answers, worksheet_members, worksheet_sessions
 from abitare.worksheets import Worksheet, validate_answer
 
@@ -71,7 +72,10 @@ def normalize_join_code(raw: str) -> str:
 class SessionStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.throttle = Throttle()
+        #: wrong facilitator secrets, counted in the database per session (a reload does not reset them)
+        self.throttle = SecretThrottle(engine, "")
+        #: wrong join codes, counted in this kernel: a participant's typo must not slow the whole class
+        self.code_throttle = Throttle()
 
     def _db(self, failure: str) -> Any:
         from abitare.progress import _database
@@ -111,14 +115,16 @@ class SessionStore:
         raise StorageError("Non è stato possibile creare un codice di sessione: riprova.")
 
     def check_secret(self, session: Session, secret: str) -> bool:
+        key = session_key(session.id)
+        self.throttle.wait_turn(key)  # the last wrong attempt's delay, even from another page
         with self.engine.connect() as conn:
             stored = conn.execute(
                 select(worksheet_sessions.c.secret_hash).where(worksheet_sessions.c.id == session.id)
             ).scalar_one()
         if verify_secret(secret, stored):
-            self.throttle.succeeded()
+            self.throttle.succeeded(key)
             return True
-        self.throttle.failed("wrong facilitator secret for a session")
+        self.throttle.failed("wrong facilitator secret for a session", key)
         return False
 
     def set_status(self, session: Session, *, is_open: bool | None = None, anonymous: bool | None = None) -> Session:
@@ -149,9 +155,9 @@ class SessionStore:
             with self._db("Non è stato possibile cercare la sessione."), self.engine.connect() as conn:
                 row = conn.execute(select(worksheet_sessions).where(worksheet_sessions.c.code == code)).first()
         if row is None:
-            self.throttle.failed("unknown session code")
+            self.code_throttle.failed("unknown session code")
             return None
-        self.throttle.succeeded()
+        self.code_throttle.succeeded()
         return self._row_to_session(row)
 
     def join(self, session: Session, raw_name: str) -> Member:
