@@ -26,6 +26,8 @@ __all__ = [
     "DatabaseNotReadyError",
     "DatabaseUnavailableError",
     "FacilitatorError",
+    "IdeaError",
+    "ParameterError",
     "ParticipantCodeError",
     "ServeConfigError",
     "SessionError",
@@ -138,6 +140,14 @@ class SessionError(AbitareError):
 
 class AnswerError(AbitareError):
     """What a participant sent for a field does not fit the field."""
+
+
+class IdeaError(AbitareError):
+    """An idea, question or vote that cannot be taken (closed, too long, no votes left)."""
+
+
+class ParameterError(AbitareError):
+    """Report parameters that cannot be used; nothing was run."""
 
 
 def shown_id(raw: str, limit: int = 40) -> str:

@@ -18,18 +18,14 @@ from typing import Any
 from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from abitare.errors import AbitareError
+from abitare.errors import AbitareError, IdeaError
 from abitare.sessions import Member, Session
 from abitare.storage import room_posts, room_votes, worksheet_members, worksheet_sessions
 
-__all__ = ["KINDS", "MAX_POST", "IdeaError", "Post", "PostStore", "RoomSettings"]
+__all__ = ["KINDS", "MAX_POST", "Post", "PostStore", "RoomSettings"]
 
 KINDS = ("idea", "question")
 MAX_POST = 300
-
-
-class IdeaError(AbitareError):
-    """An idea, question or vote that cannot be taken (closed, too long, no votes left)."""
 
 
 @dataclass(frozen=True)

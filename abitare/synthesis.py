@@ -15,6 +15,7 @@ from html import escape
 from typing import Any
 
 from abitare.exports_safety import safe_csv_writer
+from abitare.numbers import number
 from abitare.sessions import AnswerRow, Session
 from abitare.worksheets import FieldSpec, Worksheet
 
@@ -175,12 +176,12 @@ def to_markdown(worksheet: Worksheet, session: Session, summaries: list[FieldSum
         lines += [f"## {_md(s.spec.label)}", "", f"Risposte: {s.answered}", ""]
         lines += [f"- {_md(k)}: {v}" for k, v in s.counts.most_common()]
         if s.mean is not None:
-            lines.append(f"- Media: {s.mean:.1f}".replace(".", ","))
+            lines.append(f"- Media: {number(s.mean, 1)}")
         lines += [f"{i}. {_md(k)} ({v} punti)" for i, (k, v) in enumerate(s.ranking, start=1)]
         lines += [f"- {_md(t)}{_md(_who(w))}" for w, t in s.texts]
         for cell, items in s.cells.items():
             lines.append(f"- **{_md(cell.replace('|', ' / '))}**: " + "; ".join(_md(t) for _, t in items))
-        lines += [f"- {_md(a)}: {x:.1f} / {y:.1f} ({n})".replace(".", ",") for a, x, y, n in s.actors]
+        lines += [f"- {_md(a)}: {number(x, 1)} / {number(y, 1)} ({n})" for a, x, y, n in s.actors]
         lines += [f"- {_md(r['azione'])} – {_md(r['chi'])} – {_md(r['entro'])}{_md(_who(w))}" for w, r in s.actions]
         lines.append("")
     return "\n".join(lines)
@@ -203,7 +204,7 @@ def field_html(s: FieldSummary) -> str:
         )
         parts.append(f"<table class='abitare-counts'>{rows}</table>")
     if s.mean is not None:
-        parts.append(f"<p>Media: <strong>{s.mean:.1f}</strong></p>".replace(".", ","))
+        parts.append(f"<p>Media: <strong>{number(s.mean, 1)}</strong></p>")
     if s.ranking:
         parts.append(
             "<ol>"
@@ -241,7 +242,7 @@ def field_html(s: FieldSummary) -> str:
             f"<table><thead><tr><th>Attore</th><th>{escape(x)}</th><th>{escape(y)}</th>"
             "<th>Indicato da</th></tr></thead><tbody>"
             + "".join(
-                f"<tr><td>{escape(a)}</td><td>{vx:.1f}</td><td>{vy:.1f}</td><td>{n}</td></tr>".replace(".", ",")
+                f"<tr><td>{escape(a)}</td><td>{number(vx, 1)}</td><td>{number(vy, 1)}</td><td>{n}</td></tr>"
                 for a, vx, vy, n in s.actors
             )
             + "</tbody></table>"

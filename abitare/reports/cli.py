@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from abitare.errors import AbitareError, DataError
-from abitare.reports.registry import REPORTS, ParameterError, ReportSpec, validate_parameters
+from abitare.errors import AbitareError, DataError, ParameterError
+from abitare.reports.registry import REPORTS, ReportSpec, validate_parameters
 from abitare.text import count_label
 
 report_app = typer.Typer(

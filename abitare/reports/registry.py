@@ -19,18 +19,15 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from abitare.data import AMBITO, resolve_comune
-from abitare.errors import AbitareError
+from abitare.errors import ParameterError
+from abitare.numbers import number
 from abitare.paths import PROJECT_ROOT
 from abitare.reports.disclosure import MIN_CELL
 from abitare.validation import italian_message
 
-__all__ = ["REPORTS", "REPORTS_DIR", "ParameterError", "ReportSpec", "checked", "validate_parameters"]
+__all__ = ["REPORTS", "REPORTS_DIR", "ReportSpec", "checked", "validate_parameters"]
 
 REPORTS_DIR = PROJECT_ROOT / "notebooks" / "reports"
-
-
-class ParameterError(AbitareError):
-    """Report parameters that cannot be used; nothing was run."""
 
 
 #: The largest data file a report reads, and its most rows. Checked before anything is read (the size from
@@ -49,9 +46,9 @@ def _too_big(path: Path) -> str | None:
     size = path.stat().st_size
     if size > MAX_DATA_BYTES:
         return (
-            f"il file «{path.name}» pesa {size / 1024 / 1024:,.0f} MB: il limite è {MAX_DATA_BYTES // 1024 // 1024} MB"
-            " (dividere i dati, ad esempio un file per comune)"
-        ).replace(",", ".")
+            f"il file «{path.name}» pesa {number(size / 1024 / 1024, 0)} MB: "
+            f"il limite è {MAX_DATA_BYTES // 1024 // 1024} MB (dividere i dati, ad esempio un file per comune)"
+        )
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
             with zipfile.ZipFile(path) as book:
@@ -60,9 +57,9 @@ def _too_big(path: Path) -> str | None:
             return None  # not a workbook: the table loader says so
         if unpacked > MAX_XLSX_UNPACKED_BYTES:
             return (
-                f"il file «{path.name}» una volta aperto occupa {unpacked / 1024 / 1024:,.0f} MB: il limite è"
+                f"il file «{path.name}» una volta aperto occupa {number(unpacked / 1024 / 1024, 0)} MB: il limite è"
                 f" {MAX_XLSX_UNPACKED_BYTES // 1024 // 1024} MB (dividere i dati, ad esempio un file per comune)"
-            ).replace(",", ".")
+            )
     if path.suffix.lower() in (".csv", ".txt", ""):
         lines = 0
         with path.open("rb") as stream:
@@ -70,9 +67,9 @@ def _too_big(path: Path) -> str | None:
                 lines += block.count(b"\n")
                 if lines > MAX_DATA_ROWS + 1:
                     return (
-                        f"il file «{path.name}» ha più di {MAX_DATA_ROWS:,} righe: il limite è {MAX_DATA_ROWS:,}"
-                        " (dividere i dati, ad esempio un file per comune)"
-                    ).replace(",", ".")
+                        f"il file «{path.name}» ha più di {number(MAX_DATA_ROWS)} righe: "
+                        f"il limite è {number(MAX_DATA_ROWS)} (dividere i dati, ad esempio un file per comune)"
+                    )
     return None
 
 

@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from abitare.ideas import IdeaError, PostStore
+from abitare.errors import IdeaError
+from abitare.ideas import PostStore
 from abitare.sessions import SessionStore
 from abitare.wordcloud import cloud_html, normalise, word_counts
 from abitare.worksheets import load_worksheet

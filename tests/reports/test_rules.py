@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from abitare.data import resolve_comune
-from abitare.errors import UnknownComuneError
+from abitare.errors import ParameterError, UnknownComuneError
 from abitare.reports.disclosure import count_table, share
-from abitare.reports.registry import REPORTS, ParameterError, validate_parameters
+from abitare.reports.registry import REPORTS, validate_parameters
 from tests.reports.helpers import abitare
 
 
