@@ -24,7 +24,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from abitare.contentbase import Schema, lesson_exists, load_item_yaml, module_exists
+from abitare.contentbase import ContentItem, Schema, lesson_exists, load_item_yaml, module_exists
 from abitare.errors import ContentError, ContentIssue, UnknownCaseError
 from abitare.parameters import PARAMETERS_FILE, ParameterSet, load_parameters
 from abitare.validation import validate_located
@@ -431,16 +431,8 @@ CASES_FOLDER = "casi"
 
 
 @dataclass(frozen=True)
-class Case:
+class Case(ContentItem[CaseFile]):
     """A checked case, ready to play."""
-
-    id: str
-    path: Path
-    data: CaseFile
-
-    @property
-    def title(self) -> str:
-        return self.data.title
 
 
 #: bump when the checker changes what it accepts: older "already checked" marks no longer count

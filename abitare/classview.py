@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 
 from abitare.content import INPUT_PLACEHOLDER, Module
 from abitare.exports_safety import safe_csv_writer
-from abitare.progress import AnswerRecord, Attempt, Participant, answer_record
+from abitare.progress import ANSWER_COLUMNS, AnswerRecord, Attempt, Participant, answer_record
 from abitare.quizbank import format_input, graded, items_of, quiz_state
 from abitare.storage import answers, lesson_progress, participants, quiz_attempts
 from abitare.summary import ModuleSummary
@@ -188,17 +188,7 @@ def class_report(engine: Engine, modules: list[Module]) -> ClassReport:
             )
         ).all()
         answer_rows = conn.execute(
-            select(
-                answers.c.participant_id,
-                answers.c.module_id,
-                answers.c.question_id,
-                answers.c.choice,
-                answers.c.correct,
-                answers.c.answered_at,
-                answers.c.attempt,
-                answers.c.value,
-                answers.c.inputs,
-            ).order_by(answers.c.id)
+            select(answers.c.participant_id, answers.c.module_id, *ANSWER_COLUMNS).order_by(answers.c.id)
         ).all()
         attempt_rows = conn.execute(
             select(

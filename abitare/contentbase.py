@@ -8,8 +8,9 @@ on this module and never on one another; :mod:`abitare.overview` sits above them
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -19,6 +20,7 @@ from abitare.yamlsafe import Located, load_yaml
 
 __all__ = [
     "ITEM_NAME",
+    "ContentItem",
     "Schema",
     "check_references",
     "display_path",
@@ -38,6 +40,27 @@ class Schema(BaseModel):
     """Base of every content model: unknown fields are refused, a loaded model never changes."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Titled(Protocol):
+    @property
+    def title(self) -> str: ...
+
+
+DataT = TypeVar("DataT", bound=_Titled)
+
+
+@dataclass(frozen=True)
+class ContentItem(Generic[DataT]):
+    """A checked content file (a case, a worksheet, a template): its id, its path, its data."""
+
+    id: str
+    path: Path
+    data: DataT
+
+    @property
+    def title(self) -> str:
+        return self.data.title
 
 
 def display_path(path: Path, content_dir: Path) -> str:

@@ -29,9 +29,20 @@ from abitare.storage import (
     quiz_attempts,
 )
 
-__all__ = ["AnswerRecord", "Attempt", "Participant", "ProgressStore", "open_store"]
+__all__ = ["ANSWER_COLUMNS", "AnswerRecord", "Attempt", "Participant", "ProgressStore", "open_store"]
 
 log = logging.getLogger(__name__)
+
+#: The columns an :class:`AnswerRecord` is read from (:func:`answer_record`).
+ANSWER_COLUMNS = (
+    answers.c.question_id,
+    answers.c.choice,
+    answers.c.correct,
+    answers.c.answered_at,
+    answers.c.attempt,
+    answers.c.value,
+    answers.c.inputs,
+)
 
 
 @dataclass(frozen=True)
@@ -184,15 +195,7 @@ class ProgressStore:
     def all_answers(self, participant_id: int, module_id: str) -> list[AnswerRecord]:
         """Every answer given in a module, oldest first."""
         stmt = (
-            select(
-                answers.c.question_id,
-                answers.c.choice,
-                answers.c.correct,
-                answers.c.answered_at,
-                answers.c.attempt,
-                answers.c.value,
-                answers.c.inputs,
-            )
+            select(*ANSWER_COLUMNS)
             .where(answers.c.participant_id == participant_id, answers.c.module_id == module_id)
             .order_by(answers.c.id)
         )

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
-from abitare.contentbase import ITEM_NAME, Schema, display_path, lesson_exists
+from abitare.contentbase import ITEM_NAME, ContentItem, Schema, display_path, lesson_exists
 from abitare.errors import ContentError, ContentIssue
 from abitare.parameters import PLACEHOLDER, ParameterSet, load_parameters
 from abitare.paths import DATASETS_DIR
@@ -112,17 +112,10 @@ class TemplateFile(Schema):
 
 
 @dataclass(frozen=True)
-class DocumentTemplate:
+class DocumentTemplate(ContentItem[TemplateFile]):
     """A checked template, ready to fill."""
 
-    id: str
-    path: Path
-    data: TemplateFile
     body: str
-
-    @property
-    def title(self) -> str:
-        return self.data.title
 
     @property
     def field_ids(self) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from abitare.contentbase import Schema, load_item_yaml, module_exists
+from abitare.contentbase import ContentItem, Schema, load_item_yaml, module_exists
 from abitare.errors import AbitareError, AnswerError, ContentError, ContentIssue
 from abitare.parameters import load_parameters
 from abitare.validation import validate_located
@@ -103,14 +103,8 @@ class WorksheetFile(Schema):
 
 
 @dataclass(frozen=True)
-class Worksheet:
-    id: str
-    path: Path
-    data: WorksheetFile
-
-    @property
-    def title(self) -> str:
-        return self.data.title
+class Worksheet(ContentItem[WorksheetFile]):
+    """A checked worksheet, ready to fill in."""
 
     def field(self, field_id: str) -> FieldSpec:
         for f in self.data.fields:
