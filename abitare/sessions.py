@@ -14,9 +14,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 
-from abitare.errors import SessionError, StorageError
+from abitare.errors import SessionError, StorageError, database_errors
 from abitare.facilitators import Throttle, hash_secret, verify_secret
 from abitare.identity import display_code
 from abitare.secret_attempts import SecretThrottle, session_key
@@ -243,9 +243,8 @@ class SessionStore:
             .where(worksheet_members.c.session_id == session.id)
             .order_by(worksheet_members.c.joined_at, worksheet_answers.c.field_id)
         )
-        try:
-            with self.engine.connect() as conn:
-                return [AnswerRow(r.display_name, r.field_id, r.value, r.updated_at) for r in conn.execute(stmt)]
-        except SQLAlchemyError as err:
-            log.error("cannot read session answers", exc_info=err)
-            raise StorageError("Non è stato possibile leggere le risposte della sessione.") from err
+        with (
+            database_errors("Non è stato possibile leggere le risposte della sessione.", log),
+            self.engine.connect() as conn,
+        ):
+            return [AnswerRow(r.display_name, r.field_id, r.value, r.updated_at) for r in conn.execute(stmt)]
