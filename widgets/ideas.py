@@ -70,6 +70,8 @@ class PostsPanel(w.VBox):
         self.info = w.HTML()
         self.items = w.VBox()
         self._key: tuple[Any, ...] | None = None
+        self._rows: dict[int, w.HBox] = {}
+        self._mine: dict[int, bool] = {}
         super().__init__(
             [
                 w.HTML(f"<h2>{escape(texts['title'])}</h2><p>{escape(texts['help'])}</p>"),
@@ -115,24 +117,24 @@ class PostsPanel(w.VBox):
             if left is not None
             else ""
         )
+        # rows stay the same widgets while the ranking moves: a tap never lands on a redrawn button
         rows = []
         for p in posts:
-            button = w.Button(
-                description=self.texts["unvote"] if p.mine else self.texts["vote"],
-                layout=w.Layout(width="auto"),
-                button_style="info" if p.mine else "",
-            )
-            button.on_click(lambda _b, pid=p.id, on=not p.mine: self.vote(pid, on))
+            row = self._rows.get(p.id)
+            if row is None:
+                button = w.Button(layout=w.Layout(width="auto"))
+                button.on_click(lambda _b, pid=p.id: self.vote(pid, not self._mine.get(pid, False)))
+                row = w.HBox([w.HTML(), button], layout=w.Layout(flex_flow="row wrap", align_items="center"))
+                row.add_class("abitare-post")
+                self._rows[p.id] = row
+            text, button = row.children
             votes = f"{p.votes} {'voto' if p.votes == 1 else 'voti'}" if self.kind == "idea" else f"{p.votes} sostegni"
-            row = w.HBox(
-                [
-                    w.HTML(
-                        f"<p class='abitare-post-text'>{escape(p.text)} <span class='abitare-meta'>({votes})</span></p>"
-                    ),
-                    button,
-                ],
-                layout=w.Layout(flex_flow="row wrap", align_items="center"),
+            text.value = (
+                f"<p class='abitare-post-text'>{escape(p.text)} <span class='abitare-meta'>({votes})</span></p>"
             )
-            row.add_class("abitare-post")
+            button.description = self.texts["unvote"] if p.mine else self.texts["vote"]
+            button.button_style = "info" if p.mine else ""
+            self._mine[p.id] = p.mine
             rows.append(row)
-        self.items.children = rows
+        if [id(r) for r in rows] != [id(r) for r in self.items.children]:
+            self.items.children = rows

@@ -148,7 +148,10 @@ class RoomCaseVoter(w.VBox):
             button.add_class("abitare-choice")
             button.on_click(lambda _b, k=i: self.vote(k))
             buttons.append(button)
+        old = self.buttons.children
         self.buttons.children = buttons
+        for button in old:
+            button.close()
 
     @guarded
     def vote(self, choice: int) -> None:
@@ -227,7 +230,10 @@ class RoomCaseConsole(w.VBox):
             button = w.Button(description=f"{text}: {choice.text}", layout=w.Layout(width="100%", height="auto"))
             button.on_click(lambda _b, k=i: self.confirm(k))
             buttons.append(button)
+        old = self.confirm_box.children
         self.confirm_box.children = buttons
+        for button in old:
+            button.close()
 
     @guarded
     def start(self) -> None:
