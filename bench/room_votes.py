@@ -114,11 +114,12 @@ class Voter:
     name: str
     saves: list[float] = field(default_factory=list)
     last_saved: float = 0.0
+    joined: bool = False
     failure: str | None = None
 
 
 async def participant(
-    server: Server, code: str, voter: Voter, start_at: float, votes: int, ready: asyncio.Event
+    server: Server, code: str, voter: Voter, offset: float, votes: int, ready: asyncio.Event, plan: dict
 ) -> None:
     stage = "page"
     try:
@@ -134,8 +135,10 @@ async def participant(
         stage = "wall"
         if not await k.pump(lambda: len(k.buttons("Vota")) >= votes, 60):
             raise TimeoutError("the ideas wall never arrived")
-        await ready.wait()
-        await asyncio.sleep(max(0.0, start_at - time.monotonic()))
+        voter.joined = True
+        while not ready.is_set():  # keep reading the socket while the others join
+            await k.pump(ready.is_set, 0.5)
+        await k.pump(lambda: time.monotonic() >= plan["t0"] + offset, plan["t0"] + offset - time.monotonic() + 1)
         stage = "votes"
         for _ in range(votes):
             free = k.buttons("Vota")
@@ -168,18 +171,19 @@ async def room(server: Server, code: str, secret: str, n: int, window: float, vo
     await board.act(board.find("Apri la lavagna") or "", {"event": "click"})
     voters = [Voter(f"Persona {i:02d}") for i in range(n)]
     ready = asyncio.Event()
-    t0 = time.monotonic() + 5 + 3 * n  # after everyone has joined (checked below)
-    starts = [t0 + random.uniform(0, window) for _ in voters]
+    plan: dict = {"t0": 0.0}
+    offsets = [random.uniform(0, window) for _ in voters]
     tasks = [
-        asyncio.ensure_future(participant(server, code, v, s, votes, ready))
-        for v, s in zip(voters, starts, strict=True)
+        asyncio.ensure_future(participant(server, code, v, o, votes, ready, plan))
+        for v, o in zip(voters, offsets, strict=True)
     ]
-    # let the votes start only once every page has its wall (or failed)
+    # the votes start once every page has its wall (or failed)
     deadline = time.monotonic() + PAGE_TIMEOUT * 2
-    while time.monotonic() < deadline and not all(t.done() for t in tasks):
+    while time.monotonic() < deadline and not all(v.joined or t.done() for v, t in zip(voters, tasks, strict=True)):
         await board.pump(lambda: False, 0.5)
-        if time.monotonic() >= t0 - 1:
-            break
+    joined = sum(v.joined for v in voters)
+    print(f"{joined} participants joined; voting starts now, within {window:.0f} s", flush=True)
+    plan["t0"] = time.monotonic() + 1
     ready.set()
     expected = None
     seen_all_at = None
@@ -198,8 +202,8 @@ async def room(server: Server, code: str, secret: str, n: int, window: float, vo
         "voters": voters,
         "sent": sum(len(v.saves) for v in voters),
         "board": board_total(board.html_with("abitare-post-votes")),
-        "board_behind": (seen_all_at - last_vote) if seen_all_at else None,
-        "spread": (last_vote - min(starts)) if last_vote else None,
+        "board_behind": (seen_all_at - last_vote) if seen_all_at and last_vote else None,
+        "spread": (last_vote - plan["t0"]) if last_vote else None,
     }
 
 
