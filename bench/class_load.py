@@ -266,14 +266,21 @@ def to_v1(m: dict) -> bytes:
     return head + channel + b"".join(parts)
 
 
-def from_v1(raw: bytes | str) -> dict:
-    """The header, parent and content of a v1 frame (buffers, e.g. of charts, are not needed)."""
+def from_v1(raw: bytes | str, widgets: bool = True) -> dict:
+    """The header, parent and content of a v1 frame (buffers, e.g. of charts, are not needed).
+
+    With ``widgets`` false only status messages are read whole: once the page is usable the
+    client needs no widget state, and parsing it would take CPU from the server it measures
+    (a browser does that work on another machine)."""
     if isinstance(raw, str):
         raise ConnectionError("the server did not take the v1 protocol")
     count = int.from_bytes(raw[:8], "little")
     offsets = [int.from_bytes(raw[8 * (i + 1):8 * (i + 2)], "little") for i in range(count)]
     part = [raw[offsets[i]:offsets[i + 1]] for i in range(1, min(count - 1, 5))]
-    return {"header": json.loads(part[0]), "parent_header": json.loads(part[1]), "content": json.loads(part[3])}
+    header = json.loads(part[0])
+    if not widgets and header.get("msg_type") != "status":
+        return {"header": header, "parent_header": {}, "content": {}}
+    return {"header": header, "parent_header": json.loads(part[1]), "content": json.loads(part[3])}
 
 
 class Kernel:
@@ -283,6 +290,7 @@ class Kernel:
         self.ws, self.session = ws, session
         self.models: dict[str, dict] = {}
         self.idle: set[str] = set()
+        self.widgets = True  # keep reading widget states (off once the page's buttons are known)
 
     async def send(self, msg_type: str, content: dict, metadata: dict | None = None) -> str:
         m = _msg(msg_type, content, self.session, metadata)
@@ -301,7 +309,7 @@ class Kernel:
                 return False
             if raw is None:
                 raise ConnectionError("websocket closed")
-            self._take(from_v1(raw))
+            self._take(from_v1(raw, self.widgets))
         return True
 
     def _take(self, m: dict) -> None:
@@ -401,13 +409,13 @@ async def trainee(server: Server, code: str, static: list[str], navigate: bool) 
             raise TimeoutError("the module's widgets never arrived")
         r.usable = time.perf_counter() - start
         stage = "clicks"
+        button, router = k.find("Successiva ▶"), k.router()
+        assert button
+        k.widgets = False
         for _ in range(2):
-            button = k.find("Successiva ▶")
-            assert button
             r.saves.append(await k.act(button, {"event": "click"}))
         if navigate and server.kind == "app":
             stage = "navigation"
-            router = k.router()
             if router is None:
                 raise RuntimeError("no router")
             for route in NAV_ROUTES:
