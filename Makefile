@@ -48,7 +48,7 @@ lint: install-test
 test: install-test browser postgres lint
 	@sh scripts/ensure-hub.sh
 	$(BIN)/abitare check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=25
 
 bench: install-test
 	$(BIN)/python bench/page_load.py

@@ -171,9 +171,13 @@ class WorksheetForm(w.VBox):
         self._saving = 0  # saves under way (a timer's or flush's)
         self._restoring = True
         self.inputs = {f.id: FieldInput(f, partial(self._changed, f.id)) for f in worksheet.data.fields}
+        #: what this page last read or saved, field by field: a stored value that differs was
+        #: saved by another page of the same participant (a second tab, a phone)
+        self._known: dict[str, Any] = {}
         for field_id, value in sessions.member_answers(member).items():
             if field_id in self.inputs:
                 self.inputs[field_id].show(value)
+                self._known[field_id] = value
         self._restoring = False
         self.room = RoomStore(sessions.engine)
         self.timers = {f.id: Countdown() for f in worksheet.data.fields}
@@ -269,8 +273,33 @@ class WorksheetForm(w.VBox):
                 self._saving -= 1
                 self._idle.notify_all()
         self.message.clear()
+        self._known[field_id] = value
         local = when.astimezone().strftime("%H:%M:%S") if isinstance(when, datetime) else ""
-        self.status.value = f'<p class="abitare-save" role="status">Salvato alle {local}.</p>'
+        newer = self._take_newer(field_id)
+        self.status.value = f'<p class="abitare-save" role="status">Salvato alle {local}.{newer}</p>'
+
+    def _take_newer(self, saved: str) -> str:
+        """Show what another page of the same participant saved since this one last looked
+        (never a field with an edit of this page still waiting); the notice, or ''."""
+        stored = self.sessions.member_answers(self.member)
+        with self._lock:
+            waiting = set(self._timers)
+        changed = [
+            f
+            for f, v in stored.items()
+            if f != saved and f in self.inputs and f not in waiting and v != self._known.get(f)
+        ]
+        if not changed:
+            return ""
+        self._restoring = True
+        try:
+            for f in changed:
+                self.inputs[f].show(stored[f])
+                self._known[f] = stored[f]
+        finally:
+            self._restoring = False
+        labels = ", ".join(f"«{escape(self.inputs[f].spec.label)}»" for f in changed)
+        return f" Da un'altra pagina aperta con il tuo nome sono arrivate risposte più recenti: {labels}."
 
     def flush(self) -> None:
         """Save every pending change now."""

@@ -249,15 +249,6 @@ def test_two_tabs_on_one_worksheet_field_the_last_write_wins_and_is_stored_whole
     assert stored == {"urgenza": 4, "nome-edificio": "Via Roma 1"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "widgets/worksheet.py (issue 16's file): a tab keeps showing its own value after the other tab "
-        "saved the same field, and its next save of that field overwrites the other's without a word; "
-        "WorksheetForm.save should compare the stored value (or updated_at) with what the tab last "
-        "loaded or saved, and show the newer value with a notice instead of overwriting it"
-    ),
-)
 def test_a_worksheet_tab_shows_the_other_tabs_newer_value_when_it_next_acts(store, fixture_content):
     import ipywidgets  # noqa: F401  (the widget needs no front end in this test)
 
@@ -278,6 +269,7 @@ def test_a_worksheet_tab_shows_the_other_tabs_newer_value_when_it_next_acts(stor
     tab_a.save("urgenza")  # tab A acts again
     try:
         assert tab_a.inputs["nome-edificio"].value() == "Scritto nella scheda B"
+        assert "risposte più recenti" in tab_a.status.value  # and it says so
     finally:
         tab_a.close()
         tab_b.close()

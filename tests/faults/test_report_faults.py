@@ -24,10 +24,11 @@ ABITARE = [sys.executable, "-m", "abitare.cli"]
 COMUNI = 9
 
 
-def start_batch(data: Path, out: Path, home: Path) -> subprocess.Popen[str]:
+def start_batch(data: Path, out: Path, home: Path, workers: int = 2) -> subprocess.Popen[str]:
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(home)}
     return subprocess.Popen(
-        [*ABITARE, "report", REPORT, "--comune", "all", "--data", str(data), "--out", str(out), "--workers", "2"],
+        [*ABITARE, "report", REPORT, "--comune", "all", "--data", str(data), "--out", str(out)]
+        + ["--workers", str(workers)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -94,7 +95,8 @@ def kernels_of(pid: int) -> list[int]:
 
 def test_ctrl_c_in_a_batch_keeps_the_reports_made_and_a_consistent_index(tmp_path, small_data):
     out = tmp_path / "rapporti"
-    proc = start_batch(small_data, out, tmp_path)
+    # one worker: eight reports are still to come when the first appears, however fast the machine
+    proc = start_batch(small_data, out, tmp_path, workers=1)
     wait_for(lambda: list(out.glob(f"{REPORT}-*.html")), 300, proc)
     os.killpg(proc.pid, signal.SIGINT)  # Ctrl+C in the terminal reaches the whole job
     fault_injected("SIGINT to `abitare report morosita --comune all` after its first report")

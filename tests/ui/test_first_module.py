@@ -46,7 +46,7 @@ def test_answer_survives_a_server_restart(voila, page: Page):
     assert "Traceback" not in page.content()
 
     voila.restart()
-    page.goto(module_url)
+    page.goto(module_url, wait_until="commit", timeout=60_000)  # the restarted server's first page is slow
 
     expect(page.get_by_role("heading", name=re.compile("Il sistema dei servizi abitativi"))).to_be_visible(
         timeout=60_000

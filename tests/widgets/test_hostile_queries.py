@@ -78,5 +78,5 @@ def test_every_page_answers_hostile_addresses_in_italian(cfg, name, page, good, 
                 assert "Traceback" not in text and "<script" not in text and "<img src=x" not in text, (
                     name, key, value[:40], text[:200])
                 assert "x" * 100 not in text, (name, key)  # a huge value is not echoed whole
-    unexpected = [r for r in caplog.records if r.getMessage().startswith("unexpected error")]
+    unexpected = [r for r in caplog.records if r.getMessage().startswith("unexpected error while building a page")]
     assert not unexpected, [(r.getMessage(), r.exc_text and r.exc_text[-500:]) for r in unexpected]
