@@ -26,9 +26,9 @@ COMUNI = 9
 
 def start_batch(data: Path, out: Path, home: Path, workers: int = 2) -> subprocess.Popen[str]:
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(home)}
+    args = ["report", REPORT, "--comune", "all", "--data", str(data), "--out", str(out), "--workers", str(workers)]
     return subprocess.Popen(
-        [*ABITARE, "report", REPORT, "--comune", "all", "--data", str(data), "--out", str(out)]
-        + ["--workers", str(workers)],
+        [*ABITARE, *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
