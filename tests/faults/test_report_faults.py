@@ -34,6 +34,9 @@ def start_batch(data: Path, out: Path, home: Path, workers: int = 2) -> subproce
         text=True,
         env=env,
         start_new_session=True,  # its own process group, as a terminal's foreground job
+        # Ctrl+C reaches a terminal's job with its default handling; a child inherits an ignored
+        # SIGINT (a launcher running the test suite in the background ignores it), so restore it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
