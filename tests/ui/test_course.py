@@ -148,11 +148,14 @@ def test_a_quiz_can_be_answered_with_the_keyboard_alone(voila, page: Page):
                 f"e.type === 'radio' && e.closest('.abitare-question-box') === "
                 f"document.querySelectorAll('.abitare-question-box')[{n - 1}]"
             )
-            for _ in range(len(options)):  # arrows move the choice within the group
-                label = page.evaluate("document.activeElement.closest('label').textContent.trim()")
+            for _ in range(3 * len(options)):  # arrows move the choice within the group
+                page.wait_for_timeout(150)  # the group re-renders when the kernel echoes the choice
+                label = page.evaluate("document.activeElement.closest('label')?.textContent.trim()")
                 if label == target:
                     break
                 page.keyboard.press("ArrowDown")
+            else:
+                pytest.fail(f"the arrows never reached {target!r}")
             page.keyboard.press("Space")
         elif kinds[q.type] == "checkbox":
             for i in sorted(q.correct_indexes):
