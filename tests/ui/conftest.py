@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -146,6 +147,10 @@ def voila_pool(tmp_path: Path) -> Iterator[VoilaServer]:
     """Voilà with one preheated kernel per page, as for a class."""
     server = VoilaServer(tmp_path / "var", tmp_path / "voila.log", pool=1)
     server.start()
+    deadline = time.monotonic() + 120  # the port opens before the pool's kernel is ready
+    while "is filled" not in server.log() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert "is filled" in server.log(), f"the pool was never filled:\n{server.log()[-3000:]}"
     yield server
     server.stop()
 
