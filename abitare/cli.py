@@ -80,9 +80,9 @@ def session_create(
     """Crea una sessione: stampa il codice per i partecipanti e la parola segreta della lavagna."""
     from datetime import date as _date
 
+    from abitare.practice.sessions import SessionStore
+    from abitare.practice.worksheets import load_worksheet
     from abitare.progress import open_store
-    from abitare.sessions import SessionStore
-    from abitare.worksheets import load_worksheet
 
     settings = get_settings()
     try:
@@ -107,8 +107,8 @@ def case_graph(
     out: Annotated[Path | None, typer.Option(help="File SVG da scrivere (predefinito: <id>.svg).")] = None,
 ) -> None:
     """Disegna il grafo di un caso (SVG) per chi lo scrive."""
-    from abitare.casegraph import case_graph_svg
-    from abitare.cases import load_case
+    from abitare.cases.graph import case_graph_svg
+    from abitare.cases.schema import load_case
 
     try:
         case = load_case(get_settings().content_dir, case_id)
@@ -206,7 +206,7 @@ def _safe_url(url: str) -> str:
 
 def _check_cases_once() -> None:
     """Check every case deeply now, once, so that the trainees' kernels need not."""
-    from abitare.cases import scan_cases
+    from abitare.cases.schema import scan_cases
     from abitare.settings import get_settings
 
     _, issues = scan_cases(get_settings().content_dir, deep=True, use_cache=True)

@@ -1,7 +1,7 @@
 """What every kind of content shares: the schema base, file names, and the YAML loader.
 
 Modules (:mod:`abitare.content`), cases (:mod:`abitare.cases`), worksheets
-(:mod:`abitare.worksheets`) and document templates (:mod:`abitare.templates`) build
+(:mod:`abitare.practice.worksheets`) and document templates (:mod:`abitare.templates`) build
 on this module and never on one another; :mod:`abitare.overview` sits above them all.
 """
 

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from abitare import quizlint
-from abitare.cases import scan_cases
+from abitare.cases.schema import scan_cases
 from abitare.content import load_course, scan
 from abitare.errors import ContentError
+from abitare.practice.worksheets import scan_worksheets
 from abitare.templates import scan_templates
-from abitare.worksheets import scan_worksheets
 
 __all__ = ["inventory"]
 

@@ -11,7 +11,7 @@ Values typed by a user are inserted as text, never read as Markdown: the DOCX is
 built from the template's own structure and each value goes into a text run; the
 Markdown copy escapes the characters Markdown would interpret.
 
-(Not to be confused with the worksheets, ``abitare.worksheets``, nor with Voilà's
+(Not to be confused with the worksheets, ``abitare.practice.worksheets``, nor with Voilà's
 page templates.)
 """
 

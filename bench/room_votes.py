@@ -232,8 +232,8 @@ def main() -> None:
             code = re.search(r"Codice per i partecipanti: (\w+)", out)
             secret = re.search(r"non sarà mostrata di nuovo\): (\S+)", out)
             assert code and secret, out
-            from abitare.ideas import PostStore
-            from abitare.sessions import SessionStore
+            from abitare.practice.ideas import PostStore
+            from abitare.practice.sessions import SessionStore
             from abitare.storage import make_engine
 
             engine = make_engine(f"sqlite:///{Path(tmp) / 'var' / 'abitare.sqlite'}")

@@ -25,15 +25,15 @@ from urllib.parse import urlencode
 
 import ipywidgets as w
 
-from abitare.cases import scan_cases
+from abitare.cases.schema import scan_cases
 from abitare.content import scan
 from abitare.identity import hub_user, is_preheated, parse_query, request_page, wait_for_request
+from abitare.practice.worksheets import scan_worksheets
 from abitare.progress import Participant, open_store
 from abitare.serve import APP_NOTEBOOK
 from abitare.settings import Settings, get_settings
 from abitare.templates import templates_for_lesson
 from abitare.text import render_markdown
-from abitare.worksheets import scan_worksheets
 from abitare_widgets.home import HomeApp
 from abitare_widgets.pages import VIEWS, build_view
 from abitare_widgets.router import Router

@@ -10,11 +10,11 @@ from typing import Any
 
 import ipywidgets as w
 
-from abitare.cases import Case
+from abitare.cases.schema import Case
 from abitare.errors import AbitareError
-from abitare.ideas import PostStore
-from abitare.joinqr import join_url, qr_svg, short_address
-from abitare.room import (
+from abitare.practice.ideas import PostStore
+from abitare.practice.joinqr import join_url, qr_svg, short_address
+from abitare.practice.room import (
     FREE_TEXT,
     WALL_PAGES,
     Contribution,
@@ -25,12 +25,12 @@ from abitare.room import (
     marked_rows,
     moderated_rows,
 )
-from abitare.roomcase import RoomCase, RoomCaseStore, room_case_markdown
-from abitare.sessions import Session, SessionStore
-from abitare.synthesis import FieldSummary, field_html, summarize, to_csv, to_html, to_markdown, to_xlsx
+from abitare.practice.roomcase import RoomCase, RoomCaseStore, room_case_markdown
+from abitare.practice.sessions import Session, SessionStore
+from abitare.practice.synthesis import FieldSummary, field_html, summarize, to_csv, to_html, to_markdown, to_xlsx
+from abitare.practice.wordcloud import cloud_html
+from abitare.practice.worksheets import FieldSpec, Worksheet
 from abitare.text import render_markdown
-from abitare.wordcloud import cloud_html
-from abitare.worksheets import FieldSpec, Worksheet
 from abitare_widgets.countdown import Countdown
 from abitare_widgets.ideas import posts_html
 from abitare_widgets.links import csv_link, download_link

@@ -8,9 +8,9 @@ from typing import Any
 
 import ipywidgets as w
 
-from abitare.caserun import CaseRun, run_seed
-from abitare.cases import Case, StateVar, recommended_choices
-from abitare.casestore import CaseStore
+from abitare.cases.run import CaseRun, run_seed
+from abitare.cases.schema import Case, StateVar, recommended_choices
+from abitare.cases.store import CaseStore
 from abitare.numbers import euro
 from abitare.parameters import load_parameters
 from abitare.progress import Participant

@@ -10,9 +10,9 @@ from typing import Any
 
 import ipywidgets as w
 
-from abitare.casegraph import case_graph_svg
-from abitare.cases import Case
-from abitare.casestore import CaseStats, CaseStore
+from abitare.cases.graph import case_graph_svg
+from abitare.cases.schema import Case
+from abitare.cases.store import CaseStats, CaseStore
 from abitare.classview import ClassReport, QuestionStat
 from abitare.facilitators import FacilitatorStore
 from abitare_widgets.links import csv_link, download_link

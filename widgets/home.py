@@ -10,7 +10,7 @@ from typing import Any
 import ipywidgets as w
 
 from abitare.attestation import attestation_html
-from abitare.cases import Case
+from abitare.cases.schema import Case
 from abitare.content import CourseFile, Module
 from abitare.progress import Participant, ProgressStore
 from abitare.summary import CourseSummary, ModuleSummary, summarize_course

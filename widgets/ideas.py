@@ -7,8 +7,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from abitare.ideas import MAX_POST, Post, PostStore
-from abitare.sessions import Member, Session
+from abitare.practice.ideas import MAX_POST, Post, PostStore
+from abitare.practice.sessions import Member, Session
 from abitare_widgets.safety import ErrorBanner, guarded
 
 __all__ = ["PostsPanel", "posts_html"]

@@ -15,15 +15,15 @@ from html import escape
 import ipywidgets as w
 
 from abitare.calc import CALCULATORS
-from abitare.cases import load_case, scan_cases
-from abitare.casestore import CaseStore
+from abitare.cases.schema import load_case, scan_cases
+from abitare.cases.store import CaseStore
 from abitare.content import available_items, load_course, load_module, scan
 from abitare.errors import AbitareError, ContentError, DatabaseUnavailableError
 from abitare.identity import hub_user, request_query
+from abitare.practice.sessions import SessionStore
+from abitare.practice.worksheets import load_worksheet, scan_worksheets
 from abitare.progress import Participant, ProgressStore, open_store
-from abitare.sessions import SessionStore
 from abitare.settings import Settings, get_settings
-from abitare.worksheets import load_worksheet, scan_worksheets
 from abitare_widgets.calculator import CalculatorForm, calculator_index_html
 from abitare_widgets.case import CasePlayer
 from abitare_widgets.glossary import GlossaryView

@@ -9,10 +9,10 @@ from typing import Any
 
 import ipywidgets as w
 
-from abitare.cases import Case, StateVar, recommended_choices
+from abitare.cases.schema import Case, StateVar, recommended_choices
 from abitare.parameters import load_parameters
-from abitare.roomcase import RoomCase, RoomCaseStore
-from abitare.sessions import Member, Session
+from abitare.practice.roomcase import RoomCase, RoomCaseStore
+from abitare.practice.sessions import Member, Session
 from abitare.text import render_markdown
 from abitare_widgets.safety import ErrorBanner, guarded
 

@@ -12,15 +12,15 @@ from typing import Any
 
 import ipywidgets as w
 
-from abitare.cases import Case
+from abitare.cases.schema import Case
 from abitare.errors import AbitareError
-from abitare.ideas import PostStore
 from abitare.parameters import load_parameters
-from abitare.room import RoomStore
-from abitare.roomcase import RoomCaseStore
-from abitare.sessions import Member, Session, SessionStore
+from abitare.practice.ideas import PostStore
+from abitare.practice.room import RoomStore
+from abitare.practice.roomcase import RoomCaseStore
+from abitare.practice.sessions import Member, Session, SessionStore
+from abitare.practice.worksheets import AnswerError, FieldSpec, Worksheet
 from abitare.text import render_markdown
-from abitare.worksheets import AnswerError, FieldSpec, Worksheet
 from abitare_widgets.countdown import Countdown
 from abitare_widgets.ideas import PostsPanel
 from abitare_widgets.roomcase import RoomCaseVoter

@@ -14,7 +14,7 @@ from abitare.reports.document import Report, fmt
 from abitare.reports.registry import checked
 
 if TYPE_CHECKING:
-    from abitare.synthesis import FieldSummary
+    from abitare.practice.synthesis import FieldSummary
 
 __all__ = ["sintesi_sessione"]
 
@@ -24,11 +24,11 @@ def sintesi_sessione(*, settings: Any = None, **parameters: Any) -> Report:
 
     ``settings`` (not a report parameter) says which database to read; by default, the environment's.
     """
+    from abitare.practice.sessions import SessionStore
+    from abitare.practice.synthesis import summarize
+    from abitare.practice.worksheets import load_worksheet
     from abitare.progress import open_store
-    from abitare.sessions import SessionStore
     from abitare.settings import get_settings
-    from abitare.synthesis import summarize
-    from abitare.worksheets import load_worksheet
 
     given = checked("sintesi-sessione", **parameters)
     codice_sessione, anonimo, k = given["codice_sessione"], given["anonimo"], given["soglia_riservatezza"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from abitare.cases import load_case
+from abitare.cases.schema import load_case
 from abitare.content import load_module
 from abitare.parameters import load_parameters
 from tests.conftest import CONTENT_DIR
@@ -325,7 +325,7 @@ def test_an_indigent_household_is_never_told_its_request_cannot_be_accepted(path
 
 
 def test_indigenza_case_teaches_the_track_with_the_comune():
-    from abitare.cases import recommended_choices
+    from abitare.cases.schema import recommended_choices
 
     data = load_case(CONTENT_DIR, "nuova-assegnazione-indigenza").data
     on_path = [data.nodes[n].choices[i] for n, i in recommended_choices(data)]
@@ -347,7 +347,7 @@ EMERGENCY = re.compile(r"\b112\b|pronto intervento")
 
 
 def test_gas_leak_safe_sequence_is_recommended_and_explained():
-    from abitare.cases import recommended_choices
+    from abitare.cases.schema import recommended_choices
 
     data = load_case(CONTENT_DIR, "anziano-solo").data
     chosen = dict(recommended_choices(data))

@@ -19,13 +19,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from abitare.cases import load_case_file
+from abitare.cases.schema import load_case_file
 from abitare.content import load_module_dir
 from abitare.errors import ContentError
 from abitare.parameters import PARAMETERS_FILE, ParameterSet, load_parameters
 from abitare.paths import PROJECT_ROOT
+from abitare.practice.worksheets import load_worksheet_file
 from abitare.templates import load_template_file
-from abitare.worksheets import load_worksheet_file
 from abitare.yamlsafe import parse_yaml
 
 pytestmark = pytest.mark.hostile

@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 from abitare.classview import class_report
 from abitare.content import load_module
 from abitare.exports_safety import neutralise_cell, neutralise_row, safe_csv_writer
-from abitare.sessions import SessionStore
-from abitare.synthesis import summarize, to_csv, to_html, to_markdown, to_xlsx
-from abitare.worksheets import AnswerError, load_worksheet
+from abitare.practice.sessions import SessionStore
+from abitare.practice.synthesis import summarize, to_csv, to_html, to_markdown, to_xlsx
+from abitare.practice.worksheets import AnswerError, load_worksheet
 from tests.abitare.test_summary_and_class import complete
 from tests.conftest import CONTENT_DIR
 

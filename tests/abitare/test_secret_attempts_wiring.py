@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from abitare import secret_attempts as module
 from abitare.facilitators import FacilitatorStore
+from abitare.practice.sessions import SessionStore
+from abitare.practice.worksheets import load_worksheet
 from abitare.secret_attempts import FACILITATORS_KEY, session_key
-from abitare.sessions import SessionStore
 from abitare.storage import make_engine, secret_attempts
-from abitare.worksheets import load_worksheet
 
 pytestmark = pytest.mark.hostile
 

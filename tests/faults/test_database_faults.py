@@ -24,12 +24,12 @@ from sqlalchemy import text
 
 from abitare.content import load_module
 from abitare.errors import StorageError
+from abitare.practice.sessions import SessionStore
+from abitare.practice.worksheets import load_worksheet
 from abitare.progress import ProgressStore
 from abitare.quizbank import QuizSession
-from abitare.sessions import SessionStore
 from abitare.settings import Settings
 from abitare.storage import make_engine, upgrade
-from abitare.worksheets import load_worksheet
 from tests.conftest import CONTENT_DIR
 from tests.faults.ledger import answers_found, answers_written, fault_injected, free_port
 

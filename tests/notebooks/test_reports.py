@@ -19,12 +19,12 @@ import pytest
 
 from abitare.data.generate import REFERENCE_DATE
 from abitare.paths import PROJECT_ROOT
+from abitare.practice.sessions import SessionStore
+from abitare.practice.worksheets import load_worksheet
 from abitare.reports.registry import REPORTS, validate_parameters
 from abitare.reports.runner import plan, run_batch
-from abitare.sessions import SessionStore
 from abitare.settings import Settings
 from abitare.storage import upgrade
-from abitare.worksheets import load_worksheet
 from tests.conftest import CONTENT_DIR
 from tests.reports.helpers import abitare, html_tables, number, read_csv
 

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Page, expect
 
-from abitare.cases import load_case
+from abitare.cases.schema import load_case
 from tests.conftest import CONTENT_DIR
 
 pytestmark = pytest.mark.browser

@@ -8,10 +8,10 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from abitare.paths import PROJECT_ROOT
-from abitare.sessions import SessionStore
+from abitare.practice.sessions import SessionStore
+from abitare.practice.worksheets import FIELD_TYPES, load_worksheet
 from abitare.settings import Settings
 from abitare.storage import make_engine
-from abitare.worksheets import FIELD_TYPES, load_worksheet
 from tests.ui.conftest import create_session
 
 pytestmark = pytest.mark.browser

@@ -1,8 +1,8 @@
 """The case player and the facilitator's case view, driven headless on the fixture case."""
 
-from abitare.casegraph import case_graph_svg
-from abitare.cases import load_case
-from abitare.casestore import CaseStore
+from abitare.cases.graph import case_graph_svg
+from abitare.cases.schema import load_case
+from abitare.cases.store import CaseStore
 from abitare_widgets.case import CasePlayer
 from abitare_widgets.classview import case_stats_html
 

@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from abitare.sessions import SessionStore
-from abitare.worksheets import load_worksheet
+from abitare.practice.sessions import SessionStore
+from abitare.practice.worksheets import load_worksheet
 from abitare_widgets.board import BoardView
 from abitare_widgets.worksheet import WorksheetForm
 
@@ -52,7 +52,7 @@ def test_short_answers_get_a_word_cloud_with_the_list_beside_it(fixture_content,
 
 
 def test_the_board_plays_a_case_with_the_room(fixture_content, store):
-    from abitare.cases import load_case
+    from abitare.cases.schema import load_case
 
     root = fixture_content()
     sheet, case = load_worksheet(root, "prova"), load_case(root, "prova")

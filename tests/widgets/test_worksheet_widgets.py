@@ -3,8 +3,8 @@
 import time
 from datetime import date
 
-from abitare.sessions import SessionStore
-from abitare.worksheets import load_worksheet
+from abitare.practice.sessions import SessionStore
+from abitare.practice.worksheets import load_worksheet
 from abitare_widgets.board import BoardView
 from abitare_widgets.worksheet import JoinView, WorksheetForm
 

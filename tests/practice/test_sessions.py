@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 
 from abitare.errors import SessionError
-from abitare.sessions import SessionStore
-from abitare.synthesis import summarize, to_csv, to_html, to_markdown, to_xlsx
-from abitare.worksheets import AnswerError, load_worksheet
+from abitare.practice.sessions import SessionStore
+from abitare.practice.synthesis import summarize, to_csv, to_html, to_markdown, to_xlsx
+from abitare.practice.worksheets import AnswerError, load_worksheet
 
 HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)> \u202eRTL\u200b **grassetto** [link](http://x)"
 

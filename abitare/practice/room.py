@@ -21,7 +21,9 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from abitare.errors import AbitareError
-from abitare.sessions import AnswerRow, Session
+from abitare.practice.sessions import AnswerRow, Session
+from abitare.practice.synthesis import FieldSummary
+from abitare.practice.worksheets import Worksheet
 from abitare.storage import (
     worksheet_answers,
     worksheet_field_state,
@@ -29,8 +31,6 @@ from abitare.storage import (
     worksheet_moderation,
     worksheet_sessions,
 )
-from abitare.synthesis import FieldSummary
-from abitare.worksheets import Worksheet
 
 __all__ = [
     "FREE_TEXT",

@@ -6,10 +6,10 @@ from datetime import date
 import pytest
 
 from abitare.errors import IdeaError
-from abitare.ideas import PostStore
-from abitare.sessions import SessionStore
-from abitare.wordcloud import cloud_html, normalise, word_counts
-from abitare.worksheets import load_worksheet
+from abitare.practice.ideas import PostStore
+from abitare.practice.sessions import SessionStore
+from abitare.practice.wordcloud import cloud_html, normalise, word_counts
+from abitare.practice.worksheets import load_worksheet
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(1)> javascript:alert(1)"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from abitare.cases import Case
+from abitare.cases.schema import Case
 
 __all__ = ["case_graph_svg"]
 

@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 
 from abitare.errors import AbitareError
-from abitare.room import RoomStore, export_marks, mark_merged, marked_rows, moderated_rows
-from abitare.sessions import SessionStore
-from abitare.synthesis import summarize, to_csv
-from abitare.worksheets import AnswerError, load_worksheet
+from abitare.practice.room import RoomStore, export_marks, mark_merged, marked_rows, moderated_rows
+from abitare.practice.sessions import SessionStore
+from abitare.practice.synthesis import summarize, to_csv
+from abitare.practice.worksheets import AnswerError, load_worksheet
 
 HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)>"
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from abitare.exports_safety import safe_csv_writer
 from abitare.numbers import number
-from abitare.sessions import AnswerRow, Session
-from abitare.worksheets import FieldSpec, Worksheet
+from abitare.practice.sessions import AnswerRow, Session
+from abitare.practice.worksheets import FieldSpec, Worksheet
 
 __all__ = [
     "FieldSummary",
@@ -116,7 +116,7 @@ def to_csv(
     marks: dict[tuple[str, str], str] | None = None,
 ) -> str:
     """One row per participant and field; with ``marks`` (the live session's moderation of
-    free text, see :func:`abitare.room.export_marks`) a last column says what the room saw."""
+    free text, see :func:`abitare.practice.room.export_marks`) a last column says what the room saw."""
     labels = {f.id: f.label for f in worksheet.data.fields}
     out = io.StringIO()
     writer = safe_csv_writer(out)  # a cell that starts like a formula gets an apostrophe (also in the XLSX)

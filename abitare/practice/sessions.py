@@ -19,9 +19,9 @@ from sqlalchemy.exc import IntegrityError
 from abitare.errors import SessionError, StorageError, database_errors
 from abitare.facilitators import Throttle, hash_secret, verify_secret
 from abitare.identity import display_code
+from abitare.practice.worksheets import Worksheet, validate_answer
 from abitare.secret_attempts import SecretThrottle, session_key
 from abitare.storage import worksheet_answers, worksheet_members, worksheet_sessions
-from abitare.worksheets import Worksheet, validate_answer
 
 __all__ = ["Member", "Session", "SessionStore"]
 

@@ -5,7 +5,7 @@ votes on their phone for one of the open choices (one vote each, changeable unti
 the step is decided); the facilitator sees the votes arrive, reveals them to the
 room, discusses, and confirms a choice — the majority's or another one, and the
 room is told which. The state and the path move on for everyone: the room's run
-is :class:`~abitare.caserun.CaseRun` replayed from the confirmed choices with the
+is :class:`~abitare.cases.run.CaseRun` replayed from the confirmed choices with the
 session's own seed, so every page rebuilds the same run. Each confirmed step keeps
 its vote split for the debrief and the synthesis.
 """
@@ -20,10 +20,10 @@ from typing import Any
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from abitare.caserun import CaseRun
-from abitare.cases import Case, recommended_choices
+from abitare.cases.run import CaseRun
+from abitare.cases.schema import Case, recommended_choices
 from abitare.errors import AbitareError
-from abitare.sessions import Member, Session
+from abitare.practice.sessions import Member, Session
 from abitare.storage import room_case_runs, room_case_steps, room_case_votes
 
 __all__ = ["DecidedStep", "RoomCase", "RoomCaseStore", "room_case_markdown", "room_seed"]

@@ -1,6 +1,6 @@
 """The address and QR code that open a session's worksheet."""
 
-from abitare.joinqr import join_url, qr_svg, short_address
+from abitare.practice.joinqr import join_url, qr_svg, short_address
 from abitare_widgets.board import join_html
 
 

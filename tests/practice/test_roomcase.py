@@ -4,11 +4,11 @@ from datetime import date
 
 import pytest
 
-from abitare.cases import load_case
+from abitare.cases.schema import load_case
 from abitare.errors import AbitareError
-from abitare.roomcase import RoomCaseStore, room_case_markdown
-from abitare.sessions import SessionStore
-from abitare.worksheets import load_worksheet
+from abitare.practice.roomcase import RoomCaseStore, room_case_markdown
+from abitare.practice.sessions import SessionStore
+from abitare.practice.worksheets import load_worksheet
 
 
 def test_the_room_votes_the_facilitator_confirms_and_the_path_moves(store, fixture_content):

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from abitare.errors import AbitareError, IdeaError
-from abitare.sessions import Member, Session
+from abitare.practice.sessions import Member, Session
 from abitare.storage import room_posts, room_votes, worksheet_members, worksheet_sessions
 
 __all__ = ["KINDS", "MAX_POST", "Post", "PostStore", "RoomSettings"]

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from abitare.cases import Case
+from abitare.cases.schema import Case
 from abitare.errors import StorageError, database_errors
 from abitare.storage import case_choices
 

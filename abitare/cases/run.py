@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from abitare.cases import Case, Choice, Ending
+from abitare.cases.schema import Case, Choice, Ending
 
 __all__ = ["CaseRun", "Step", "run_seed"]
 

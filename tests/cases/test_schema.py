@@ -4,9 +4,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from abitare.caserun import CaseRun
-from abitare.cases import MAX_STEPS, load_case, parse_guard, scan_cases
-from abitare.casestore import CaseStore
+from abitare.cases.run import CaseRun
+from abitare.cases.schema import MAX_STEPS, load_case, parse_guard, scan_cases
+from abitare.cases.store import CaseStore
 from tests.conftest import CONTENT_DIR
 
 BROKEN = [
