@@ -112,12 +112,22 @@ def _page(link: str | None = "home.ipynb", view: str | None = None) -> Callable[
     return wrap
 
 
+def _code(query: dict[str, str], environ: Mapping[str, str] | None) -> str | None:
+    """Who the page is for: the hub user under JupyterHub, else the code in the address (``?p=``)."""
+    return hub_user(environ) or query.get("p")
+
+
+def _home(query: dict[str, str], environ: Mapping[str, str] | None) -> str:
+    """The link back to the home page, keeping the participant's code."""
+    return home_link(_code(query, environ))
+
+
 def _participant(
     cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None, item: str | None, what: str, doing: str
 ) -> w.Widget | tuple[ProgressStore, Participant]:
     """The store and participant of a page about ``item``, or a notice saying what is missing."""
     hub = hub_user(environ)
-    code = hub or query.get("p")
+    code = _code(query, environ)
     if not item:
         return _notice(f"Nell'indirizzo della pagina manca {what}.", home_link(code))
     if not code:
@@ -166,7 +176,7 @@ def module_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str]
 def glossary_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
     """The searchable glossary of the whole course."""
     modules, _ = scan(cfg.content_dir)
-    return GlossaryView(modules, home=home_link(hub_user(environ) or query.get("p")))
+    return GlossaryView(modules, home=_home(query, environ))
 
 
 def hub_refusal(user: str, group: str) -> str:
@@ -223,12 +233,12 @@ def case_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] |
 @_page(view="calcolatore.ipynb")
 def calculator_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] | None) -> w.Widget:
     """A calculator (``?c=<name>``), or the list of calculators."""
-    home = home_link(hub_user(environ) or query.get("p"))
+    home = _home(query, environ)
     name = query.get("c")
     if name in CALCULATORS:
         return CalculatorForm(CALCULATORS[name], home=home)
     back = f'<nav class="abitare-breadcrumb"><a href="{escape(home)}">← Pagina iniziale</a></nav>'
-    return w.HTML(back + calculator_index_html(hub_user(environ) or query.get("p")))
+    return w.HTML(back + calculator_index_html(_code(query, environ)))
 
 
 @_page(view="simulazione.ipynb")
@@ -237,7 +247,7 @@ def simulation_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, 
     # numpy and the simulation load only when a trainee opens it (about 20 MB a kernel otherwise)
     from abitare_widgets.simulation import SimulationApp
 
-    return SimulationApp(home=home_link(hub_user(environ) or query.get("p")))
+    return SimulationApp(home=_home(query, environ))
 
 
 @_page(view="scheda.ipynb")
@@ -248,7 +258,7 @@ def worksheet_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, s
         SessionStore(store.engine),
         lambda template_id: load_worksheet(cfg.content_dir, template_id),
         code=query.get("s", ""),
-        home=home_link(hub_user(environ) or query.get("p")),
+        home=_home(query, environ),
         load_case=lambda case_id: load_case(cfg.content_dir, case_id),
     )
 
@@ -264,7 +274,7 @@ def board_page(cfg: Settings, query: dict[str, str], environ: Mapping[str, str] 
     return BoardView(
         SessionStore(store.engine),
         sheets,
-        home=home_link(hub_user(environ) or query.get("p")),
+        home=_home(query, environ),
         # the repository's copy shows screenshots; in the app they would be broken links
         guide=re.sub(r"!\[[^\]]*\]\([^)]*\)\n?", "", guide.read_text(encoding="utf-8")) if guide.is_file() else "",
         environ=environ,
