@@ -245,117 +245,186 @@ def _model_start(n: int, p: ParameterSet) -> tuple[list[int], int]:
     return sizes, sizes[SAP]
 
 
-def simulate(scenario: Scenario, params: ParameterSet | None = None) -> SimulationResult:
-    """Run one scenario month by month; reproducible for a given seed."""
-    p = params or load_parameters()
-    rng = np.random.default_rng(scenario.seed)
-    months = scenario.years * 12
-    start: StartingPoint | None = None
-    if scenario.from_data:
-        start = starting_point(scenario.comune, p)
-        n = start.households
-        sizes = [start.stocks[name] for name in START_STATES]
-        base_capacity = start.sap_capacity
-        inflow_rate = min(start.inflow_per_month / n, 1.0)
-    else:
-        n = scenario.households
-        sizes, base_capacity = _model_start(n, p)
-        inflow_rate = p.fraction("simulazione.nuovi_in_emergenza")
-    inflows = rng.binomial(n, inflow_rate, size=months)
-    state = np.full(n + int(inflows.sum()), NOT_YET, dtype=np.int8)
-    state[:n] = np.repeat(np.arange(len(sizes), dtype=np.int8), sizes)
-    rng.shuffle(state[:n])
+@dataclass(frozen=True)
+class _Rates:
+    """The model's monthly rates and unit costs, read once from the parameters."""
 
-    sap_capacity = max(base_capacity + scenario.sap_units_change, 0)
-    rent_factor = 1 + scenario.rent_growth / 100  # dearer rents make a shock likelier to overburden
-    shock = p.fraction("simulazione.ingresso_sovraccarico") * scenario.income_shock
-    recover = p.fraction("simulazione.uscita_sovraccarico")
-    evict_over = p.fraction("simulazione.sfratto_da_sovraccarico")
-    evict_sap = p.fraction("simulazione.sfratto_sap")
-    leave_emergency = p.fraction("simulazione.uscita_emergenza")
-    temp_to_market = p.fraction("simulazione.autonomia_da_temporanea")
-    turnover = scenario.sap_turnover / 100 / 12
-    per_prevention = p.value("simulazione.costo_prevenzione_sfratto")
-    temp_cost = p.value("simulazione.costo_posto_temporaneo")
-    emergency_cost = p.value("simulazione.costo_emergenza")
+    shock: float
+    recover: float
+    evict_over: float
+    evict_sap: float
+    leave_emergency: float
+    temp_to_market: float
+    per_prevention: float
+    temp_cost: float
+    emergency_cost: float
 
-    counts = np.zeros((months + 1, len(STATES)), dtype=np.int64)
-    evictions = np.zeros(months, dtype=np.int64)
-    avoided = np.zeros(months, dtype=np.int64)
-    cost = np.zeros(months)
-    agency_credit = 0.0
-    prevention_credit = 0.0
-    entered = n
+    @classmethod
+    def read(cls, p: ParameterSet, scenario: Scenario) -> _Rates:
+        return cls(
+            shock=p.fraction("simulazione.ingresso_sovraccarico") * scenario.income_shock,
+            recover=p.fraction("simulazione.uscita_sovraccarico"),
+            evict_over=p.fraction("simulazione.sfratto_da_sovraccarico"),
+            evict_sap=p.fraction("simulazione.sfratto_sap"),
+            leave_emergency=p.fraction("simulazione.uscita_emergenza"),
+            temp_to_market=p.fraction("simulazione.autonomia_da_temporanea"),
+            per_prevention=p.value("simulazione.costo_prevenzione_sfratto"),
+            temp_cost=p.value("simulazione.costo_posto_temporaneo"),
+            emergency_cost=p.value("simulazione.costo_emergenza"),
+        )
 
-    def record(month: int) -> None:
-        # Households enter in order: the first ``entered`` are all in the system, the rest not yet.
-        counts[month] = np.bincount(state[:entered], minlength=len(STATES))[: len(STATES)]
 
-    record(0)
-    for m in range(months):
-        # 1. inflow
-        state[entered : entered + inflows[m]] = EMERGENZA
-        entered += inflows[m]
-        draw = rng.random(state.size)
-        # 2. income shocks and recovery (rent growth makes shocks likelier)
-        shock_now = min(shock * rent_factor ** (m / 12), 1.0)
+@dataclass
+class _Population:
+    """Who the scenario starts with: households per state, SAP units, the monthly inflow rate."""
+
+    households: int
+    sizes: list[int]
+    sap_capacity: int
+    inflow_rate: float
+    start: StartingPoint | None
+
+    @classmethod
+    def of(cls, scenario: Scenario, p: ParameterSet) -> _Population:
+        if scenario.from_data:
+            start = starting_point(scenario.comune, p)
+            n = start.households
+            return cls(
+                n,
+                [start.stocks[name] for name in START_STATES],
+                start.sap_capacity,
+                min(start.inflow_per_month / n, 1.0),
+                start,
+            )
+        sizes, capacity = _model_start(scenario.households, p)
+        return cls(scenario.households, sizes, capacity, p.fraction("simulazione.nuovi_in_emergenza"), None)
+
+
+class _World:
+    """The households' states and the carried-over budgets, moved on one month at a time.
+
+    The steps run in the order the module's docstring lists, each drawing from the one
+    random generator in a fixed order: a seed gives the same run, draw for draw.
+    """
+
+    def __init__(self, scenario: Scenario, rates: _Rates, population: _Population, rng: np.random.Generator) -> None:
+        self.scenario, self.rates, self.rng = scenario, rates, rng
+        months = scenario.years * 12
+        n = population.households
+        self.inflows = rng.binomial(n, population.inflow_rate, size=months)
+        self.state = np.full(n + int(self.inflows.sum()), NOT_YET, dtype=np.int8)
+        self.state[:n] = np.repeat(np.arange(len(population.sizes), dtype=np.int8), population.sizes)
+        rng.shuffle(self.state[:n])
+        self.entered = n  # households enter in order: the first ``entered`` are in the system
+        self.sap_capacity = max(population.sap_capacity + scenario.sap_units_change, 0)
+        self.rent_factor = 1 + scenario.rent_growth / 100  # dearer rents make a shock likelier to overburden
+        self.turnover = scenario.sap_turnover / 100 / 12
+        self.agency_credit = 0.0
+        self.prevention_credit = 0.0
+        self.counts = np.zeros((months + 1, len(STATES)), dtype=np.int64)
+        self.evictions = np.zeros(months, dtype=np.int64)
+        self.avoided = np.zeros(months, dtype=np.int64)
+        self.cost = np.zeros(months)
+        self.record(0)
+
+    def record(self, month: int) -> None:
+        self.counts[month] = np.bincount(self.state[: self.entered], minlength=len(STATES))[: len(STATES)]
+
+    def month(self, m: int) -> None:
+        self.inflow(m)
+        saved = self.shocks_and_evictions(m)
+        self.sap_allocation()
+        self.temporary_places()
+        self.agency_contracts()
+        self.leaving()
+        self.record(m + 1)
+        r = self.rates
+        self.cost[m] = (
+            self.counts[m + 1, TEMPORANEA] * r.temp_cost
+            + self.counts[m + 1, EMERGENZA] * r.emergency_cost
+            + saved * r.per_prevention
+        )
+
+    def inflow(self, m: int) -> None:
+        """1. New households fall into emergency."""
+        self.state[self.entered : self.entered + self.inflows[m]] = EMERGENZA
+        self.entered += self.inflows[m]
+
+    def shocks_and_evictions(self, m: int) -> int:
+        """2–3. Income shocks and recovery, then evictions, some prevented; returns the prevented."""
+        state, r = self.state, self.rates
+        draw = self.rng.random(state.size)
+        shock_now = min(r.shock * self.rent_factor ** (m / 12), 1.0)
         to_over = (state == LIBERO) & (draw < shock_now)
-        to_free = (state == SOVRACCARICO) & (draw < recover)
-        # 3. evictions, some prevented
+        to_free = (state == SOVRACCARICO) & (draw < r.recover)
         evicted = np.flatnonzero(
-            ((state == SOVRACCARICO) & (draw >= 1 - evict_over)) | ((state == SAP) & (draw >= 1 - evict_sap))
+            ((state == SOVRACCARICO) & (draw >= 1 - r.evict_over)) | ((state == SAP) & (draw >= 1 - r.evict_sap))
         )
         state[to_over] = SOVRACCARICO
         state[to_free] = LIBERO
         # The budget buys whole preventions; the rest carries over, so a budget below the cost
         # of one prevention (a small comune's) still prevents one every few months.
-        prevention_credit += scenario.prevention_budget
-        affordable = int(prevention_credit // per_prevention)
-        prevention_credit -= affordable * per_prevention
-        saved = _pick(rng, evicted, affordable)
+        self.prevention_credit += self.scenario.prevention_budget
+        affordable = int(self.prevention_credit // r.per_prevention)
+        self.prevention_credit -= affordable * r.per_prevention
+        saved = _pick(self.rng, evicted, affordable)
         evicted = np.setdiff1d(evicted, saved, assume_unique=True)
         state[evicted] = EMERGENZA
-        evictions[m], avoided[m] = evicted.size, saved.size
-        # 4. SAP: turnover frees units; the waiting list fills them in order of need
+        self.evictions[m], self.avoided[m] = evicted.size, saved.size
+        return int(saved.size)
+
+    def sap_allocation(self) -> None:
+        """4. Turnover frees SAP units; the waiting list fills them in order of need."""
+        state = self.state
         leaving_sap = np.flatnonzero(state == SAP)
-        leaving_sap = leaving_sap[rng.random(leaving_sap.size) < turnover]
+        leaving_sap = leaving_sap[self.rng.random(leaving_sap.size) < self.turnover]
         state[leaving_sap] = USCITA
-        free_units = sap_capacity - int(np.count_nonzero(state == SAP))
+        free_units = self.sap_capacity - int(np.count_nonzero(state == SAP))
         for source in (EMERGENZA, TEMPORANEA, SOVRACCARICO):
             if free_units <= 0:
                 break
-            chosen = _pick(rng, np.flatnonzero(state == source), free_units)
+            chosen = _pick(self.rng, np.flatnonzero(state == source), free_units)
             state[chosen] = SAP
             free_units -= chosen.size
-        # 5. temporary places take households from emergency
-        free_places = scenario.temporary_places - int(np.count_nonzero(state == TEMPORANEA))
-        state[_pick(rng, np.flatnonzero(state == EMERGENZA), free_places)] = TEMPORANEA
-        # 6. the Agenzia's contracts at canone concordato
-        agency_credit += scenario.agency_contracts
-        slots = int(agency_credit)
-        agency_credit -= slots
+
+    def temporary_places(self) -> None:
+        """5. Temporary places take households from emergency."""
+        free_places = self.scenario.temporary_places - int(np.count_nonzero(self.state == TEMPORANEA))
+        self.state[_pick(self.rng, np.flatnonzero(self.state == EMERGENZA), free_places)] = TEMPORANEA
+
+    def agency_contracts(self) -> None:
+        """6. The Agenzia's contracts at canone concordato (fractions carry over to the next month)."""
+        self.agency_credit += self.scenario.agency_contracts
+        slots = int(self.agency_credit)
+        self.agency_credit -= slots
         for source in (TEMPORANEA, SOVRACCARICO):
-            chosen = _pick(rng, np.flatnonzero(state == source), slots)
-            state[chosen] = CONCORDATO
+            chosen = _pick(self.rng, np.flatnonzero(self.state == source), slots)
+            self.state[chosen] = CONCORDATO
             slots -= chosen.size
-        # 7. leaving emergency; from temporary housing back to the market
-        draw = rng.random(state.size)
-        state[(state == EMERGENZA) & (draw < leave_emergency)] = USCITA
-        state[(state == TEMPORANEA) & (draw < temp_to_market)] = LIBERO
-        record(m + 1)
-        cost[m] = (
-            counts[m + 1, TEMPORANEA] * temp_cost
-            + counts[m + 1, EMERGENZA] * emergency_cost
-            + saved.size * per_prevention
-        )
+
+    def leaving(self) -> None:
+        """7. Some leave emergency; some leave temporary housing for the market."""
+        state, r = self.state, self.rates
+        draw = self.rng.random(state.size)
+        state[(state == EMERGENZA) & (draw < r.leave_emergency)] = USCITA
+        state[(state == TEMPORANEA) & (draw < r.temp_to_market)] = LIBERO
+
+
+def simulate(scenario: Scenario, params: ParameterSet | None = None) -> SimulationResult:
+    """Run one scenario month by month; reproducible for a given seed."""
+    p = params or load_parameters()
+    population = _Population.of(scenario, p)
+    world = _World(scenario, _Rates.read(p, scenario), population, np.random.default_rng(scenario.seed))
+    for m in range(scenario.years * 12):
+        world.month(m)
     return SimulationResult(
         scenario=scenario,
-        counts=counts,
-        evictions=evictions,
-        evictions_avoided=avoided,
-        public_cost=cost,
-        inflows=inflows,
-        initial_households=n,
-        sap_capacity=sap_capacity,
-        start=start,
+        counts=world.counts,
+        evictions=world.evictions,
+        evictions_avoided=world.avoided,
+        public_cost=world.cost,
+        inflows=world.inflows,
+        initial_households=population.households,
+        sap_capacity=world.sap_capacity,
+        start=population.start,
     )
