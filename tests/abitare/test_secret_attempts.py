@@ -3,12 +3,15 @@ attempts are counted in the database (SQLite and PostgreSQL), per facilitator se
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
 
 from abitare import secret_attempts as module
+from abitare.facilitators import FacilitatorStore
+from abitare.practice.sessions import SessionStore
+from abitare.practice.worksheets import load_worksheet
 from abitare.secret_attempts import FACILITATORS_KEY, MAX_WAIT_SECONDS, SecretThrottle, session_key
 from abitare.storage import make_engine, secret_attempts
 
@@ -104,3 +107,38 @@ def test_without_the_table_the_slowdown_still_holds_in_the_process(store, sleeps
     attempt(throttle, True)
     attempt(throttle, False)
     assert sleeps == [0.5, 1.0, 0.5]
+
+
+# The class view's and the board's secrets use the database count: a new FacilitatorStore or
+# SessionStore (a reloaded page, another server) waits out the last wrong attempt.
+
+
+def test_the_class_view_secret_stays_slow_after_a_reload(store, other_server, sleeps) -> None:
+    FacilitatorStore(store.engine).set_secret("Giulia", "una-frase-lunga-segreta")
+    first = FacilitatorStore(store.engine)
+    assert first.check("tentativo-sbagliato-1") is None
+    assert first.check("tentativo-sbagliato-2") is None
+    sleeps.clear()
+    reloaded = FacilitatorStore(other_server)
+    assert reloaded.check("tentativo-sbagliato-3") is None
+    assert 0 < sleeps[0] <= 1.0 and sleeps[-1] == 2.0 and failures(other_server, FACILITATORS_KEY) == 3
+    assert reloaded.check("una-frase-lunga-segreta") == "Giulia"
+    assert failures(other_server, FACILITATORS_KEY) is None
+
+
+def test_a_session_secret_stays_slow_after_a_reload(fixture_content, store, other_server, sleeps) -> None:
+    sheet = load_worksheet(fixture_content(), "prova")
+    sessions = SessionStore(store.engine)
+    one, secret_one = sessions.create(sheet, "Prima", date(2026, 12, 5))
+    two, secret_two = sessions.create(sheet, "Seconda", date(2026, 12, 5))
+    for _ in range(3):
+        assert not sessions.check_secret(one, "sbagliata")
+    sleeps.clear()
+    other = SessionStore(other_server)
+    assert other.check_secret(two, secret_two) and sleeps == []  # another session is not slowed
+    assert not other.check_secret(one, "sbagliata")
+    assert sleeps[-1] == 4.0 and failures(other_server, session_key(one.id)) == 4
+    assert other.check_secret(one, secret_one)
+    assert failures(other_server, session_key(one.id)) is None
+    # a wrong join code is counted in the kernel only: a typo does not slow the class
+    assert other.find("ZZZZ2222") is None and failures(other_server, "") is None
