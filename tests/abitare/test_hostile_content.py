@@ -247,6 +247,21 @@ def _texts(files: list[Path]) -> st.SearchStrategy[tuple[int, str]]:
     )
 
 
+def _fuzz(files: list[Path], load: Callable[[Path], object], named: Callable[[Path], str] = lambda p: p.name) -> None:
+    """Overwrite one of ``files`` with each drawn text, load it, and check that it loads or that the
+    error names ``named(file)`` (then restore the file)."""
+
+    @SETTINGS
+    @given(_texts(files))
+    def run(example: tuple[int, str]) -> None:
+        i, text = example
+        with _Restore(files[i]) as path:
+            _write(path, text)
+            _check(lambda: load(path), named(path))
+
+    run()
+
+
 @pytest.mark.parametrize("what", ["module", "quiz", "lesson"])
 def test_modules_quizzes_and_lessons(course: Path, params: ParameterSet, what: str) -> None:
     pattern = {
@@ -254,60 +269,27 @@ def test_modules_quizzes_and_lessons(course: Path, params: ParameterSet, what: s
         "quiz": "[0-9][0-9]_*/quiz.yaml",
         "lesson": "[0-9][0-9]_*/lezioni/*.md",
     }
-    files = _shipped(course, pattern[what])
 
-    @SETTINGS
-    @given(_texts(files))
-    def run(example: tuple[int, str]) -> None:
-        i, text = example
-        with _Restore(files[i]) as path:
-            _write(path, text)
-            folder = path.parent if what != "lesson" else path.parent.parent
-            _check(lambda: load_module_dir(folder, course, params), folder.name)
+    def folder(path: Path) -> Path:
+        return path.parent if what != "lesson" else path.parent.parent
 
-    run()
+    _fuzz(
+        _shipped(course, pattern[what]),
+        lambda path: load_module_dir(folder(path), course, params),
+        named=lambda path: folder(path).name,
+    )
 
 
 def test_cases(course: Path, params: ParameterSet) -> None:
-    files = _shipped(course, "casi/*.yaml")
-
-    @SETTINGS
-    @given(_texts(files))
-    def run(example: tuple[int, str]) -> None:
-        i, text = example
-        with _Restore(files[i]) as path:
-            _write(path, text)
-            _check(lambda: load_case_file(path, course, params, deep=True), path.name)
-
-    run()
+    _fuzz(_shipped(course, "casi/*.yaml"), lambda path: load_case_file(path, course, params, deep=True))
 
 
 def test_worksheets(course: Path) -> None:
-    files = _shipped(course, "schede/*.yaml")
-
-    @SETTINGS
-    @given(_texts(files))
-    def run(example: tuple[int, str]) -> None:
-        i, text = example
-        with _Restore(files[i]) as path:
-            _write(path, text)
-            _check(lambda: load_worksheet_file(path, course), path.name)
-
-    run()
+    _fuzz(_shipped(course, "schede/*.yaml"), lambda path: load_worksheet_file(path, course))
 
 
 def test_templates(course: Path, params: ParameterSet) -> None:
-    files = _shipped(course, "modelli/*.md")
-
-    @SETTINGS
-    @given(_texts(files))
-    def run(example: tuple[int, str]) -> None:
-        i, text = example
-        with _Restore(files[i]) as path:
-            _write(path, text)
-            _check(lambda: load_template_file(path, course, params), path.name)
-
-    run()
+    _fuzz(_shipped(course, "modelli/*.md"), lambda path: load_template_file(path, course, params))
 
 
 def test_parameters(tmp_path: Path) -> None:
