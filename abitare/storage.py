@@ -31,6 +31,7 @@ from sqlalchemy import (
     false,
     inspect,
     text,
+    true,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -68,7 +69,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: The Alembic head this code expects; bump it with every new migration.
-SCHEMA_REVISION = "0009"
+SCHEMA_REVISION = "0010"
 
 metadata = MetaData()
 
@@ -179,6 +180,7 @@ worksheet_sessions = Table(
     Column("questions_open", Boolean, nullable=False, server_default=false()),
     Column("questions_named", Boolean, nullable=False, server_default=false()),
     Column("votes_each", Integer, nullable=False, server_default="3"),
+    Column("posts_moderated", Boolean, nullable=False, server_default=false()),
 )
 
 worksheet_members = Table(
@@ -242,6 +244,8 @@ room_posts = Table(
     Column("text", String(500), nullable=False),
     Column("hidden", Boolean, nullable=False, server_default=false()),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("approved", Boolean, nullable=False, server_default=true()),
+    Column("merged_into", Integer, nullable=True),
     Index("ix_room_posts_session", "session_id", "kind"),
 )
 

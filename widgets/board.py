@@ -12,7 +12,7 @@ import ipywidgets as w
 
 from abitare.cases.schema import Case
 from abitare.errors import AbitareError
-from abitare.practice.ideas import PostStore
+from abitare.practice.ideas import STATUS_LABELS, Post, PostStore, posts_markdown
 from abitare.practice.joinqr import join_url, qr_svg, short_address
 from abitare.practice.room import (
     FREE_TEXT,
@@ -32,7 +32,7 @@ from abitare.practice.wordcloud import cloud_html
 from abitare.practice.worksheets import FieldSpec, Worksheet
 from abitare.text import render_markdown
 from abitare_widgets.countdown import Countdown
-from abitare_widgets.ideas import posts_html
+from abitare_widgets.ideas import posts_export_html, posts_html
 from abitare_widgets.links import csv_link, download_link
 from abitare_widgets.roomcase import RoomCaseConsole, room_case_html
 from abitare_widgets.safety import ErrorBanner, guarded
@@ -166,14 +166,23 @@ class BoardView(w.VBox):
         self.votes_each = w.BoundedIntText(value=3, min=1, max=20, description="Voti per persona", style=style)
         self.questions_open = w.Checkbox(value=False, description="Domande aperte", indent=False)
         self.questions_named = w.Checkbox(value=False, description="Domande con il nome di chi chiede", indent=False)
-        for box in (self.ideas_open, self.votes_each, self.questions_open, self.questions_named):
+        self.posts_moderated = w.Checkbox(
+            value=False, description="Approva idee e domande prima di mostrarle alla sala", indent=False
+        )
+        for box in (self.ideas_open, self.votes_each, self.questions_open, self.questions_named, self.posts_moderated):
             box.observe(lambda _ch: self.configure(), "value")
         self.posts_view = w.HTML()
+        self.post_queue = w.VBox()
+        self.post_queue.add_class("abitare-post-queue")
+        self._post_queue_key: tuple[Any, ...] | None = None
+        self._all_posts: list[Post] = []
         self.room_box = w.VBox(
             [
                 w.HTML("<h2>Idee e domande della sala</h2>"),
                 w.HBox([self.ideas_open, self.votes_each], layout=w.Layout(flex_flow="row wrap")),
                 w.HBox([self.questions_open, self.questions_named], layout=w.Layout(flex_flow="row wrap")),
+                self.posts_moderated,
+                self.post_queue,
                 self.posts_view,
             ]
         )
@@ -271,6 +280,7 @@ class BoardView(w.VBox):
             self.votes_each.value = settings.votes_each
             self.questions_open.value = settings.questions_open
             self.questions_named.value = settings.questions_named
+            self.posts_moderated.value = settings.posts_moderated
         finally:
             self._configuring = False
         self.message.clear()
@@ -317,8 +327,11 @@ class BoardView(w.VBox):
         contributions = self.room.contributions(worksheet, session)
         projected = self.room.projected(session)
         settings = self.posts.settings(session)
-        ideas = self.posts.posts(session, "idea") if settings.ideas_open else []
-        questions = self.posts.posts(session, "question") if settings.questions_open else []
+        # every post, whatever its state: the queue and the exports need them, the room sees the shown ones
+        all_ideas = self.posts.posts(session, "idea", with_hidden=True)
+        all_questions = self.posts.posts(session, "question", with_hidden=True)
+        ideas = [p for p in all_ideas if p.shown] if settings.ideas_open else []
+        questions = [p for p in all_questions if p.shown] if settings.questions_open else []
         room_case = self.case_console.current(session)
         decisions = tuple((c.key, c.status, c.merged_into) for c in contributions)
         # redraw (and rebuild the exports) only when something changed: the board polls often
@@ -333,8 +346,8 @@ class BoardView(w.VBox):
             projected,
             self.mode.value,
             settings,
-            tuple((p.id, p.votes) for p in ideas),
-            tuple((p.id, p.votes) for p in questions),
+            tuple((p.id, p.votes, p.status, p.merged_into) for p in all_ideas),
+            tuple((p.id, p.votes, p.status, p.merged_into) for p in all_questions),
             None
             if room_case is None
             else (room_case.run_id, room_case.step, room_case.revealed, tuple(sorted(room_case.votes.items()))),
@@ -348,6 +361,11 @@ class BoardView(w.VBox):
         self._draw_queue(worksheet)
         self._settings = settings
         self._ideas, self._questions = ideas, questions
+        self._all_posts = [
+            *(all_ideas if settings.ideas_open else []),
+            *(all_questions if settings.questions_open else []),
+        ]
+        self._draw_post_queue(settings)
         self._room_case = room_case
         self.case_console.draw()
         self._draw_wall(worksheet, rows, contributions, states, projected, anonymous)
@@ -380,6 +398,7 @@ class BoardView(w.VBox):
             )
         )
         marks = export_marks(contributions)
+        questions_named = settings.questions_named and not anonymous
         stem = f"sessione-{session.code.lower()}"
         self.exports.value = (
             "<h2>Esporta</h2><p>"
@@ -396,6 +415,14 @@ class BoardView(w.VBox):
                 (
                     to_markdown(worksheet, session, summaries)
                     + ("\n".join(["", *room_case_markdown(room_case), ""]) if room_case else "")
+                    + "".join(
+                        "\n".join(["", *lines, ""])
+                        for lines in (
+                            posts_markdown(all_ideas, "idea", not anonymous),
+                            posts_markdown(all_questions, "question", questions_named),
+                        )
+                        if lines
+                    )
                 ).encode("utf-8"),
                 f"{stem}.md",
                 "text/markdown;charset=utf-8",
@@ -404,7 +431,13 @@ class BoardView(w.VBox):
             + " "
             + download_link(
                 to_html(worksheet, session, summaries)
-                .replace("</body>", (room_case_html(room_case, show_votes=True) if room_case else "") + "</body>")
+                .replace(
+                    "</body>",
+                    (room_case_html(room_case, show_votes=True) if room_case else "")
+                    + posts_export_html(all_ideas, "idea", not anonymous)
+                    + posts_export_html(all_questions, "question", questions_named)
+                    + "</body>",
+                )
                 .encode("utf-8"),
                 f"{stem}.html",
                 "text/html;charset=utf-8",
@@ -540,6 +573,7 @@ class BoardView(w.VBox):
             votes_each=self.votes_each.value,
             questions_open=self.questions_open.value,
             questions_named=self.questions_named.value,
+            posts_moderated=self.posts_moderated.value,
         )
         self.refresh()
 
@@ -600,3 +634,97 @@ class BoardView(w.VBox):
         if self.session is not None:
             self.room.decide(self.session, contribution, status, into)
             self.refresh()
+
+    def _draw_post_queue(self, settings: Any) -> None:
+        """Ideas and questions waiting for approval, and what can still be hidden or merged."""
+        posts = self._all_posts
+        key = (settings.posts_moderated, tuple((p.id, p.status, p.merged_into, p.votes) for p in posts))
+        if key == self._post_queue_key:
+            return
+        self._post_queue_key = key
+        if not posts:
+            self.post_queue.children = []
+            return
+        kinds = {"idea": "Idea", "question": "Domanda"}
+        texts = {p.id: p.text for p in posts}
+        pending = [p for p in posts if p.status == "pending"]
+        shown = [p for p in posts if p.status == "approved"]
+        decided = [p for p in posts if p.status in ("hidden", "merged")]
+        intro = (
+            "La sala vede idee e domande solo dopo la tua approvazione; chi scrive vede la sua, segnata "
+            "«in attesa di approvazione»."
+            if settings.posts_moderated
+            else "Idee e domande arrivano subito alla sala: puoi nasconderle o unirle a una simile."
+        )
+        rows: list[w.Widget] = [
+            w.HTML(
+                f"<h3>Da moderare</h3><p>{intro} In attesa: <strong>{len(pending)}</strong> · "
+                f"mostrate: {len(shown)} · nascoste o unite: {len(decided)} (restano nell'esportazione, segnate). "
+                "Unire una doppia: i suoi voti contano su quella che resta.</p>"
+            )
+        ]
+        for p in [*pending, *shown][:40]:
+            label = f"{kinds[p.kind]} · {STATUS_LABELS[p.status]}"
+            if p.status == "approved":
+                label += f" · {p.votes} {'voto' if p.votes == 1 else 'voti'}" if p.kind == "idea" else ""
+            text = w.HTML(
+                f'<p class="abitare-queue-text"><span class="abitare-meta">{escape(label)} · {escape(p.member)}'
+                f"</span><br>{escape(p.text)}</p>"
+            )
+            parts: list[w.Widget] = []
+            if p.status == "pending":
+                approve = w.Button(description="Approva", button_style="primary", layout=w.Layout(width="auto"))
+                approve.on_click(lambda _b, pid=p.id: self.moderate_post(pid, "approve"))
+                parts.append(approve)
+            hide = w.Button(description="Nascondi", layout=w.Layout(width="auto"))
+            hide.on_click(lambda _b, pid=p.id: self.moderate_post(pid, "hide"))
+            parts.append(hide)
+            targets = [t for t in shown if t.kind == p.kind and t.id != p.id]
+            if targets:
+                into = w.Dropdown(
+                    options=[(t.text[:60], t.id) for t in targets],
+                    description="È una doppia di",
+                    style={"description_width": "initial"},
+                    layout=w.Layout(width="auto", max_width="24rem"),
+                )
+                merge = w.Button(description="Unisci", layout=w.Layout(width="auto"))
+                merge.on_click(lambda _b, pid=p.id, into=into: self.moderate_post(pid, "merge", into.value))
+                parts += [into, merge]
+            row = w.VBox([text, w.HBox(parts, layout=w.Layout(flex_flow="row wrap"))])
+            row.add_class("abitare-queue-item")
+            row.add_class(f"abitare-post-{p.status}")
+            rows.append(row)
+        if len(pending) + len(shown) > 40:
+            rows.append(w.HTML(f"<p>E altri {len(pending) + len(shown) - 40}.</p>"))
+        if decided:
+            rows.append(w.HTML("<h3>Nascoste o unite</h3>"))
+            for p in decided[:30]:
+                why = (
+                    f"unita a «{escape(texts.get(p.merged_into or 0, ''))}»"
+                    if p.status == "merged"
+                    else "nascosta alla proiezione"
+                )
+                back = w.Button(description="Mostra di nuovo", layout=w.Layout(width="auto"))
+                back.on_click(lambda _b, pid=p.id: self.moderate_post(pid, "approve"))
+                item = w.HBox(
+                    [w.HTML(f"<p>{escape(p.text)} <span class='abitare-meta'>({why})</span></p>"), back],
+                    layout=w.Layout(flex_flow="row wrap", align_items="center"),
+                )
+                item.add_class("abitare-queue-item")
+                rows.append(item)
+        self.post_queue.children = rows
+
+    @guarded
+    def moderate_post(self, post_id: int, action: str, into: int | None = None) -> None:
+        """Approve, hide or merge an idea or a question (the facilitator's choice on the board)."""
+        if self.session is None:
+            return
+        if action == "approve":
+            self.posts.approve(self.session, post_id)
+        elif action == "hide":
+            self.posts.hide(self.session, post_id)
+        elif action == "merge" and into is not None:
+            self.posts.merge(self.session, post_id, into)
+        else:
+            raise AbitareError("Decisione non prevista.")
+        self.refresh()

@@ -7,11 +7,11 @@ from typing import Any
 
 import ipywidgets as w
 
-from abitare.practice.ideas import MAX_POST, Post, PostStore
+from abitare.practice.ideas import MAX_POST, Post, PostStore, posts_markdown
 from abitare.practice.sessions import Member, Session
 from abitare_widgets.safety import ErrorBanner, guarded
 
-__all__ = ["PostsPanel", "posts_html"]
+__all__ = ["PostsPanel", "posts_export_html", "posts_html"]
 
 _TEXTS = {
     "idea": {
@@ -33,6 +33,10 @@ _TEXTS = {
 }
 
 
+def _similar(n: int) -> str:
+    return "più 1 simile, unita a questa" if n == 1 else f"più {n} simili, unite a questa"
+
+
 def posts_html(posts: list[Post], kind: str, named: bool, *, wall: bool = False) -> str:
     """The ranked list, everyone's text escaped (names only for ideas, or questions when allowed)."""
     if not posts:
@@ -41,11 +45,21 @@ def posts_html(posts: list[Post], kind: str, named: bool, *, wall: bool = False)
     items = "".join(
         f"<li><span class='abitare-post-text'>{escape(p.text)}</span> "
         f"<span class='abitare-post-votes'>{p.votes} {unit[0] if p.votes == 1 else unit[1]}</span>"
+        + (f" <span class='abitare-meta'>({_similar(p.merged)})</span>" if p.merged else "")
         + (f" <span class='abitare-meta'>– {escape(p.member)}</span>" if named and not wall else "")
         + "</li>"
         for p in posts
     )
     return f"<ol class='abitare-posts' data-kind='{kind}'>{items}</ol>"
+
+
+def posts_export_html(posts: list[Post], kind: str, named: bool) -> str:
+    """The export's section: every post, hidden and merged ones kept and marked, all text escaped."""
+    lines = posts_markdown(posts, kind, named)
+    if not lines:
+        return ""
+    items = "".join(f"<li>{escape(line[2:])}</li>" for line in lines[2:])
+    return f"<section><h2>{escape(lines[0][3:])}</h2><ul>{items}</ul></section>"
 
 
 class PostsPanel(w.VBox):
@@ -91,7 +105,12 @@ class PostsPanel(w.VBox):
     def send(self) -> None:
         self.store.add(self.session, self.member, self.kind, self.entry.value)
         self.entry.value = ""
-        self.message.clear()
+        if self.store.settings(self.session).posts_moderated:
+            self.message.info(
+                "Inviata. La vedranno tutti quando chi conduce l'avrà approvata; intanto la vedi solo tu."
+            )
+        else:
+            self.message.clear()
         self.refresh(force=True)
 
     @guarded
@@ -108,7 +127,7 @@ class PostsPanel(w.VBox):
             return
         posts = self.store.posts(self.session, self.kind, self.member)
         left = self.store.votes_left(self.session, self.member) if self.kind == "idea" else None
-        key = (tuple((p.id, p.votes, p.mine) for p in posts), left, settings.votes_each)
+        key = (tuple((p.id, p.votes, p.mine, p.status, p.merged) for p in posts), left, settings.votes_each)
         if key == self._key and not force:
             return
         self._key = key
@@ -128,7 +147,19 @@ class PostsPanel(w.VBox):
                 row.add_class("abitare-post")
                 self._rows[p.id] = row
             text, button = row.children
+            if p.status == "pending":
+                text.value = (
+                    f"<p class='abitare-post-text abitare-post-pending'>{escape(p.text)} "
+                    "<span class='abitare-meta'>(in attesa di approvazione)</span></p>"
+                )
+                button.layout.display = "none"
+                self._mine[p.id] = False
+                rows.append(row)
+                continue
+            button.layout.display = ""
             votes = f"{p.votes} {'voto' if p.votes == 1 else 'voti'}" if self.kind == "idea" else f"{p.votes} sostegni"
+            if p.merged:
+                votes += f", {_similar(p.merged)}"
             text.value = (
                 f"<p class='abitare-post-text'>{escape(p.text)} <span class='abitare-meta'>({votes})</span></p>"
             )

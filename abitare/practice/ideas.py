@@ -7,6 +7,13 @@ question. Questions are shown without names unless the facilitator allows names.
 Votes are rows with a unique (post, member): a double click, a second tab or forty
 phones at once never count one vote twice. The vote limit is checked inside the
 vote's own transaction, after the row is in, so two votes racing both see it.
+
+Moderation: with "approve before showing" on (``posts_moderated``, per session) a new
+post waits for the facilitator, and the room sees it only once approved; its author
+sees it meanwhile, marked as waiting. The facilitator may also hide a post, or merge
+it into another of the same kind (a duplicate): the votes of a merged post count on
+the kept one, once per member. Hidden and merged posts are never deleted: the
+exports keep them, marked.
 """
 
 from __future__ import annotations
@@ -15,17 +22,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from abitare.errors import AbitareError, IdeaError
 from abitare.practice.sessions import Member, Session
 from abitare.storage import room_posts, room_votes, worksheet_members, worksheet_sessions
 
-__all__ = ["KINDS", "MAX_POST", "Post", "PostStore", "RoomSettings"]
+__all__ = ["KINDS", "MAX_POST", "STATUS_LABELS", "Post", "PostStore", "RoomSettings", "posts_markdown"]
 
 KINDS = ("idea", "question")
 MAX_POST = 300
+#: how a post's state reads on the board and in the exports
+STATUS_LABELS = {
+    "pending": "in attesa di approvazione",
+    "approved": "mostrata",
+    "hidden": "nascosta alla proiezione",
+    "merged": "unita a un'altra",
+}
 
 
 @dataclass(frozen=True)
@@ -34,6 +48,7 @@ class RoomSettings:
     questions_open: bool = False
     questions_named: bool = False
     votes_each: int = 3
+    posts_moderated: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,11 +60,62 @@ class Post:
     text: str
     votes: int
     hidden: bool
-    mine: bool = False  # the asking member voted it
+    mine: bool = False  # the asking member voted it (or a post merged into it)
+    status: str = "approved"  # pending, approved (shown to the room), hidden, merged
+    merged_into: int | None = None
+    merged: int = 0  # how many posts were merged into this one
+
+    @property
+    def shown(self) -> bool:
+        """The room sees it."""
+        return self.status == "approved"
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _status(hidden: bool, merged_into: int | None, approved: bool, moderated: bool) -> str:
+    if hidden:
+        return "hidden"
+    if merged_into is not None:
+        return "merged"
+    return "approved" if approved or not moderated else "pending"
+
+
+_COLUMNS = (
+    worksheet_sessions.c.ideas_open,
+    worksheet_sessions.c.questions_open,
+    worksheet_sessions.c.questions_named,
+    worksheet_sessions.c.votes_each,
+    worksheet_sessions.c.posts_moderated,
+)
+
+
+def _settings(conn: Connection, session: Session) -> RoomSettings:
+    row = conn.execute(select(*_COLUMNS).where(worksheet_sessions.c.id == session.id)).one()
+    return RoomSettings(
+        bool(row.ideas_open),
+        bool(row.questions_open),
+        bool(row.questions_named),
+        row.votes_each,
+        bool(row.posts_moderated),
+    )
+
+
+def _votes_used(conn: Connection, session: Session, member: Member) -> int:
+    """Ideas the member votes, a vote on a merged idea counting on the kept one (hidden ideas give it back)."""
+    rows = conn.execute(
+        select(room_posts.c.id, room_posts.c.merged_into)
+        .select_from(room_votes.join(room_posts, room_posts.c.id == room_votes.c.post_id))
+        .where(
+            room_votes.c.member_id == member.id,
+            room_posts.c.session_id == session.id,
+            room_posts.c.kind == "idea",
+            room_posts.c.hidden.is_(False),
+        )
+    ).all()
+    return len({r.merged_into if r.merged_into is not None else r.id for r in rows})
 
 
 class PostStore:
@@ -63,18 +129,10 @@ class PostStore:
 
     def settings(self, session: Session) -> RoomSettings:
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(
-                    worksheet_sessions.c.ideas_open,
-                    worksheet_sessions.c.questions_open,
-                    worksheet_sessions.c.questions_named,
-                    worksheet_sessions.c.votes_each,
-                ).where(worksheet_sessions.c.id == session.id)
-            ).one()
-        return RoomSettings(bool(row.ideas_open), bool(row.questions_open), bool(row.questions_named), row.votes_each)
+            return _settings(conn, session)
 
     def configure(self, session: Session, **values: Any) -> RoomSettings:
-        allowed = {"ideas_open", "questions_open", "questions_named", "votes_each"}
+        allowed = {"ideas_open", "questions_open", "questions_named", "votes_each", "posts_moderated"}
         if set(values) - allowed:
             raise AbitareError("Impostazione non prevista.")
         if "votes_each" in values and not 1 <= int(values["votes_each"]) <= 20:
@@ -98,99 +156,205 @@ class PostStore:
             return int(
                 conn.execute(
                     insert(room_posts)
-                    .values(session_id=session.id, member_id=member.id, kind=kind, text=text, created_at=_now())
+                    .values(
+                        session_id=session.id,
+                        member_id=member.id,
+                        kind=kind,
+                        text=text,
+                        created_at=_now(),
+                        approved=not settings.posts_moderated,
+                    )
                     .returning(room_posts.c.id)
                 ).scalar_one()
             )
 
     def vote(self, session: Session, member: Member, post_id: int, on: bool = True) -> None:
-        """Give (or take back) a vote; one per post and member, ``votes_each`` for ideas."""
+        """Give (or take back) a vote; one per post and member, ``votes_each`` for ideas.
+
+        A vote on a post merged into another goes to the kept one; taking a vote back takes
+        back the member's votes on the kept post and on those merged into it.
+        """
         with self._db("Il voto non è stato salvato."), self.engine.begin() as conn:
             post = conn.execute(
-                select(room_posts.c.kind, room_posts.c.hidden).where(
+                select(room_posts.c.id, room_posts.c.kind, room_posts.c.hidden, room_posts.c.merged_into).where(
                     room_posts.c.id == post_id, room_posts.c.session_id == session.id
                 )
             ).first()
-            if post is None:
+            if post is not None and post.merged_into is not None:
+                post = conn.execute(
+                    select(room_posts.c.id, room_posts.c.kind, room_posts.c.hidden, room_posts.c.merged_into).where(
+                        room_posts.c.id == post.merged_into, room_posts.c.session_id == session.id
+                    )
+                ).first()
+            if post is None or post.hidden:
                 raise IdeaError("Questo contributo non c'è più.")
+            merged = conn.execute(select(room_posts.c.id).where(room_posts.c.merged_into == post.id)).scalars()
+            group = [post.id, *merged]
             if not on:
                 conn.execute(
-                    delete(room_votes).where(room_votes.c.post_id == post_id, room_votes.c.member_id == member.id)
+                    delete(room_votes).where(room_votes.c.post_id.in_(group), room_votes.c.member_id == member.id)
                 )
                 return
+            approved = conn.execute(select(room_posts.c.approved).where(room_posts.c.id == post.id)).scalar_one()
+            if not approved and _settings(conn, session).posts_moderated:
+                raise IdeaError("Questo contributo è in attesa di approvazione: si potrà votare dopo.")
+            if conn.execute(
+                select(room_votes.c.id).where(room_votes.c.post_id.in_(group), room_votes.c.member_id == member.id)
+            ).first():
+                return  # already voted, here or on a post merged into it: a vote counts once
             try:
                 with conn.begin_nested():
-                    conn.execute(insert(room_votes).values(post_id=post_id, member_id=member.id, voted_at=_now()))
+                    conn.execute(insert(room_votes).values(post_id=post.id, member_id=member.id, voted_at=_now()))
             except IntegrityError:
                 return  # already voted: a vote counts once
             if post.kind == "idea":
                 limit = conn.execute(
                     select(worksheet_sessions.c.votes_each).where(worksheet_sessions.c.id == session.id)
                 ).scalar_one()
-                used = conn.execute(
-                    select(func.count())
-                    .select_from(room_votes.join(room_posts, room_posts.c.id == room_votes.c.post_id))
-                    .where(
-                        room_votes.c.member_id == member.id,
-                        room_posts.c.session_id == session.id,
-                        room_posts.c.kind == "idea",
-                    )
-                ).scalar_one()
-                if used > limit:
+                if _votes_used(conn, session, member) > limit:
                     raise IdeaError(f"Hai già dato tutti i tuoi {limit} voti: togline uno per votare questa idea.")
 
-    def hide(self, session: Session, post_id: int, hidden: bool = True) -> None:
+    def _change(self, session: Session, post_id: int, **values: Any) -> None:
         with self._db("Non è stato possibile cambiare il contributo."), self.engine.begin() as conn:
             conn.execute(
                 update(room_posts)
                 .where(room_posts.c.id == post_id, room_posts.c.session_id == session.id)
-                .values(hidden=hidden)
+                .values(**values)
             )
+
+    def hide(self, session: Session, post_id: int, hidden: bool = True) -> None:
+        self._change(session, post_id, hidden=hidden)
+
+    def approve(self, session: Session, post_id: int) -> None:
+        """Shown to the room (also a hidden or merged post put back)."""
+        self._change(session, post_id, approved=True, hidden=False, merged_into=None)
+
+    def merge(self, session: Session, post_id: int, into: int) -> None:
+        """Mark ``post_id`` as a duplicate of ``into`` (a post the room sees, of the same kind)."""
+        with self._db("Non è stato possibile unire i contributi."), self.engine.begin() as conn:
+            rows = {
+                r.id: r
+                for r in conn.execute(
+                    select(
+                        room_posts.c.id,
+                        room_posts.c.kind,
+                        room_posts.c.hidden,
+                        room_posts.c.approved,
+                        room_posts.c.merged_into,
+                    ).where(room_posts.c.id.in_([post_id, into]), room_posts.c.session_id == session.id)
+                ).all()
+            }
+            source, target = rows.get(post_id), rows.get(into)
+            moderated = _settings(conn, session).posts_moderated
+            if (
+                source is None
+                or target is None
+                or post_id == into
+                or source.kind != target.kind
+                or _status(target.hidden, target.merged_into, target.approved, moderated) != "approved"
+            ):
+                raise IdeaError("Si può unire solo a un altro contributo dello stesso tipo, già mostrato alla sala.")
+            conn.execute(
+                update(room_posts)
+                .where(room_posts.c.session_id == session.id, room_posts.c.merged_into == post_id)
+                .values(merged_into=into)
+            )
+            conn.execute(update(room_posts).where(room_posts.c.id == post_id).values(merged_into=into, hidden=False))
 
     def posts(
         self, session: Session, kind: str, member: Member | None = None, *, with_hidden: bool = False
     ) -> list[Post]:
-        """Ranked: most votes first, then the oldest."""
-        votes = select(room_votes.c.post_id, func.count().label("n")).group_by(room_votes.c.post_id).subquery("votes")
-        stmt = (
-            select(
-                room_posts.c.id,
-                room_posts.c.kind,
-                room_posts.c.member_id,
-                worksheet_members.c.display_name,
-                room_posts.c.text,
-                func.coalesce(votes.c.n, 0).label("n"),
-                room_posts.c.hidden,
-            )
-            .join(worksheet_members, worksheet_members.c.id == room_posts.c.member_id)
-            .outerjoin(votes, votes.c.post_id == room_posts.c.id)
-            .where(room_posts.c.session_id == session.id, room_posts.c.kind == kind)
-            .order_by(func.coalesce(votes.c.n, 0).desc(), room_posts.c.created_at, room_posts.c.id)
-        )
-        if not with_hidden:
-            stmt = stmt.where(room_posts.c.hidden.is_(False))
+        """Ranked: most votes first, then the oldest.
+
+        What the room sees (and, for ``member``, their own posts waiting for approval); with
+        ``with_hidden`` every post, whatever its state (for the board and the exports).
+        """
         with self._db("Non è stato possibile leggere i contributi."), self.engine.connect() as conn:
-            rows = conn.execute(stmt).all()
-            mine: set[int] = set()
-            if member is not None:
-                mine = set(
-                    conn.execute(select(room_votes.c.post_id).where(room_votes.c.member_id == member.id)).scalars()
+            moderated = _settings(conn, session).posts_moderated
+            rows = conn.execute(
+                select(
+                    room_posts.c.id,
+                    room_posts.c.member_id,
+                    worksheet_members.c.display_name,
+                    room_posts.c.text,
+                    room_posts.c.hidden,
+                    room_posts.c.approved,
+                    room_posts.c.merged_into,
+                    room_posts.c.created_at,
                 )
-        return [
-            Post(r.id, r.kind, r.member_id, r.display_name, r.text, int(r.n), bool(r.hidden), r.id in mine)
-            for r in rows
-        ]
+                .join(worksheet_members, worksheet_members.c.id == room_posts.c.member_id)
+                .where(room_posts.c.session_id == session.id, room_posts.c.kind == kind)
+                .order_by(room_posts.c.created_at, room_posts.c.id)
+            ).all()
+            votes = conn.execute(
+                select(room_votes.c.post_id, room_votes.c.member_id)
+                .join(room_posts, room_posts.c.id == room_votes.c.post_id)
+                .where(room_posts.c.session_id == session.id, room_posts.c.kind == kind)
+            ).all()
+        by_id = {r.id: r for r in rows}
+
+        def target(post_id: int) -> int:
+            into = by_id[post_id].merged_into
+            return into if into is not None and into in by_id else post_id
+
+        voters: dict[int, set[int]] = {r.id: set() for r in rows}
+        for v in votes:
+            voters[target(v.post_id)].add(v.member_id)
+        merged: dict[int, int] = {}
+        for r in rows:
+            if r.merged_into is not None and r.merged_into in by_id:
+                merged[r.merged_into] = merged.get(r.merged_into, 0) + 1
+        out = []
+        for order, r in enumerate(rows):
+            status = _status(bool(r.hidden), r.merged_into, bool(r.approved), moderated)
+            own_waiting = status == "pending" and member is not None and r.member_id == member.id
+            if not (with_hidden or status == "approved" or own_waiting):
+                continue
+            out.append(
+                (
+                    -len(voters[r.id]) if status != "merged" else 0,
+                    order,
+                    Post(
+                        r.id,
+                        kind,
+                        r.member_id,
+                        r.display_name,
+                        r.text,
+                        len(voters[r.id]) if status != "merged" else 0,
+                        bool(r.hidden),
+                        member is not None and member.id in voters[target(r.id)],
+                        status,
+                        r.merged_into,
+                        merged.get(r.id, 0),
+                    ),
+                )
+            )
+        return [p for _, _, p in sorted(out, key=lambda item: item[:2])]
 
     def votes_left(self, session: Session, member: Member) -> int:
         settings = self.settings(session)
         with self.engine.connect() as conn:
-            used = conn.execute(
-                select(func.count())
-                .select_from(room_votes.join(room_posts, room_posts.c.id == room_votes.c.post_id))
-                .where(
-                    room_votes.c.member_id == member.id,
-                    room_posts.c.session_id == session.id,
-                    room_posts.c.kind == "idea",
-                )
-            ).scalar_one()
-        return max(0, settings.votes_each - int(used))
+            used = _votes_used(conn, session, member)
+        return max(0, settings.votes_each - used)
+
+
+def posts_markdown(posts: list[Post], kind: str, named: bool) -> list[str]:
+    """Every post of a kind for the Markdown export, hidden and merged ones kept and marked."""
+    if not posts:
+        return []
+    title = "Muro delle idee" if kind == "idea" else "Domande della sala"
+    unit = ("voto", "voti") if kind == "idea" else ("sostegno", "sostegni")
+    texts = {p.id: p.text for p in posts}
+    lines = [f"## {title}", ""]
+    for p in posts:
+        line = f"- {p.text} ({p.votes} {unit[0] if p.votes == 1 else unit[1]})"
+        if named:
+            line += f" – {p.member}"
+        if p.merged:
+            line += f" (+{p.merged} {'simile unita' if p.merged == 1 else 'simili unite'})"
+        if p.status == "merged":
+            line += f" [unita a: «{texts.get(p.merged_into or 0, '')}»]"
+        elif p.status != "approved":
+            line += f" [{STATUS_LABELS[p.status]}]"
+        lines.append(line)
+    return lines

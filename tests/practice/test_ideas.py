@@ -65,6 +65,53 @@ def test_questions_have_their_own_upvotes(store, sheet):
     assert posts.settings(session).questions_named is False
 
 
+def test_with_approval_first_the_room_sees_only_approved_posts(store, sheet):
+    from abitare.practice.ideas import posts_markdown
+
+    sessions, posts = SessionStore(store.engine), PostStore(store.engine)
+    session, _ = sessions.create(sheet, "Assemblea", date(2026, 12, 6))
+    anna, bruno, carla = (sessions.join(session, n) for n in ("Anna", "Bruno", "Carla"))
+    posts.configure(session, ideas_open=True, votes_each=2, posts_moderated=True)
+    assert posts.settings(session).posts_moderated is True
+    garden = posts.add(session, anna, "idea", "Un orto condiviso")
+    again = posts.add(session, bruno, "idea", "Orto nel cortile")
+    hostile = posts.add(session, carla, "idea", HOSTILE)
+    # nobody but the author sees a waiting post, and nobody votes it yet
+    assert posts.posts(session, "idea") == [] and posts.posts(session, "idea", bruno)[0].id == again
+    assert [(p.id, p.status) for p in posts.posts(session, "idea", anna)] == [(garden, "pending")]
+    with pytest.raises(IdeaError, match="attesa di approvazione"):
+        posts.vote(session, anna, garden)
+    posts.approve(session, garden)
+    posts.hide(session, hostile)
+    with pytest.raises(IdeaError, match="già mostrato"):
+        posts.merge(session, garden, hostile)  # not into a hidden one
+    posts.approve(session, again)
+    posts.vote(session, bruno, again)
+    posts.vote(session, anna, garden)
+    posts.vote(session, carla, garden)
+    # a duplicate: its votes count on the kept idea, once per member
+    posts.vote(session, anna, again)
+    posts.merge(session, again, garden)
+    room = posts.posts(session, "idea", bruno)
+    assert [(p.id, p.votes, p.mine, p.merged) for p in room] == [(garden, 3, True, 1)]
+    assert posts.votes_left(session, anna) == 1  # her two votes are one vote on the kept idea
+    posts.vote(session, bruno, again)  # a late click on the duplicate: already counted
+    posts.vote(session, bruno, garden, on=False)  # taking it back takes back the vote on the duplicate
+    assert posts.posts(session, "idea")[0].votes == 2 and posts.votes_left(session, bruno) == 2
+    everything = posts.posts(session, "idea", with_hidden=True)
+    assert {p.id: p.status for p in everything} == {garden: "approved", again: "merged", hostile: "hidden"}
+    md = "\n".join(posts_markdown(everything, "idea", named=False))
+    assert "[nascosta alla proiezione]" in md and "[unita a: «Un orto condiviso»]" in md and "Carla" not in md
+    assert HOSTILE in md  # hidden text stays in the export (the HTML export escapes it)
+    # switching the setting off shows what was waiting; approving again brings a merged post back
+    posts.approve(session, again)
+    assert {p.id for p in posts.posts(session, "idea")} == {garden, again}
+    late = posts.add(session, carla, "idea", "Una bacheca in portineria")
+    assert late not in {p.id for p in posts.posts(session, "idea")}
+    posts.configure(session, posts_moderated=False)
+    assert late in {p.id for p in posts.posts(session, "idea")}
+
+
 def test_forty_people_voting_at_once_lose_no_vote(settings, sheet):
     from abitare.progress import open_store
 

@@ -152,9 +152,17 @@ def test_the_room_adds_ideas_votes_and_asks_questions(voila, page: Page, browser
     ranked = board.locator(".abitare-posts[data-kind=idea] li")
     expect(ranked.nth(0)).to_contain_text("Un orto condiviso nel cortile 3 voti", timeout=2_000)
     expect(ranked.nth(1)).to_contain_text("Più luce nelle scale 2 voti")
-    # questions, without names
+    # questions, without names, shown to the room once the facilitator approves them
+    board.get_by_label("Approva idee e domande prima di mostrarle alla sala").check()
     people[1].get_by_label("La tua domanda").fill('<img src=x onerror="window.pwned=1">Chi paga?')
     people[1].get_by_role("button", name="Invia la domanda").click()
+    expect(people[1].locator(".abitare-posts-question .abitare-post")).to_contain_text(
+        "Chi paga? (in attesa di approvazione)", timeout=3_000
+    )
+    waiting = board.locator(".abitare-post-queue .abitare-post-pending")
+    expect(waiting).to_contain_text("Chi paga?", timeout=2_000)
+    expect(people[2].locator(".abitare-posts-question .abitare-post")).to_have_count(0)
+    waiting.get_by_role("button", name="Approva").click()
     questions = board.locator(".abitare-posts[data-kind=question]")
     expect(questions).to_contain_text("Chi paga?", timeout=2_000)
     expect(questions).not_to_contain_text("Bruno")

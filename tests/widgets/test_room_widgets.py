@@ -94,3 +94,64 @@ def test_the_board_plays_a_case_with_the_room(fixture_content, store):
     md = re.search(r'href="data:text/markdown;charset=utf-8;base64,([^"]+)"', board.exports.value)
     assert md and "Caso giocato dalla sala: Un caso di prova" in base64.b64decode(md[1]).decode("utf-8")
     board.close()
+
+
+def test_ideas_wait_for_approval_and_duplicates_merge(fixture_content, store):
+    import base64
+    import re
+
+    from abitare.practice.ideas import PostStore
+    from abitare_widgets.ideas import PostsPanel
+
+    sheet = load_worksheet(fixture_content(), "prova")
+    sessions = SessionStore(store.engine)
+    session, secret = sessions.create(sheet, "Prova", date(2026, 12, 6))
+    board = BoardView(SessionStore(store.engine), [sheet], refresh_seconds=3600)
+    assert board.open_board(session.code, secret)
+    board.ideas_open.value = True
+    board.posts_moderated.value = True
+    assert PostStore(store.engine).settings(session).posts_moderated  # remembered with the session
+    anna, bruno = sessions.join(session, "Anna"), sessions.join(session, "Bruno")
+    panels = [PostsPanel(PostStore(store.engine), session, m, "idea") for m in (anna, bruno)]
+    panels[0].entry.value = HOSTILE
+    panels[0].send()
+    assert "approvata" in panels[0].message.value
+    panels[1].entry.value = "Più luce nelle scale"
+    panels[1].send()
+    panels[0].entry.value = "Luce nelle scale"
+    panels[0].send()
+    for panel in panels:
+        panel.refresh()
+    mine = [row.children[0].value for row in panels[0].items.children]
+    assert len(mine) == 2 and all("in attesa di approvazione" in text for text in mine)
+    assert "&lt;script&gt;" in mine[0] and "<script>" not in mine[0]
+    board.refresh()
+    assert "Ancora nessun contributo" in board.posts_view.value
+    queue = board.post_queue.children
+    assert "In attesa: <strong>3" in queue[0].value and "&lt;script&gt;" in queue[1].children[0].value
+    # approve the light, hide the script, merge Anna's duplicate into the light
+    light = next(r for r in queue[1:] if "Più luce" in r.children[0].value)
+    light.children[1].children[0].click()  # Approva
+    hostile = next(r for r in board.post_queue.children[1:] if "script" in r.children[0].value)
+    hostile.children[1].children[1].click()  # Nascondi
+    duplicate = next(r for r in board.post_queue.children[1:] if "Luce nelle scale" in r.children[0].value)
+    _approve, _hide, into, merge = duplicate.children[1].children
+    assert [label for label, _ in into.options] == ["Più luce nelle scale"]
+    merge.click()
+    assert "più 1 simile" in board.posts_view.value and "script" not in board.posts_view.value
+    panels[1].refresh()
+    assert len(panels[1].items.children) == 1 and "Più luce" in panels[1].items.children[0].children[0].value
+    panels[0].refresh()
+    vote = panels[0].items.children[0].children[1]
+    assert vote.description == "Vota"
+    vote.click()
+    board.refresh()
+    assert "1 voto" in board.posts_view.value
+    md = re.search(r'href="data:text/markdown;charset=utf-8;base64,([^"]+)"', board.exports.value)
+    assert md
+    exported = base64.b64decode(md[1]).decode("utf-8")
+    assert f"{HOSTILE} (0 voti) – Anna [nascosta alla proiezione]" in exported
+    assert "[unita a: «Più luce nelle scale»]" in exported
+    html = re.search(r'href="data:text/html;charset=utf-8;base64,([^"]+)"', board.exports.value)
+    assert html and "&lt;script&gt;alert(1)&lt;/script&gt; (0 voti)" in base64.b64decode(html[1]).decode("utf-8")
+    board.close()
