@@ -9,26 +9,17 @@ from typing import Any
 
 import ipywidgets as w
 
-from abitare.cases.schema import Case, StateVar, recommended_choices
+from abitare.cases.schema import Case, recommended_choices
 from abitare.parameters import load_parameters
 from abitare.practice.roomcase import RoomCase, RoomCaseStore
 from abitare.practice.sessions import Member, Session
 from abitare.text import render_markdown
+from abitare_widgets.case import format_value
 from abitare_widgets.safety import ErrorBanner, guarded
 
 __all__ = ["RoomCaseConsole", "RoomCaseVoter", "room_case_html"]
 
 log = logging.getLogger(__name__)
-
-
-def _value(var: StateVar, value: int) -> str:
-    if var.unit == "EUR":
-        return f"{value:,} €".replace(",", ".")
-    if var.unit == "months":
-        return "1 mese" if value == 1 else f"{value} mesi"
-    if var.unit == "score":
-        return f"{value} su {var.max}"
-    return str(value)
 
 
 def _md(text: str) -> str:
@@ -64,7 +55,7 @@ def room_case_html(room: RoomCase, *, show_votes: bool) -> str:
     """The situation for everyone (phones, board, wall); the debrief at the end."""
     data = room.case.data
     state = "".join(
-        f"<li>{escape(var.label)}: <strong>{escape(_value(var, room.run.state[name]))}</strong></li>"
+        f"<li>{escape(var.label)}: <strong>{escape(format_value(var, room.run.state[name]))}</strong></li>"
         for name, var in data.state.items()
     )
     head = f"<h2>Caso della sala: {escape(room.case.title)}</h2>{_last_decision(room)}"

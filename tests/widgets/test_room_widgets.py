@@ -155,3 +155,17 @@ def test_ideas_wait_for_approval_and_duplicates_merge(fixture_content, store):
     html = re.search(r'href="data:text/html;charset=utf-8;base64,([^"]+)"', board.exports.value)
     assert html and "&lt;script&gt;alert(1)&lt;/script&gt; (0 voti)" in base64.b64decode(html[1]).decode("utf-8")
     board.close()
+
+
+def test_the_room_case_writes_money_as_the_rest_of_the_course(store):
+    from abitare.cases.schema import load_case
+    from abitare.practice.roomcase import RoomCaseStore
+    from abitare_widgets.roomcase import room_case_html
+    from tests.conftest import CONTENT_DIR
+
+    case = load_case(CONTENT_DIR, "anziano-solo")
+    sheet = load_worksheet(CONTENT_DIR, "retrospettiva-pratica")
+    session, _ = SessionStore(store.engine).create(sheet, "Prova", date(2026, 12, 6))
+    cases = RoomCaseStore(store.engine)
+    room = cases.load(session, case, cases.start(session, case))
+    assert "Spese per i servizi arretrate: <strong>1.400 €</strong>" in room_case_html(room, show_votes=False)
