@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import Engine, select
 
+from abitare.cases.schema import Case
 from abitare.content import INPUT_PLACEHOLDER, Module
 from abitare.exports_safety import safe_csv_writer
+from abitare.practice.roomcase import RoomCaseStore, RoomCaseSummary
+from abitare.practice.sessions import SessionStore
 from abitare.progress import ANSWER_COLUMNS, AnswerRecord, Attempt, Participant, answer_record
 from abitare.quizbank import format_input, graded, items_of, quiz_state
-from abitare.storage import answers, lesson_progress, participants, quiz_attempts
+from abitare.storage import answers, lesson_progress, participants, quiz_attempts, room_case_runs
 from abitare.summary import ModuleSummary
 
-__all__ = ["AnswerRow", "ClassReport", "QuestionStat", "class_report"]
+__all__ = ["AnswerRow", "ClassReport", "QuestionStat", "SessionCases", "class_report", "room_cases"]
 
 
 @dataclass(frozen=True)
@@ -273,3 +278,27 @@ def class_report(engine: Engine, modules: list[Module]) -> ClassReport:
                 )
             )
     return ClassReport(tuple(modules), tuple(rows), tuple(stats), tuple(exported))
+
+
+@dataclass(frozen=True)
+class SessionCases:
+    """The cases a room played together in one live session (see :mod:`abitare.practice.roomcase`)."""
+
+    code: str
+    title: str
+    day: date
+    cases: tuple[RoomCaseSummary, ...]
+
+
+def room_cases(engine: Engine, load_case: Callable[[str], Case]) -> list[SessionCases]:
+    """Every live session where the room played a case with at least one step decided, the latest first."""
+    with engine.connect() as conn:
+        ids = list(conn.execute(select(room_case_runs.c.session_id).distinct()).scalars())
+    sessions, store = SessionStore(engine), RoomCaseStore(engine)
+    out = []
+    for session in (sessions.get(i) for i in ids):
+        played = store.summaries(session, load_case)
+        if played:
+            out.append(SessionCases(session.code, session.title, session.session_date, tuple(played)))
+    out.sort(key=lambda s: (s.day, s.code), reverse=True)
+    return out

@@ -13,12 +13,42 @@ import ipywidgets as w
 from abitare.cases.graph import case_graph_svg
 from abitare.cases.schema import Case
 from abitare.cases.store import CaseStats, CaseStore
-from abitare.classview import ClassReport, QuestionStat
+from abitare.classview import ClassReport, QuestionStat, SessionCases, room_cases
+from abitare.errors import UnknownCaseError
 from abitare.facilitators import FacilitatorStore
 from abitare_widgets.links import csv_link, download_link
 from abitare_widgets.safety import ErrorBanner, guarded
 
-__all__ = ["ClassView"]
+__all__ = ["ClassView", "room_cases_html"]
+
+
+def room_cases_html(found: list[SessionCases]) -> str:
+    """Per live session, each case the room played: a sentence, and the path step by step (counts only).
+
+    The same table as the session's synthesis report, with its rule for small counts.
+    """
+    from abitare.reports.disclosure import MIN_CELL
+    from abitare.reports.document import table_html
+    from abitare.reports.sintesi import room_case_frame, room_case_overview
+
+    if not found:
+        return ""
+    blocks = []
+    for s in found:
+        for played in s.cases:
+            overview = room_case_overview(played)
+            blocks.append(
+                f"<h3>{escape(played.title)}</h3><p class='abitare-meta'>Sessione «{escape(s.title)}» del "
+                f"{s.day:%d/%m/%Y} (codice {escape(s.code)})</p><p>{escape(overview[0].upper() + overview[1:])}</p>"
+                "<details><summary>Il percorso passo per passo, con i voti</summary>"
+                + table_html(room_case_frame(played, MIN_CELL), "Il percorso della sala e quello consigliato")
+                + "</details>"
+            )
+    return (
+        "<h2>Casi giocati dalla sala</h2><p>I casi giocati insieme nelle sessioni dal vivo, dalla più recente. "
+        f"I voti inferiori a {MIN_CELL} sono indicati come «&lt;{MIN_CELL}», come nella sintesi della sessione.</p>"
+        + "".join(blocks)
+    )
 
 
 def case_stats_html(stats: CaseStats) -> str:
@@ -234,6 +264,9 @@ class ClassView(w.VBox):
             return
         report = self.make_report()
         parts: list[w.Widget] = [self.refresh_button, w.HTML(self._html(report))]
+        played = self._room_cases()
+        if played:
+            parts.append(w.HTML(played))
         if self.cases:
             parts += [
                 w.HTML(
@@ -249,6 +282,18 @@ class ClassView(w.VBox):
             ]
         self.content.children = parts
         self.refresh_cases()
+
+    def _room_cases(self) -> str:
+        if self.case_store is None or not self.cases:
+            return ""
+        by_id = {c.id: c for c in self.cases}
+
+        def load(case_id: str) -> Case:
+            if case_id not in by_id:
+                raise UnknownCaseError(case_id)
+            return by_id[case_id]
+
+        return room_cases_html(room_cases(self.case_store.engine, load))
 
     def _html(self, report: ClassReport) -> str:
         people = len(report.rows)

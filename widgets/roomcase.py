@@ -63,7 +63,13 @@ def room_case_html(room: RoomCase, *, show_votes: bool) -> str:
         ending = room.run.ending_data
         assert ending is not None
         ours = "".join(
-            f"<li>{escape(data.nodes[d.node].choices[d.choice].text)}{_split_html(room, d.split, d.node)}</li>"
+            f"<li>{escape(data.nodes[d.node].choices[d.choice].text)}"
+            + (
+                " <span class='abitare-meta'>(scelta di chi conduce, diversa dalla più votata)</span>"
+                if d.split and d.split.get(d.choice, 0) < max(d.split.values())
+                else ""
+            )
+            + f"{_split_html(room, d.split, d.node)}</li>"
             for d in room.decided
         )
         advised = "".join(f"<li>{escape(data.nodes[n].choices[k].text)}</li>" for n, k in recommended_choices(data))

@@ -13,6 +13,7 @@ its vote split for the debrief and the synthesis.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -22,11 +23,28 @@ from sqlalchemy.exc import IntegrityError
 
 from abitare.cases.run import CaseRun
 from abitare.cases.schema import Case, recommended_choices
-from abitare.errors import AbitareError
+from abitare.errors import AbitareError, UnknownCaseError
 from abitare.practice.sessions import Member, Session
 from abitare.storage import room_case_runs, room_case_steps, room_case_votes
 
-__all__ = ["DecidedStep", "RoomCase", "RoomCaseStore", "room_case_markdown", "room_seed"]
+__all__ = [
+    "DECISIONS",
+    "DecidedStep",
+    "RoomCase",
+    "RoomCaseStore",
+    "RoomCaseSummary",
+    "StepSummary",
+    "room_case_markdown",
+    "room_case_summary",
+    "room_seed",
+]
+
+#: how the facilitator's confirmation of a step reads (the synthesis, the class view)
+DECISIONS = {
+    "majority": "la più votata",
+    "facilitator": "un'altra, scelta da chi conduce",
+    "no_votes": "scelta da chi conduce (nessun voto)",
+}
 
 
 def _now() -> datetime:
@@ -71,6 +89,81 @@ class RoomCase:
         return [(d.node, d.choice) for d in self.decided] == recommended_choices(self.case.data)
 
 
+@dataclass(frozen=True)
+class StepSummary:
+    """One decided step, for the synthesis and the class view: counts only, no names."""
+
+    number: int
+    chosen: str
+    recommended: str | None  # the recommended path's choice at this step, None past its end
+    as_recommended: bool  # same situation and same choice as the recommended path
+    split: tuple[tuple[str, int], ...]  # every choice open at the step, with its votes
+    decision: str  # a key of DECISIONS
+
+    @property
+    def voters(self) -> int:
+        return sum(n for _, n in self.split)
+
+
+@dataclass(frozen=True)
+class RoomCaseSummary:
+    run_id: int
+    case_id: str
+    title: str
+    steps: tuple[StepSummary, ...]
+    ending: str | None  # None while the case has not reached an ending
+    followed_recommended: bool
+
+    @property
+    def as_recommended(self) -> int:
+        return sum(s.as_recommended for s in self.steps)
+
+    @property
+    def overridden(self) -> list[int]:
+        """Steps where the facilitator confirmed another choice than the most voted one."""
+        return [s.number for s in self.steps if s.decision == "facilitator"]
+
+
+def room_case_summary(room: RoomCase) -> RoomCaseSummary:
+    """The room's path beside the recommended one, the vote split and who decided, step by step.
+
+    A tie between the most voted choices counts as the majority's choice whichever of them
+    was confirmed.
+    """
+    data = room.case.data
+    advised = recommended_choices(data)
+    run = CaseRun(room.case, room.run.seed)  # replayed step by step: which choices were open at each
+    steps = []
+    for i, d in enumerate(room.decided):
+        choices = data.nodes[d.node].choices
+        open_now = [k for k, _ in run.available()] if run.node == d.node else sorted(d.split)
+        shown = sorted(set(open_now) | set(d.split) | {d.choice})
+        split = tuple((choices[k].text, int(d.split.get(k, 0))) for k in shown)
+        if not d.split:
+            decision = "no_votes"
+        elif d.split.get(d.choice, 0) == max(d.split.values()):
+            decision = "majority"
+        else:
+            decision = "facilitator"
+        recommended = data.nodes[advised[i][0]].choices[advised[i][1]].text if i < len(advised) else None
+        steps.append(
+            StepSummary(
+                i + 1,
+                choices[d.choice].text,
+                recommended,
+                i < len(advised) and advised[i] == (d.node, d.choice),
+                split,
+                decision,
+            )
+        )
+        if not run.finished and run.node == d.node:
+            run.choose(d.choice)
+    ending = room.run.ending_data.title if room.run.finished and room.run.ending_data is not None else None
+    return RoomCaseSummary(
+        room.run_id, room.case.id, room.case.title, tuple(steps), ending, room.followed_recommended()
+    )
+
+
 class RoomCaseStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -99,6 +192,31 @@ class RoomCaseStore:
                 .limit(1)
             ).first()
         return (row.id, row.case_id) if row else None
+
+    def runs(self, session: Session) -> list[tuple[int, str]]:
+        """Every case the room played in the session, the first started first: (run, case)."""
+        with self._db("Non è stato possibile leggere i casi della sala."), self.engine.connect() as conn:
+            rows = conn.execute(
+                select(room_case_runs.c.id, room_case_runs.c.case_id)
+                .where(room_case_runs.c.session_id == session.id)
+                .order_by(room_case_runs.c.id)
+            ).all()
+        return [(r.id, r.case_id) for r in rows]
+
+    def summaries(self, session: Session, load_case: Callable[[str], Case]) -> list[RoomCaseSummary]:
+        """Each case the room played with at least one step decided.
+
+        Cases gone from the content, or changed since they were played, are left out.
+        """
+        out = []
+        for run_id, case_id in self.runs(session):
+            try:
+                summary = room_case_summary(self.load(session, load_case(case_id), run_id))
+            except (UnknownCaseError, ValueError, KeyError, IndexError):  # gone, or changed since it was played
+                continue
+            if summary.steps:
+                out.append(summary)
+        return out
 
     def load(self, session: Session, case: Case, run_id: int) -> RoomCase:
         with self._db("Non è stato possibile leggere il caso della sala."), self.engine.connect() as conn:

@@ -9,14 +9,15 @@ import pandas as pd
 
 from abitare.errors import AbitareError
 from abitare.reports.common import distribution_chart
-from abitare.reports.disclosure import count_table, suppressed
+from abitare.reports.disclosure import count_table, protect, small, suppressed
 from abitare.reports.document import Report, fmt
 from abitare.reports.registry import checked
 
 if TYPE_CHECKING:
+    from abitare.practice.roomcase import RoomCaseSummary, StepSummary
     from abitare.practice.synthesis import FieldSummary
 
-__all__ = ["sintesi_sessione"]
+__all__ = ["room_case_frame", "room_case_overview", "sintesi_sessione"]
 
 
 def sintesi_sessione(*, settings: Any = None, **parameters: Any) -> Report:
@@ -24,6 +25,8 @@ def sintesi_sessione(*, settings: Any = None, **parameters: Any) -> Report:
 
     ``settings`` (not a report parameter) says which database to read; by default, the environment's.
     """
+    from abitare.cases.schema import load_case
+    from abitare.practice.roomcase import RoomCaseStore
     from abitare.practice.sessions import SessionStore
     from abitare.practice.synthesis import summarize
     from abitare.practice.worksheets import load_worksheet
@@ -33,7 +36,8 @@ def sintesi_sessione(*, settings: Any = None, **parameters: Any) -> Report:
     given = checked("sintesi-sessione", **parameters)
     codice_sessione, anonimo, k = given["codice_sessione"], given["anonimo"], given["soglia_riservatezza"]
     cfg = settings or get_settings()
-    sessions = SessionStore(open_store(cfg).engine)
+    engine = open_store(cfg).engine
+    sessions = SessionStore(engine)
     session = sessions.find(codice_sessione)
     if session is None:
         raise AbitareError(f"Nessuna sessione con il codice «{codice_sessione}».")
@@ -49,7 +53,60 @@ def sintesi_sessione(*, settings: Any = None, **parameters: Any) -> Report:
     report.text(f"Partecipanti che hanno risposto: **{fmt(people)}**.")
     for s in summaries:
         _field(report, s, k, anonimo)
+    for played in RoomCaseStore(engine).summaries(session, lambda case_id: load_case(cfg.content_dir, case_id)):
+        _room_case(report, played, k)
     return report
+
+
+def _split(step: StepSummary, k: int) -> str:
+    """The votes of one step, choice by choice, protected as every count of people in the reports."""
+    shown = protect(pd.Series([n for _, n in step.split]), k, total_known=True)
+    return " · ".join(f"{text}: {shown[i]}" for i, (text, _) in enumerate(step.split))
+
+
+def room_case_overview(played: RoomCaseSummary) -> str:
+    """One sentence: how far the room went, how often as recommended, where the facilitator chose otherwise."""
+    n = len(played.steps)
+    parts = [
+        f"{'1 passo deciso' if n == 1 else f'{n} passi decisi'}, {played.as_recommended} come nel percorso consigliato"
+    ]
+    if played.overridden:
+        where = ", ".join(str(i) for i in played.overridden)
+        parts.append(
+            f"{'al passo' if len(played.overridden) == 1 else 'ai passi'} {where} chi conduce ha confermato "
+            "una scelta diversa da quella più votata"
+        )
+    else:
+        parts.append("a ogni passo con voti è stata confermata la scelta più votata")
+    parts.append(f"finale: {played.ending}" if played.ending else "il caso non è arrivato a un finale")
+    return "; ".join(parts) + "."
+
+
+def room_case_frame(played: RoomCaseSummary, k: int) -> pd.DataFrame:
+    """The room's path beside the recommended one, step by step: votes and who decided, no names."""
+    from abitare.practice.roomcase import DECISIONS
+
+    return pd.DataFrame(
+        [
+            (
+                str(s.number),
+                s.chosen,
+                "la stessa" if s.as_recommended else (s.recommended or "(il percorso consigliato è già finito)"),
+                _split(s, k) if s.split else "nessun voto",
+                small(s.voters, k),
+                DECISIONS[s.decision],
+            )
+            for s in played.steps
+        ],
+        columns=["Passo", "Scelta della sala", "Percorso consigliato", "Voti per scelta", "Votanti", "Decisione"],
+    )
+
+
+def _room_case(report: Report, played: RoomCaseSummary, k: int) -> None:
+    report.heading(f"Caso giocato dalla sala: {played.title}")
+    overview = room_case_overview(played)
+    report.text(overview[0].upper() + overview[1:])
+    report.table(room_case_frame(played, k), "Il percorso della sala e quello consigliato")
 
 
 def _field(report: Report, s: FieldSummary, k: int, anonimo: bool) -> None:

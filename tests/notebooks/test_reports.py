@@ -223,10 +223,24 @@ def test_the_session_synthesis_reads_a_session_and_suppresses_small_counts(tmp_p
     scale = next(f for f in sheet.data.fields if f.type == "scale")
     text = next(f for f in sheet.data.fields if f.type in ("long_text", "short_text"))
     values = [4] * 6 + [3] * 5 + [2] * 2
+    members = []
     for i, value in enumerate(values):
         member = sessions.join(session, f"Persona{i:02d}")
+        members.append(member)
         sessions.save(sheet, member, scale.id, value)
         sessions.save(sheet, member, text.id, f"Osservazione numero {i} <script>alert(1)</script>")
+    # the room plays a case: 6 votes for the recommended first choice, 5 and 2 for the others; the facilitator
+    # confirms the second (not the majority's)
+    from abitare.cases.schema import load_case
+    from abitare.practice.roomcase import RoomCaseStore
+
+    case = load_case(CONTENT_DIR, "anziano-solo")
+    cases = RoomCaseStore(sessions.engine)
+    run_id = cases.start(session, case)
+    room = cases.load(session, case, run_id)
+    for member, choice in zip(members, [0] * 6 + [1] * 5 + [2] * 2, strict=True):
+        cases.vote(room, member, choice)
+    cases.confirm(cases.load(session, case, run_id), 1)
     done, out = papermill(tmp_path, "sintesi-sessione", settings.data_dir, codice_sessione=session.code)
     assert done.returncode == 0, done.stderr[-2000:]
     html = shown_html(out)
@@ -236,6 +250,16 @@ def test_the_session_synthesis_reads_a_session_and_suppresses_small_counts(tmp_p
     assert "Osservazione numero 7 &lt;script&gt;" in html and "<script>alert" not in html
     assert "Persona0" not in html, "anonymous by default"
     assert "iVBORw0KGg" in html  # the chart of the publishable counts is embedded
+    assert f"Caso giocato dalla sala: {case.title}" in html
+    assert "al passo 1 chi conduce ha confermato una scelta diversa da quella più votata" in html
+    table = html_tables(html)["Il percorso della sala e quello consigliato"]
+    path = dict(zip(table["Passo"], table["1"], strict=True))
+    assert path["Scelta della sala"].startswith("Lasci al signore un biglietto")
+    assert path["Percorso consigliato"].startswith("Vai subito al palazzo")
+    assert path["Votanti"] == "13" and path["Decisione"] == "un'altra, scelta da chi conduce"
+    votes = path["Voti per scelta"]
+    assert "gas.: 6 · " in votes and "ufficio: non vuoi invadere la sua casa.: riservato · " in votes
+    assert votes.endswith("manutenzione.: <5")
 
 
 def test_an_unknown_code_fails_with_an_italian_message(tmp_path):

@@ -50,3 +50,26 @@ def test_the_room_votes_the_facilitator_confirms_and_the_path_moves(store, fixtu
     text = "\n".join(room_case_markdown(room))
     assert "1. Aspetti. (scelta della maggioranza; voti: Chiami subito.: 1, Aspetti.: 2)" in text
     assert "diversa dalla maggioranza" in text and "Finale: Va male" in text and "Percorso consigliato" in text
+    # the synthesis: the path beside the recommended one, the votes, who decided; counts only
+    from abitare.practice.roomcase import StepSummary
+    from abitare.reports.sintesi import room_case_frame, room_case_overview
+
+    cases.start(session, case)  # a second case, started and left: no step to report
+    (played,) = cases.summaries(session, lambda _id: case)
+    assert played.steps == (
+        StepSummary(1, "Aspetti.", "Chiami subito.", False, (("Chiami subito.", 1), ("Aspetti.", 2)), "majority"),
+        StepSummary(
+            2, "Lasci perdere.", "Proponi un piano.", False, (("Richiami.", 2), ("Lasci perdere.", 1)), "facilitator"
+        ),
+    )
+    assert played.overridden == [2] and played.ending == "Va male" and played.as_recommended == 0
+    assert room_case_overview(played) == (
+        "2 passi decisi, 0 come nel percorso consigliato; al passo 2 chi conduce ha confermato una scelta "
+        "diversa da quella più votata; finale: Va male."
+    )
+    frame = room_case_frame(played, 5)
+    assert list(frame["Voti per scelta"]) == ["Chiami subito.: <5 · Aspetti.: <5", "Richiami.: <5 · Lasci perdere.: <5"]
+    assert list(frame["Votanti"]) == ["<5", "<5"] and "Anna" not in frame.to_string()
+    # one small count beside the total would give it away: the next one is withheld too
+    assert room_case_frame(played, 2)["Voti per scelta"][0] == "Chiami subito.: <2 · Aspetti.: riservato"
+    assert list(room_case_frame(played, 2)["Decisione"]) == ["la più votata", "un'altra, scelta da chi conduce"]

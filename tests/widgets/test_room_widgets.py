@@ -94,6 +94,26 @@ def test_the_board_plays_a_case_with_the_room(fixture_content, store):
     md = re.search(r'href="data:text/markdown;charset=utf-8;base64,([^"]+)"', board.exports.value)
     assert md and "Caso giocato dalla sala: Un caso di prova" in base64.b64decode(md[1]).decode("utf-8")
     board.close()
+    # the class view: the session, the case, a sentence and the path with the votes (small counts withheld)
+    from abitare.cases.store import CaseStore
+    from abitare.classview import class_report
+    from abitare.facilitators import FacilitatorStore
+    from abitare_widgets.classview import ClassView
+
+    FacilitatorStore(store.engine).set_secret("Giulia", "parola-segreta-lunga")
+    view = ClassView(
+        FacilitatorStore(store.engine),
+        lambda: class_report(store.engine, []),
+        cases=[case],
+        case_store=CaseStore(store.engine),
+        refresh_seconds=3600,
+    )
+    assert view.enter("parola-segreta-lunga")
+    shown = "".join(c.value for c in view.content.children if hasattr(c, "value") and isinstance(c.value, str))
+    assert "Casi giocati dalla sala" in shown and "Sessione «Prova» del 05/12/2026" in shown
+    assert "1 passo deciso, 0 come nel percorso consigliato; a ogni passo con voti" in shown
+    assert "Chiami subito.: 0 · Aspetti.: &lt;5" in shown and "Anna" not in shown
+    view.close()
 
 
 def test_ideas_wait_for_approval_and_duplicates_merge(fixture_content, store):
@@ -169,3 +189,24 @@ def test_the_room_case_writes_money_as_the_rest_of_the_course(store):
     cases = RoomCaseStore(store.engine)
     room = cases.load(session, case, cases.start(session, case))
     assert "Spese per i servizi arretrate: <strong>1.400 €</strong>" in room_case_html(room, show_votes=False)
+
+
+def test_the_debrief_says_where_the_facilitator_chose_otherwise(fixture_content, store):
+    from abitare.cases.schema import load_case
+    from abitare.practice.roomcase import RoomCaseStore
+    from abitare_widgets.roomcase import room_case_html
+
+    root = fixture_content()
+    sheet, case = load_worksheet(root, "prova"), load_case(root, "prova")
+    sessions, cases = SessionStore(store.engine), RoomCaseStore(store.engine)
+    session, _ = sessions.create(sheet, "Prova", date(2026, 12, 6))
+    people = [sessions.join(session, n) for n in ("Anna", "Bruno", "Carla")]
+    run_id = cases.start(session, case)
+    for votes, confirmed in (([1, 1, 0], 1), ([0, 0, 1], 1)):  # the majority's, then another choice
+        room = cases.load(session, case, run_id)
+        for member, choice in zip(people, votes, strict=True):
+            cases.vote(room, member, choice)
+        cases.confirm(cases.load(session, case, run_id), confirmed)
+    html = room_case_html(cases.load(session, case, run_id), show_votes=True)
+    assert "Finale: Va male" in html and html.count("scelta di chi conduce, diversa dalla più votata") == 1
+    assert html.index("Lasci perdere.") < html.index("diversa dalla più votata")
