@@ -638,7 +638,8 @@ class BoardView(w.VBox):
     def _draw_post_queue(self, settings: Any) -> None:
         """Ideas and questions waiting for approval, and what can still be hidden or merged."""
         posts = self._all_posts
-        key = (settings.posts_moderated, tuple((p.id, p.status, p.merged_into, p.votes) for p in posts))
+        # votes are left out: a burst of votes must not rebuild the buttons under the facilitator's finger
+        key = (settings.posts_moderated, tuple((p.id, p.status, p.merged_into) for p in posts))
         if key == self._post_queue_key:
             return
         self._post_queue_key = key
@@ -665,8 +666,6 @@ class BoardView(w.VBox):
         ]
         for p in [*pending, *shown][:40]:
             label = f"{kinds[p.kind]} · {STATUS_LABELS[p.status]}"
-            if p.status == "approved":
-                label += f" · {p.votes} {'voto' if p.votes == 1 else 'voti'}" if p.kind == "idea" else ""
             text = w.HTML(
                 f'<p class="abitare-queue-text"><span class="abitare-meta">{escape(label)} · {escape(p.member)}'
                 f"</span><br>{escape(p.text)}</p>"
