@@ -661,7 +661,7 @@ class BoardView(w.VBox):
             w.HTML(
                 f"<h3>Da moderare</h3><p>{intro} In attesa: <strong>{len(pending)}</strong> · "
                 f"mostrate: {len(shown)} · nascoste o unite: {len(decided)} (restano nell'esportazione, segnate). "
-                "Unire una doppia: i suoi voti contano su quella che resta.</p>"
+                "Se un contributo ne ripete un altro, uniscilo a quello: i suoi voti passano a quello che resta.</p>"
             )
         ]
         for p in [*pending, *shown][:40]:
@@ -682,7 +682,7 @@ class BoardView(w.VBox):
             if targets:
                 into = w.Dropdown(
                     options=[(t.text[:60], t.id) for t in targets],
-                    description="È una doppia di",
+                    description="Unisci a",
                     style={"description_width": "initial"},
                     layout=w.Layout(width="auto", max_width="24rem"),
                 )
