@@ -659,7 +659,7 @@ class BoardView(w.VBox):
         )
         rows: list[w.Widget] = [
             w.HTML(
-                f"<h3>Da moderare</h3><p>{intro} In attesa: <strong>{len(pending)}</strong> · "
+                f"<h3>Idee e domande da moderare</h3><p>{intro} In attesa: <strong>{len(pending)}</strong> · "
                 f"mostrate: {len(shown)} · nascoste o unite: {len(decided)} (restano nell'esportazione, segnate). "
                 "Se un contributo ne ripete un altro, uniscilo a quello: i suoi voti passano a quello che resta.</p>"
             )
