@@ -7,7 +7,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from abitare.practice.ideas import MAX_POST, Post, PostStore, posts_markdown
+from abitare.practice.ideas import MAX_POST, Post, PostStore, export_items, posts_title
 from abitare.practice.sessions import Member, Session
 from abitare_widgets.safety import ErrorBanner, guarded
 
@@ -55,11 +55,10 @@ def posts_html(posts: list[Post], kind: str, named: bool, *, wall: bool = False)
 
 def posts_export_html(posts: list[Post], kind: str, named: bool) -> str:
     """The export's section: every post, hidden and merged ones kept and marked, all text escaped."""
-    lines = posts_markdown(posts, kind, named)
-    if not lines:
+    if not posts:
         return ""
-    items = "".join(f"<li>{escape(line[2:])}</li>" for line in lines[2:])
-    return f"<section><h2>{escape(lines[0][3:])}</h2><ul>{items}</ul></section>"
+    items = "".join(f"<li>{line}</li>" for line in export_items(posts, kind, named, escape))
+    return f"<section><h2>{escape(posts_title(kind))}</h2><ul>{items}</ul></section>"
 
 
 class PostsPanel(w.VBox):

@@ -18,6 +18,7 @@ exports keep them, marked.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -27,9 +28,20 @@ from sqlalchemy.exc import IntegrityError
 
 from abitare.errors import AbitareError, IdeaError
 from abitare.practice.sessions import Member, Session
+from abitare.practice.synthesis import _md as _inert_md
 from abitare.storage import room_posts, room_votes, worksheet_members, worksheet_sessions
 
-__all__ = ["KINDS", "MAX_POST", "STATUS_LABELS", "Post", "PostStore", "RoomSettings", "posts_markdown"]
+__all__ = [
+    "KINDS",
+    "MAX_POST",
+    "STATUS_LABELS",
+    "Post",
+    "PostStore",
+    "RoomSettings",
+    "export_items",
+    "posts_markdown",
+    "posts_title",
+]
 
 KINDS = ("idea", "question")
 MAX_POST = 300
@@ -103,19 +115,62 @@ def _settings(conn: Connection, session: Session) -> RoomSettings:
     )
 
 
+def _root(merged_into: Mapping[int, int | None], post_id: int) -> int:
+    """The post a merged one counts on, merges followed to the end.
+
+    A merge re-points the posts merged into the one it merges, so one step is the rule; a
+    longer chain (or a loop) can only come from writes racing, and is still followed safely.
+    """
+    seen = {post_id}
+    while (into := merged_into.get(post_id)) is not None and into in merged_into and into not in seen:
+        seen.add(into)
+        post_id = into
+    return post_id
+
+
+def _kind_posts(conn: Connection, session: Session, kind: str) -> dict[int, Any]:
+    return {
+        r.id: r
+        for r in conn.execute(
+            select(
+                room_posts.c.id, room_posts.c.kind, room_posts.c.hidden, room_posts.c.approved, room_posts.c.merged_into
+            ).where(room_posts.c.session_id == session.id, room_posts.c.kind == kind)
+        ).all()
+    }
+
+
 def _votes_used(conn: Connection, session: Session, member: Member) -> int:
-    """Ideas the member votes, a vote on a merged idea counting on the kept one (hidden ideas give it back)."""
-    rows = conn.execute(
-        select(room_posts.c.id, room_posts.c.merged_into)
-        .select_from(room_votes.join(room_posts, room_posts.c.id == room_votes.c.post_id))
-        .where(
-            room_votes.c.member_id == member.id,
-            room_posts.c.session_id == session.id,
-            room_posts.c.kind == "idea",
-            room_posts.c.hidden.is_(False),
+    """Ideas the member votes, a vote on a merged idea counting on the kept one, once.
+
+    A hidden idea gives its votes back, and so do the ideas merged into it.
+    """
+    ideas = _kind_posts(conn, session, "idea")
+    links = {i: r.merged_into for i, r in ideas.items()}
+    voted = conn.execute(
+        select(room_votes.c.post_id).where(room_votes.c.member_id == member.id, room_votes.c.post_id.in_(list(ideas)))
+    ).scalars()
+    return len({root for root in (_root(links, i) for i in voted) if not ideas[root].hidden})
+
+
+def _lock(conn: Connection, session: Session, ids: Iterable[int]) -> None:
+    """Take the posts for this transaction before reading them: another window waits, then reads what this one wrote.
+
+    A write that changes nothing: on PostgreSQL it locks the rows, on SQLite it takes the
+    database's write lock (a plain read would not, and both windows would decide on the same state).
+    """
+    conn.execute(
+        update(room_posts)
+        .where(room_posts.c.session_id == session.id, room_posts.c.id.in_(list(ids)))
+        .values(merged_into=room_posts.c.merged_into)
+    )
+
+
+def _check_seen(status: str, seen: str | None) -> None:
+    if seen is not None and status != seen:
+        raise IdeaError(
+            "Questo contributo è già stato cambiato da un'altra finestra: ora è "
+            f"«{STATUS_LABELS[status]}». Guarda di nuovo l'elenco."
         )
-    ).all()
-    return len({r.merged_into if r.merged_into is not None else r.id for r in rows})
 
 
 class PostStore:
@@ -175,28 +230,21 @@ class PostStore:
         back the member's votes on the kept post and on those merged into it.
         """
         with self._db("Il voto non è stato salvato."), self.engine.begin() as conn:
-            post = conn.execute(
-                select(room_posts.c.id, room_posts.c.kind, room_posts.c.hidden, room_posts.c.merged_into).where(
-                    room_posts.c.id == post_id, room_posts.c.session_id == session.id
-                )
-            ).first()
-            if post is not None and post.merged_into is not None:
-                post = conn.execute(
-                    select(room_posts.c.id, room_posts.c.kind, room_posts.c.hidden, room_posts.c.merged_into).where(
-                        room_posts.c.id == post.merged_into, room_posts.c.session_id == session.id
-                    )
-                ).first()
+            kind = conn.execute(
+                select(room_posts.c.kind).where(room_posts.c.id == post_id, room_posts.c.session_id == session.id)
+            ).scalar_one_or_none()
+            same_kind = _kind_posts(conn, session, kind) if kind is not None else {}
+            links = {i: r.merged_into for i, r in same_kind.items()}
+            post = same_kind[_root(links, post_id)] if kind is not None else None
             if post is None or post.hidden:
                 raise IdeaError("Questo contributo non c'è più.")
-            merged = conn.execute(select(room_posts.c.id).where(room_posts.c.merged_into == post.id)).scalars()
-            group = [post.id, *merged]
+            group = [i for i in same_kind if _root(links, i) == post.id]
             if not on:
                 conn.execute(
                     delete(room_votes).where(room_votes.c.post_id.in_(group), room_votes.c.member_id == member.id)
                 )
                 return
-            approved = conn.execute(select(room_posts.c.approved).where(room_posts.c.id == post.id)).scalar_one()
-            if not approved and _settings(conn, session).posts_moderated:
+            if not post.approved and _settings(conn, session).posts_moderated:
                 raise IdeaError("Questo contributo è in attesa di approvazione: si potrà votare dopo.")
             if conn.execute(
                 select(room_votes.c.id).where(room_votes.c.post_id.in_(group), room_votes.c.member_id == member.id)
@@ -214,24 +262,44 @@ class PostStore:
                 if _votes_used(conn, session, member) > limit:
                     raise IdeaError(f"Hai già dato tutti i tuoi {limit} voti: togline uno per votare questa idea.")
 
-    def _change(self, session: Session, post_id: int, **values: Any) -> None:
+    def _change(self, session: Session, post_id: int, seen: str | None, **values: Any) -> None:
         with self._db("Non è stato possibile cambiare il contributo."), self.engine.begin() as conn:
+            _lock(conn, session, [post_id])
+            row = conn.execute(
+                select(room_posts.c.hidden, room_posts.c.merged_into, room_posts.c.approved).where(
+                    room_posts.c.id == post_id, room_posts.c.session_id == session.id
+                )
+            ).first()
+            if row is None:
+                raise IdeaError("Questo contributo non c'è più.")
+            moderated = _settings(conn, session).posts_moderated
+            _check_seen(_status(bool(row.hidden), row.merged_into, bool(row.approved), moderated), seen)
             conn.execute(
                 update(room_posts)
                 .where(room_posts.c.id == post_id, room_posts.c.session_id == session.id)
                 .values(**values)
             )
 
-    def hide(self, session: Session, post_id: int, hidden: bool = True) -> None:
-        self._change(session, post_id, hidden=hidden)
+    def hide(self, session: Session, post_id: int, hidden: bool = True, *, seen: str | None = None) -> None:
+        """Hidden from the room (kept in the exports). ``seen``: the state the facilitator's page showed.
 
-    def approve(self, session: Session, post_id: int) -> None:
-        """Shown to the room (also a hidden or merged post put back)."""
-        self._change(session, post_id, approved=True, hidden=False, merged_into=None)
+        With ``seen`` the change is made only if the post is still in that state: another window
+        may have decided on it meanwhile, and its decision is not silently undone.
+        """
+        self._change(session, post_id, seen, hidden=hidden)
 
-    def merge(self, session: Session, post_id: int, into: int) -> None:
-        """Mark ``post_id`` as a duplicate of ``into`` (a post the room sees, of the same kind)."""
+    def approve(self, session: Session, post_id: int, *, seen: str | None = None) -> None:
+        """Shown to the room (also a hidden or merged post put back); ``seen`` as for :meth:`hide`."""
+        self._change(session, post_id, seen, approved=True, hidden=False, merged_into=None)
+
+    def merge(self, session: Session, post_id: int, into: int, *, seen: str | None = None) -> None:
+        """Mark ``post_id`` as a duplicate of ``into`` (a post the room sees, of the same kind).
+
+        ``seen`` as for :meth:`hide`. Two windows merging at once wait for each other, so that
+        two posts are never merged into each other.
+        """
         with self._db("Non è stato possibile unire i contributi."), self.engine.begin() as conn:
+            _lock(conn, session, [post_id, into])
             rows = {
                 r.id: r
                 for r in conn.execute(
@@ -246,12 +314,14 @@ class PostStore:
             }
             source, target = rows.get(post_id), rows.get(into)
             moderated = _settings(conn, session).posts_moderated
+            if source is not None:
+                _check_seen(_status(bool(source.hidden), source.merged_into, bool(source.approved), moderated), seen)
             if (
                 source is None
                 or target is None
                 or post_id == into
                 or source.kind != target.kind
-                or _status(target.hidden, target.merged_into, target.approved, moderated) != "approved"
+                or _status(bool(target.hidden), target.merged_into, bool(target.approved), moderated) != "approved"
             ):
                 raise IdeaError("Si può unire solo a un altro contributo dello stesso tipo, già mostrato alla sala.")
             conn.execute(
@@ -291,19 +361,18 @@ class PostStore:
                 .join(room_posts, room_posts.c.id == room_votes.c.post_id)
                 .where(room_posts.c.session_id == session.id, room_posts.c.kind == kind)
             ).all()
-        by_id = {r.id: r for r in rows}
+        links = {r.id: r.merged_into for r in rows}
 
         def target(post_id: int) -> int:
-            into = by_id[post_id].merged_into
-            return into if into is not None and into in by_id else post_id
+            return _root(links, post_id)
 
         voters: dict[int, set[int]] = {r.id: set() for r in rows}
         for v in votes:
             voters[target(v.post_id)].add(v.member_id)
         merged: dict[int, int] = {}
         for r in rows:
-            if r.merged_into is not None and r.merged_into in by_id:
-                merged[r.merged_into] = merged.get(r.merged_into, 0) + 1
+            if (root := target(r.id)) != r.id:
+                merged[root] = merged.get(root, 0) + 1
         out = []
         for order, r in enumerate(rows):
             status = _status(bool(r.hidden), r.merged_into, bool(r.approved), moderated)
@@ -324,7 +393,7 @@ class PostStore:
                         bool(r.hidden),
                         member is not None and member.id in voters[target(r.id)],
                         status,
-                        r.merged_into,
+                        target(r.id) if status == "merged" else r.merged_into,  # the post that is left
                         merged.get(r.id, 0),
                     ),
                 )
@@ -338,23 +407,35 @@ class PostStore:
         return max(0, settings.votes_each - used)
 
 
-def posts_markdown(posts: list[Post], kind: str, named: bool) -> list[str]:
-    """Every post of a kind for the Markdown export, hidden and merged ones kept and marked."""
-    if not posts:
-        return []
-    title = "Muro delle idee" if kind == "idea" else "Domande della sala"
+def posts_title(kind: str) -> str:
+    return "Muro delle idee" if kind == "idea" else "Domande della sala"
+
+
+def export_items(posts: list[Post], kind: str, named: bool, inert: Callable[[str], str]) -> list[str]:
+    """One line per post for an export, hidden and merged ones kept and marked.
+
+    ``inert`` makes everyone's text (and name) harmless in the export's format: Markdown's
+    escaping for the Markdown file, :func:`html.escape` for the HTML one.
+    """
     unit = ("voto", "voti") if kind == "idea" else ("sostegno", "sostegni")
     texts = {p.id: p.text for p in posts}
-    lines = [f"## {title}", ""]
+    lines = []
     for p in posts:
-        line = f"- {p.text} ({p.votes} {unit[0] if p.votes == 1 else unit[1]})"
+        line = f"{inert(p.text)} ({p.votes} {unit[0] if p.votes == 1 else unit[1]})"
         if named:
-            line += f" – {p.member}"
+            line += f" – {inert(p.member)}"
         if p.merged:
             line += f" (+{p.merged} {'simile unita' if p.merged == 1 else 'simili unite'})"
         if p.status == "merged":
-            line += f" [unita a: «{texts.get(p.merged_into or 0, '')}»]"
+            line += f" [unita a: «{inert(texts.get(p.merged_into or 0, ''))}»]"
         elif p.status != "approved":
             line += f" [{STATUS_LABELS[p.status]}]"
         lines.append(line)
     return lines
+
+
+def posts_markdown(posts: list[Post], kind: str, named: bool) -> list[str]:
+    """Every post of a kind for the Markdown export, hidden and merged ones kept and marked, all text inert."""
+    if not posts:
+        return []
+    return [f"## {posts_title(kind)}", "", *(f"- {line}" for line in export_items(posts, kind, named, _inert_md))]

@@ -1,5 +1,7 @@
 """Ideas with votes, questions with upvotes (SQLite and PostgreSQL), and the word cloud."""
 
+import contextlib
+import re
 import threading
 from datetime import date
 
@@ -102,7 +104,8 @@ def test_with_approval_first_the_room_sees_only_approved_posts(store, sheet):
     assert {p.id: p.status for p in everything} == {garden: "approved", again: "merged", hostile: "hidden"}
     md = "\n".join(posts_markdown(everything, "idea", named=False))
     assert "[nascosta alla proiezione]" in md and "[unita a: «Un orto condiviso»]" in md and "Carla" not in md
-    assert HOSTILE in md  # hidden text stays in the export (the HTML export escapes it)
+    # hidden text stays in the export, made inert as every participant's text (the HTML export escapes it)
+    assert "\\<script\\>alert\\(1\\)" in md and "<script>" not in md
     # switching the setting off shows what was waiting; approving again brings a merged post back
     posts.approve(session, again)
     assert {p.id for p in posts.posts(session, "idea")} == {garden, again}
@@ -152,3 +155,128 @@ def test_word_cloud_normalises_and_escapes():
     assert "<img" not in html and "<svg" in html and 'aria-hidden="true"' in html
     assert "<li>città: 2</li>" in html
     assert cloud_html([]) == ""
+
+
+def test_the_markdown_export_makes_everyones_text_inert(store, sheet):
+    """As the rest of the session's Markdown export: no raw HTML, no link, no heading from a participant."""
+    from abitare.practice.ideas import posts_markdown
+    from abitare_widgets.ideas import posts_export_html
+
+    sessions, posts = SessionStore(store.engine), PostStore(store.engine)
+    session, _ = sessions.create(sheet, "Assemblea", date(2026, 12, 6))
+    anna = sessions.join(session, "<b>Anna</b>")
+    posts.configure(session, ideas_open=True)
+    kept = posts.add(session, anna, "idea", "[premi qui](javascript:alert(1)) " + HOSTILE)
+    twin = posts.add(session, anna, "idea", "# Titolo <img src=x>")
+    posts.merge(session, twin, kept)
+    everything = posts.posts(session, "idea", with_hidden=True)
+    md = "\n".join(posts_markdown(everything, "idea", named=True))
+    typed = re.sub(r" \((0 voti|\+1 simile unita)\)| \[unita a: «|»\]", "", md.split("\n", 2)[2])
+    assert re.search(r"(?<!\\)[<>\[\]()]", typed) is None, "every < > [ ] ( ) a participant typed is escaped"
+    assert "\\<script\\>" in md and "- \\# Titolo" in md and "\\<b\\>Anna" in md
+    html = posts_export_html(everything, "idea", named=True)
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "\\" not in html, "the HTML export shows the text as written, without Markdown's backslashes"
+    assert "&lt;b&gt;Anna&lt;/b&gt;" in html
+
+
+def test_votes_on_a_duplicate_of_a_hidden_idea_are_given_back(store, sheet):
+    sessions, posts = SessionStore(store.engine), PostStore(store.engine)
+    session, _ = sessions.create(sheet, "Assemblea", date(2026, 12, 6))
+    anna, bruno = sessions.join(session, "Anna"), sessions.join(session, "Bruno")
+    posts.configure(session, ideas_open=True, votes_each=2)
+    kept = posts.add(session, anna, "idea", "Un orto condiviso")
+    twin = posts.add(session, bruno, "idea", "Orto nel cortile")
+    posts.vote(session, anna, twin)
+    posts.merge(session, twin, kept)
+    assert posts.votes_left(session, anna) == 1
+    posts.hide(session, kept)  # the kept idea is hidden: the votes on it and on its duplicates come back
+    assert posts.votes_left(session, anna) == 2
+    other = posts.add(session, bruno, "idea", "Più luce nelle scale")
+    third = posts.add(session, bruno, "idea", "Una bacheca")
+    posts.vote(session, anna, other)
+    posts.vote(session, anna, third)  # her second vote: allowed
+    assert posts.votes_left(session, anna) == 0
+
+
+def test_a_chain_of_merges_counts_votes_on_the_post_that_is_left(store, sheet):
+    """A→B written while another window merged B→C (a race): the votes of A still reach C, once per person."""
+    from sqlalchemy import update
+
+    from abitare.storage import room_posts
+
+    sessions, posts = SessionStore(store.engine), PostStore(store.engine)
+    session, _ = sessions.create(sheet, "Assemblea", date(2026, 12, 6))
+    anna, bruno = sessions.join(session, "Anna"), sessions.join(session, "Bruno")
+    posts.configure(session, ideas_open=True, votes_each=3)
+    a, b, c = (posts.add(session, anna, "idea", f"Idea {x}") for x in "ABC")
+    posts.vote(session, anna, a)
+    posts.vote(session, bruno, a)
+    posts.vote(session, anna, c)
+    with store.engine.begin() as conn:
+        conn.execute(update(room_posts).where(room_posts.c.id == a).values(merged_into=b))
+        conn.execute(update(room_posts).where(room_posts.c.id == b).values(merged_into=c))
+    shown = posts.posts(session, "idea", bruno)
+    assert [(p.id, p.votes, p.mine) for p in shown] == [(c, 2, True)]
+    assert posts.votes_left(session, anna) == 2
+    posts.vote(session, anna, a)  # a late click on the first duplicate: already counted on C
+    assert posts.posts(session, "idea")[0].votes == 2
+
+
+def test_two_facilitators_merging_crosswise_make_no_loop(settings, sheet, monkeypatch):
+    """Two tabs merge A into B and B into A at the same moment: at most one wins, both posts never vanish."""
+    import abitare.practice.ideas as ideas
+    from abitare.errors import AbitareError
+    from abitare.progress import open_store
+
+    store = open_store(settings)
+    sessions, posts = SessionStore(store.engine), PostStore(store.engine)
+    session, _ = sessions.create(sheet, "Assemblea", date(2026, 12, 6))
+    anna = sessions.join(session, "Anna")
+    posts.configure(session, ideas_open=True)
+    a, b = posts.add(session, anna, "idea", "Idea A"), posts.add(session, anna, "idea", "Idea B")
+    barrier = threading.Barrier(2)
+    original = ideas._settings
+
+    def both_have_read(conn, session):  # each tab has read the two posts: now both decide
+        with contextlib.suppress(threading.BrokenBarrierError):  # the other one waits for our lock: go on
+            barrier.wait(timeout=3)
+        return original(conn, session)
+
+    monkeypatch.setattr(ideas, "_settings", both_have_read)
+    outcome: list[object] = []
+
+    def merge(source: int, into: int) -> None:
+        try:
+            PostStore(open_store(settings).engine).merge(session, source, into)
+            outcome.append("merged")
+        except AbitareError as err:
+            outcome.append(err)
+
+    threads = [threading.Thread(target=merge, args=pair) for pair in ((a, b), (b, a))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    monkeypatch.setattr(ideas, "_settings", original)
+    assert outcome.count("merged") <= 1, outcome
+    assert [p.status for p in posts.posts(session, "idea", with_hidden=True)].count("approved") == 1
+
+
+def test_a_stale_tab_does_not_undo_another_tabs_decision(store, sheet):
+    """Two facilitators' tabs: one hides a waiting idea, the other (not refreshed yet) approves it."""
+    sessions, posts = SessionStore(store.engine), PostStore(store.engine)
+    session, _ = sessions.create(sheet, "Assemblea", date(2026, 12, 6))
+    anna = sessions.join(session, "Anna")
+    posts.configure(session, ideas_open=True, posts_moderated=True)
+    insult = posts.add(session, anna, "idea", "Un testo da nascondere")
+    kept = posts.add(session, anna, "idea", "Un orto condiviso")
+    posts.approve(session, kept, seen="pending")
+    posts.hide(session, insult, seen="pending")  # the first tab
+    with pytest.raises(IdeaError, match="altra finestra"):
+        posts.approve(session, insult, seen="pending")  # the second tab still shows it waiting
+    with pytest.raises(IdeaError, match="altra finestra"):
+        posts.merge(session, insult, kept, seen="pending")
+    assert {p.id: p.status for p in posts.posts(session, "idea", with_hidden=True)}[insult] == "hidden"
+    posts.approve(session, insult, seen="hidden")  # «Mostra di nuovo» on what the tab shows as hidden
+    assert insult in {p.id for p in posts.posts(session, "idea")}
