@@ -365,14 +365,15 @@ class BoardView(w.VBox):
             *(all_ideas if settings.ideas_open else []),
             *(all_questions if settings.questions_open else []),
         ]
-        self._draw_post_queue(settings)
+        self._draw_post_queue(settings, anonymous)
         self._room_case = room_case
         self.case_console.draw()
         self._draw_wall(worksheet, rows, contributions, states, projected, anonymous)
         self.posts_view.value = (
             "<h3>Idee, dalla più votata</h3>" + posts_html(ideas, "idea", not anonymous) if settings.ideas_open else ""
         ) + (
-            "<h3>Domande, dalla più sostenuta</h3>" + posts_html(questions, "question", settings.questions_named)
+            "<h3>Domande, dalla più sostenuta</h3>"
+            + posts_html(questions, "question", settings.questions_named and not anonymous)
             if settings.questions_open
             else ""
         )
@@ -635,11 +636,20 @@ class BoardView(w.VBox):
             self.room.decide(self.session, contribution, status, into)
             self.refresh()
 
-    def _draw_post_queue(self, settings: Any) -> None:
-        """Ideas and questions waiting for approval, and what can still be hidden or merged."""
+    def _draw_post_queue(self, settings: Any, anonymous: bool) -> None:
+        """Ideas and questions waiting for approval, and what can still be hidden or merged.
+
+        Authors are named as on the rest of the board: ideas unless the projection is anonymous,
+        questions only when the facilitator allows names (the board may be on the wall).
+        """
         posts = self._all_posts
+        named = {"idea": not anonymous, "question": settings.questions_named and not anonymous}
         # votes are left out: a burst of votes must not rebuild the buttons under the facilitator's finger
-        key = (settings.posts_moderated, tuple((p.id, p.status, p.merged_into) for p in posts))
+        key = (
+            settings.posts_moderated,
+            tuple(named.values()),
+            tuple((p.id, p.status, p.merged_into) for p in posts),
+        )
         if key == self._post_queue_key:
             return
         self._post_queue_key = key
@@ -666,17 +676,19 @@ class BoardView(w.VBox):
         ]
         for p in [*pending, *shown][:40]:
             label = f"{kinds[p.kind]} · {STATUS_LABELS[p.status]}"
+            if named[p.kind]:
+                label += f" · {p.member}"
             text = w.HTML(
-                f'<p class="abitare-queue-text"><span class="abitare-meta">{escape(label)} · {escape(p.member)}'
-                f"</span><br>{escape(p.text)}</p>"
+                f'<p class="abitare-queue-text"><span class="abitare-meta">{escape(label)}</span><br>'
+                f"{escape(p.text)}</p>"
             )
             parts: list[w.Widget] = []
             if p.status == "pending":
                 approve = w.Button(description="Approva", button_style="primary", layout=w.Layout(width="auto"))
-                approve.on_click(lambda _b, pid=p.id: self.moderate_post(pid, "approve"))
+                approve.on_click(lambda _b, pid=p.id, seen=p.status: self.moderate_post(pid, "approve", seen=seen))
                 parts.append(approve)
             hide = w.Button(description="Nascondi", layout=w.Layout(width="auto"))
-            hide.on_click(lambda _b, pid=p.id: self.moderate_post(pid, "hide"))
+            hide.on_click(lambda _b, pid=p.id, seen=p.status: self.moderate_post(pid, "hide", seen=seen))
             parts.append(hide)
             targets = [t for t in shown if t.kind == p.kind and t.id != p.id]
             if targets:
@@ -687,7 +699,9 @@ class BoardView(w.VBox):
                     layout=w.Layout(width="auto", max_width="24rem"),
                 )
                 merge = w.Button(description="Unisci", layout=w.Layout(width="auto"))
-                merge.on_click(lambda _b, pid=p.id, into=into: self.moderate_post(pid, "merge", into.value))
+                merge.on_click(
+                    lambda _b, pid=p.id, into=into, seen=p.status: self.moderate_post(pid, "merge", into.value, seen)
+                )
                 parts += [into, merge]
             row = w.VBox([text, w.HBox(parts, layout=w.Layout(flex_flow="row wrap"))])
             row.add_class("abitare-queue-item")
@@ -704,7 +718,7 @@ class BoardView(w.VBox):
                     else "nascosta alla proiezione"
                 )
                 back = w.Button(description="Mostra di nuovo", layout=w.Layout(width="auto"))
-                back.on_click(lambda _b, pid=p.id: self.moderate_post(pid, "approve"))
+                back.on_click(lambda _b, pid=p.id, seen=p.status: self.moderate_post(pid, "approve", seen=seen))
                 item = w.HBox(
                     [w.HTML(f"<p>{escape(p.text)} <span class='abitare-meta'>({why})</span></p>"), back],
                     layout=w.Layout(flex_flow="row wrap", align_items="center"),
@@ -714,16 +728,22 @@ class BoardView(w.VBox):
         self.post_queue.children = rows
 
     @guarded
-    def moderate_post(self, post_id: int, action: str, into: int | None = None) -> None:
-        """Approve, hide or merge an idea or a question (the facilitator's choice on the board)."""
+    def moderate_post(self, post_id: int, action: str, into: int | None = None, seen: str | None = None) -> None:
+        """Approve, hide or merge an idea or a question (the facilitator's choice on the board).
+
+        ``seen`` is the state the list showed: if another window decided meanwhile, nothing is
+        changed, the facilitator is told and the list is drawn again.
+        """
         if self.session is None:
             return
-        if action == "approve":
-            self.posts.approve(self.session, post_id)
-        elif action == "hide":
-            self.posts.hide(self.session, post_id)
-        elif action == "merge" and into is not None:
-            self.posts.merge(self.session, post_id, into)
-        else:
-            raise AbitareError("Decisione non prevista.")
-        self.refresh()
+        try:
+            if action == "approve":
+                self.posts.approve(self.session, post_id, seen=seen)
+            elif action == "hide":
+                self.posts.hide(self.session, post_id, seen=seen)
+            elif action == "merge" and into is not None:
+                self.posts.merge(self.session, post_id, into, seen=seen)
+            else:
+                raise AbitareError("Decisione non prevista.")
+        finally:
+            self.refresh()

@@ -170,7 +170,7 @@ def test_ideas_wait_for_approval_and_duplicates_merge(fixture_content, store):
     md = re.search(r'href="data:text/markdown;charset=utf-8;base64,([^"]+)"', board.exports.value)
     assert md
     exported = base64.b64decode(md[1]).decode("utf-8")
-    assert f"{HOSTILE} (0 voti) – Anna [nascosta alla proiezione]" in exported
+    assert "\\<script\\>alert\\(1\\)\\</script\\> (0 voti) – Anna [nascosta alla proiezione]" in exported
     assert "[unita a: «Più luce nelle scale»]" in exported
     html = re.search(r'href="data:text/html;charset=utf-8;base64,([^"]+)"', board.exports.value)
     assert html and "&lt;script&gt;alert(1)&lt;/script&gt; (0 voti)" in base64.b64decode(html[1]).decode("utf-8")
@@ -210,3 +210,65 @@ def test_the_debrief_says_where_the_facilitator_chose_otherwise(fixture_content,
     html = room_case_html(cases.load(session, case, run_id), show_votes=True)
     assert "Finale: Va male" in html and html.count("scelta di chi conduce, diversa dalla più votata") == 1
     assert html.index("Lasci perdere.") < html.index("diversa dalla più votata")
+
+
+def test_the_moderation_list_names_no_one_the_room_must_not_see_named(fixture_content, store):
+    """Anonymous questions stay anonymous on the board too, and the anonymous projection shows no author."""
+    from abitare.practice.ideas import PostStore
+
+    sheet = load_worksheet(fixture_content(), "prova")
+    sessions, posts = SessionStore(store.engine), PostStore(store.engine)
+    session, secret = sessions.create(sheet, "Prova", date(2026, 12, 6))
+    board = BoardView(SessionStore(store.engine), [sheet], refresh_seconds=3600)
+    assert board.open_board(session.code, secret)
+    board.ideas_open.value = True
+    board.questions_open.value = True
+    board.posts_moderated.value = True
+    anna = sessions.join(session, "Annalisa")
+    posts.add(session, anna, "question", "Chi paga le spese condominiali?")
+    posts.add(session, anna, "idea", "Un orto condiviso")
+    board.refresh()
+
+    def shown() -> str:
+        return " ".join(
+            part.value
+            for row in board.post_queue.children
+            for part in (row.children if hasattr(row, "children") else [row])
+            if isinstance(getattr(part, "value", None), str)
+        )
+
+    assert "Chi paga" in shown() and "Un orto" in shown()
+    assert shown().count("Annalisa") == 1, "the idea's author, not the anonymous question's"
+    board.questions_named.value = True
+    board.refresh()
+    assert shown().count("Annalisa") == 2
+    board.anonymous.value = True  # the projection without names: the board shows none either
+    board.refresh()
+    assert "Annalisa" not in shown() and "Annalisa" not in board.posts_view.value
+    board.close()
+
+
+def test_a_stale_board_does_not_undo_another_boards_decision(fixture_content, store):
+    """Two facilitators' tabs: one hides a waiting idea, the other still shows it waiting and approves it."""
+    from abitare.practice.ideas import PostStore
+
+    sheet = load_worksheet(fixture_content(), "prova")
+    sessions, posts = SessionStore(store.engine), PostStore(store.engine)
+    session, secret = sessions.create(sheet, "Prova", date(2026, 12, 6))
+    tabs = [BoardView(SessionStore(store.engine), [sheet], refresh_seconds=3600) for _ in range(2)]
+    for tab in tabs:
+        assert tab.open_board(session.code, secret)
+    tabs[0].ideas_open.value = True
+    tabs[0].posts_moderated.value = True
+    rude = posts.add(session, sessions.join(session, "Anna"), "idea", "Un testo da non mostrare")
+    for tab in tabs:
+        tab.refresh()
+    first, second = (
+        next(r for r in tab.post_queue.children[1:] if "da non mostrare" in r.children[0].value) for tab in tabs
+    )
+    first.children[1].children[1].click()  # «Nascondi» in the first tab
+    second.children[1].children[0].click()  # «Approva» in the second, not refreshed yet
+    assert "altra finestra" in tabs[1].message.value
+    assert rude not in {p.id for p in posts.posts(session, "idea")}, "still hidden from the room"
+    for tab in tabs:
+        tab.close()
