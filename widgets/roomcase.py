@@ -11,7 +11,7 @@ import ipywidgets as w
 
 from abitare.cases.schema import Case, recommended_choices
 from abitare.parameters import load_parameters
-from abitare.practice.roomcase import RoomCase, RoomCaseStore
+from abitare.practice.roomcase import RoomCase, RoomCaseStore, decision
 from abitare.practice.sessions import Member, Session
 from abitare.text import render_markdown
 from abitare_widgets.case import format_value
@@ -43,11 +43,11 @@ def _last_decision(room: RoomCase) -> str:
         return ""
     d = room.decided[-1]
     text = room.case.data.nodes[d.node].choices[d.choice].text
-    how = (
-        "la scelta della maggioranza"
-        if d.majority
-        else "una scelta di chi conduce, diversa da quella della maggioranza"
-    )
+    how = {
+        "majority": "la scelta della maggioranza",
+        "facilitator": "una scelta di chi conduce, diversa da quella della maggioranza",
+        "no_votes": "una scelta di chi conduce (nessuno ha votato)",
+    }[decision(d)]
     return f"<p class='abitare-feedback' role='status'>La sala ha scelto «{escape(text)}»: {how}.</p>"
 
 
@@ -66,7 +66,7 @@ def room_case_html(room: RoomCase, *, show_votes: bool) -> str:
             f"<li>{escape(data.nodes[d.node].choices[d.choice].text)}"
             + (
                 " <span class='abitare-meta'>(scelta di chi conduce, diversa dalla più votata)</span>"
-                if d.split and d.split.get(d.choice, 0) < max(d.split.values())
+                if decision(d) == "facilitator"
                 else ""
             )
             + f"{_split_html(room, d.split, d.node)}</li>"
@@ -180,7 +180,7 @@ class RoomCaseConsole(w.VBox):
         self.start_button = w.Button(description="Fai giocare il caso alla sala", layout=w.Layout(width="auto"))
         self.start_button.on_click(lambda _b: self.start())
         self.view = w.HTML()
-        self.reveal_button = w.Button(description="Mostra i voti", layout=w.Layout(width="auto"))
+        self.reveal_button = w.Button(description="Mostra i voti alla sala", layout=w.Layout(width="auto"))
         self.reveal_button.on_click(lambda _b: self.toggle_reveal())
         self.confirm_box = w.VBox()
         super().__init__(

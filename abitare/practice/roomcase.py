@@ -34,6 +34,7 @@ __all__ = [
     "RoomCaseStore",
     "RoomCaseSummary",
     "StepSummary",
+    "decision",
     "room_case_markdown",
     "room_case_summary",
     "room_seed",
@@ -61,6 +62,17 @@ class DecidedStep:
     choice: int
     majority: bool
     split: dict[int, int]  # choice index -> votes
+
+
+def decision(step: DecidedStep) -> str:
+    """Who decided a step, a key of :data:`DECISIONS`: the same answer on the phones, the board, the exports.
+
+    A tie between the most voted choices counts as the majority's choice whichever of them was
+    confirmed; a step nobody voted on was the facilitator's choice, not one against the majority.
+    """
+    if not step.split:
+        return "no_votes"
+    return "majority" if step.split.get(step.choice, 0) == max(step.split.values()) else "facilitator"
 
 
 @dataclass
@@ -139,12 +151,6 @@ def room_case_summary(room: RoomCase) -> RoomCaseSummary:
         open_now = [k for k, _ in run.available()] if run.node == d.node else sorted(d.split)
         shown = sorted(set(open_now) | set(d.split) | {d.choice})
         split = tuple((choices[k].text, int(d.split.get(k, 0))) for k in shown)
-        if not d.split:
-            decision = "no_votes"
-        elif d.split.get(d.choice, 0) == max(d.split.values()):
-            decision = "majority"
-        else:
-            decision = "facilitator"
         recommended = data.nodes[advised[i][0]].choices[advised[i][1]].text if i < len(advised) else None
         steps.append(
             StepSummary(
@@ -153,7 +159,7 @@ def room_case_summary(room: RoomCase) -> RoomCaseSummary:
                 recommended,
                 i < len(advised) and advised[i] == (d.node, d.choice),
                 split,
-                decision,
+                decision(d),
             )
         )
         if not run.finished and run.node == d.node:
@@ -309,7 +315,11 @@ def room_case_markdown(room: RoomCase) -> list[str]:
     for i, d in enumerate(room.decided, start=1):
         choices = data.nodes[d.node].choices
         split = ", ".join(f"{choices[k].text}: {n}" for k, n in sorted(d.split.items())) or "nessun voto"
-        how = "scelta della maggioranza" if d.majority else "scelta di chi conduce, diversa dalla maggioranza"
+        how = {
+            "majority": "scelta della maggioranza",
+            "facilitator": "scelta di chi conduce, diversa dalla maggioranza",
+            "no_votes": "scelta di chi conduce",
+        }[decision(d)]
         lines.append(f"{i}. {choices[d.choice].text} ({how}; voti: {split})")
     lines += ["", "Percorso consigliato:", ""]
     lines += [f"{i}. {data.nodes[n].choices[k].text}" for i, (n, k) in enumerate(recommended_choices(data), start=1)]

@@ -73,3 +73,29 @@ def test_the_room_votes_the_facilitator_confirms_and_the_path_moves(store, fixtu
     # one small count beside the total would give it away: the next one is withheld too
     assert room_case_frame(played, 2)["Voti per scelta"][0] == "Chiami subito.: <2 · Aspetti.: riservato"
     assert list(room_case_frame(played, 2)["Decisione"]) == ["la più votata", "un'altra, scelta da chi conduce"]
+
+
+def test_a_step_without_votes_or_with_a_tie_is_not_called_against_the_majority(store, fixture_content):
+    """The export, the phones and the synthesis say the same thing of each step."""
+    from abitare.practice.roomcase import room_case_summary
+    from abitare_widgets.roomcase import room_case_html
+
+    root = fixture_content()
+    sheet, case = load_worksheet(root, "prova"), load_case(root, "prova")
+    sessions, cases = SessionStore(store.engine), RoomCaseStore(store.engine)
+    session, _ = sessions.create(sheet, "Caso in aula", date(2026, 12, 6))
+    anna, bruno = sessions.join(session, "Anna"), sessions.join(session, "Bruno")
+    run_id = cases.start(session, case)
+    cases.confirm(cases.load(session, case, run_id), 1)  # nobody voted: the facilitator chose
+    room = cases.load(session, case, run_id)
+    assert "diversa" not in room_case_html(room, show_votes=False)
+    assert "nessuno ha votato" in room_case_html(room, show_votes=False)
+    cases.vote(room, anna, 0)
+    cases.vote(room, bruno, 1)
+    cases.confirm(cases.load(session, case, run_id), 1)  # a tie: either choice is the most voted
+    room = cases.load(session, case, run_id)
+    assert "la scelta della maggioranza" in room_case_html(room, show_votes=False)
+    text = "\n".join(room_case_markdown(room))
+    assert "diversa dalla maggioranza" not in text, text
+    assert "nessun voto" in text
+    assert [s.decision for s in room_case_summary(room).steps] == ["no_votes", "majority"]
