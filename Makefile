@@ -57,6 +57,7 @@ bench: install-test
 
 screenshot: install-test browser
 	$(BIN)/python scripts/screenshot.py docs/home.png
+	$(BIN)/python scripts/screenshot_board.py docs/lavagna.png docs/proiezione.png
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
