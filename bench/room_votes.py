@@ -90,9 +90,12 @@ class RoomKernel(Kernel):
 
 async def open_page(port: int, url: str) -> RoomKernel:
     resp = await AsyncHTTPClient().fetch(url, request_timeout=PAGE_TIMEOUT)
-    found = re.search(r'"kernelId": "([0-9a-f-]+)"', resp.body.decode())
-    if not found:
-        raise RuntimeError("no kernel in the page")
+    body = resp.body.decode()
+    found = re.search(r'"kernelId": "([0-9a-f-]+)"', body)
+    if not found:  # say what came instead: a class-full page, an error page, a cut page
+        title = re.search(r"<title>(.*?)</title>", body, re.S)
+        what = title[1].strip() if title else body[-160:].replace("\n", " ")
+        raise RuntimeError(f"no kernel in the page (HTTP {resp.code}, {len(body)} bytes: {what})")
     session = uuid.uuid4().hex
     ws = await websocket_connect(
         f"ws://{HOST}:{port}/api/kernels/{found[1]}/channels?session_id={session}",
