@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from abitare.cases.run import CaseRun
@@ -256,6 +256,13 @@ class RoomCaseStore:
             room_case_votes.c.member_id == member.id,
         )
         with self._db("Il voto non è stato salvato."), self.engine.begin() as conn:
+            decided = conn.execute(
+                select(func.count()).select_from(room_case_steps).where(room_case_steps.c.run_id == room.run_id)
+            ).scalar_one()
+            if decided != room.step:  # the page shows a step already decided: the vote would count nowhere
+                raise AbitareError(
+                    "La sala è già passata al passo successivo: guarda la nuova situazione e vota di nuovo."
+                )
             if conn.execute(
                 update(room_case_votes).where(*where).values(choice_index=choice, voted_at=_now())
             ).rowcount:
@@ -279,11 +286,23 @@ class RoomCaseStore:
             conn.execute(update(room_case_runs).where(room_case_runs.c.id == room.run_id).values(revealed=shown))
 
     def confirm(self, room: RoomCase, choice: int) -> DecidedStep:
-        """The facilitator confirms a choice for the room; votes are hidden again for the next step."""
+        """The facilitator confirms a choice for the room; votes are hidden again for the next step.
+
+        The step keeps the votes as they are in the database when it is confirmed, not the
+        board's copy (up to a poll old): a vote that arrived meanwhile counts in the split.
+        """
         if choice not in dict(room.run.available()):
             raise AbitareError("Questa scelta non è disponibile ora.")
-        step = DecidedStep(room.run.node, choice, choice == room.majority(), dict(room.votes))
         with self._db("Non è stato possibile confermare la scelta."), self.engine.begin() as conn:
+            votes = Counter(
+                conn.execute(
+                    select(room_case_votes.c.choice_index).where(
+                        room_case_votes.c.run_id == room.run_id, room_case_votes.c.step == room.step
+                    )
+                ).scalars()
+            )
+            now = RoomCase(room.run_id, room.case, room.run, room.decided, room.revealed, votes)
+            step = DecidedStep(room.run.node, choice, choice == now.majority(), dict(votes))
             try:
                 with conn.begin_nested():
                     conn.execute(

@@ -99,3 +99,23 @@ def test_a_step_without_votes_or_with_a_tie_is_not_called_against_the_majority(s
     assert "diversa dalla maggioranza" not in text, text
     assert "nessun voto" in text
     assert [s.decision for s in room_case_summary(room).steps] == ["no_votes", "majority"]
+
+
+def test_the_confirmed_step_keeps_every_vote_and_a_late_vote_is_refused(store, fixture_content):
+    """The board's copy is up to a second old when the facilitator confirms; a phone may be too."""
+    root = fixture_content()
+    sheet, case = load_worksheet(root, "prova"), load_case(root, "prova")
+    sessions, cases = SessionStore(store.engine), RoomCaseStore(store.engine)
+    session, _ = sessions.create(sheet, "Caso in aula", date(2026, 12, 6))
+    anna, bruno, carla = (sessions.join(session, n) for n in ("Anna", "Bruno", "Carla"))
+    run_id = cases.start(session, case)
+    cases.vote(cases.load(session, case, run_id), anna, 0)
+    on_the_board = cases.load(session, case, run_id)  # the facilitator's page: one vote so far
+    on_a_phone = cases.load(session, case, run_id)
+    cases.vote(on_a_phone, bruno, 1)
+    cases.vote(on_a_phone, carla, 1)
+    step = cases.confirm(on_the_board, 1)
+    assert step.split == {0: 1, 1: 2} and step.majority, "the votes in the database, not the page's copy"
+    with pytest.raises(AbitareError, match="passo successivo"):
+        cases.vote(on_a_phone, anna, 1)  # her page still shows the decided step: the vote would be lost
+    assert cases.load(session, case, run_id).votes == {}
