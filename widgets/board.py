@@ -708,7 +708,7 @@ class BoardView(w.VBox):
             row.add_class(f"abitare-post-{p.status}")
             rows.append(row)
         if len(pending) + len(shown) > 40:
-            rows.append(w.HTML(f"<p>E altri {len(pending) + len(shown) - 40}.</p>"))
+            rows.append(w.HTML(f"<p>E altre {len(pending) + len(shown) - 40}.</p>"))
         if decided:
             rows.append(w.HTML("<h3>Nascoste o unite</h3>"))
             for p in decided[:30]:

@@ -46,8 +46,8 @@ def room_cases_html(found: list[SessionCases]) -> str:
             )
     return (
         "<h2>Casi giocati dalla sala</h2><p>I casi giocati insieme nelle sessioni dal vivo, dalla più recente. "
-        f"I voti inferiori a {MIN_CELL} sono indicati come «&lt;{MIN_CELL}», come nella sintesi della sessione.</p>"
-        + "".join(blocks)
+        f"Per riservatezza, come nella sintesi della sessione, i voti sotto {MIN_CELL} compaiono come "
+        f"«&lt;{MIN_CELL}» e i numeri che permetterebbero di ricavarli come «riservato».</p>" + "".join(blocks)
     )
 
 

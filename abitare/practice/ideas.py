@@ -421,11 +421,12 @@ def export_items(posts: list[Post], kind: str, named: bool, inert: Callable[[str
     texts = {p.id: p.text for p in posts}
     lines = []
     for p in posts:
-        line = f"{inert(p.text)} ({p.votes} {unit[0] if p.votes == 1 else unit[1]})"
+        similar = (
+            f"; più {p.merged} {'simile, unita' if p.merged == 1 else 'simili, unite'} a questa" if p.merged else ""
+        )
+        line = f"{inert(p.text)} ({p.votes} {unit[0] if p.votes == 1 else unit[1]}{similar})"
         if named:
             line += f" – {inert(p.member)}"
-        if p.merged:
-            line += f" (+{p.merged} {'simile unita' if p.merged == 1 else 'simili unite'})"
         if p.status == "merged":
             line += f" [unita a: «{inert(texts.get(p.merged_into or 0, ''))}»]"
         elif p.status != "approved":

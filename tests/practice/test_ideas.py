@@ -171,7 +171,7 @@ def test_the_markdown_export_makes_everyones_text_inert(store, sheet):
     posts.merge(session, twin, kept)
     everything = posts.posts(session, "idea", with_hidden=True)
     md = "\n".join(posts_markdown(everything, "idea", named=True))
-    typed = re.sub(r" \((0 voti|\+1 simile unita)\)| \[unita a: «|»\]", "", md.split("\n", 2)[2])
+    typed = re.sub(r" \(0 voti(; più 1 simile, unita a questa)?\)| \[unita a: «|»\]", "", md.split("\n", 2)[2])
     assert re.search(r"(?<!\\)[<>\[\]()]", typed) is None, "every < > [ ] ( ) a participant typed is escaped"
     assert "\\<script\\>" in md and "- \\# Titolo" in md and "\\<b\\>Anna" in md
     html = posts_export_html(everything, "idea", named=True)
