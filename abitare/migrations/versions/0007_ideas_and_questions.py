@@ -15,11 +15,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("worksheet_sessions") as batch:
-        batch.add_column(sa.Column("ideas_open", sa.Boolean, nullable=False, server_default=sa.false()))
-        batch.add_column(sa.Column("questions_open", sa.Boolean, nullable=False, server_default=sa.false()))
-        batch.add_column(sa.Column("questions_named", sa.Boolean, nullable=False, server_default=sa.false()))
-        batch.add_column(sa.Column("votes_each", sa.Integer, nullable=False, server_default="3"))
+    # plain ADD COLUMN, not a batch: see 0010 (a batch rebuilt the table and the cascade emptied the sessions)
+    for name in ("ideas_open", "questions_open", "questions_named"):
+        op.add_column("worksheet_sessions", sa.Column(name, sa.Boolean, nullable=False, server_default=sa.false()))
+    op.add_column("worksheet_sessions", sa.Column("votes_each", sa.Integer, nullable=False, server_default="3"))
     op.create_table(
         "room_posts",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -45,8 +44,5 @@ def downgrade() -> None:
     op.drop_table("room_votes")
     op.drop_index("ix_room_posts_session", table_name="room_posts")
     op.drop_table("room_posts")
-    with op.batch_alter_table("worksheet_sessions") as batch:
-        batch.drop_column("votes_each")
-        batch.drop_column("questions_named")
-        batch.drop_column("questions_open")
-        batch.drop_column("ideas_open")
+    for name in ("votes_each", "questions_named", "questions_open", "ideas_open"):
+        op.drop_column("worksheet_sessions", name)

@@ -2,6 +2,11 @@
 them (a per-session setting), and a post may be merged into another one (its votes then count on the
 kept post). Posts written before this revision stay shown: they count as approved.
 
+Plain ``ADD COLUMN``/``DROP COLUMN``, not Alembic's batch mode: on SQLite a batch with a server
+default written as an expression (``sa.false()``) rebuilds the table, and dropping the old
+``worksheet_sessions`` with foreign keys on cascades to every session's members, answers, posts
+and votes. SQLite (3.35 or later) and PostgreSQL both add and drop these columns in place.
+
 Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-06
@@ -17,16 +22,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("worksheet_sessions") as batch:
-        batch.add_column(sa.Column("posts_moderated", sa.Boolean, nullable=False, server_default=sa.false()))
-    with op.batch_alter_table("room_posts") as batch:
-        batch.add_column(sa.Column("approved", sa.Boolean, nullable=False, server_default=sa.true()))
-        batch.add_column(sa.Column("merged_into", sa.Integer, nullable=True))
+    op.add_column(
+        "worksheet_sessions", sa.Column("posts_moderated", sa.Boolean, nullable=False, server_default=sa.false())
+    )
+    op.add_column("room_posts", sa.Column("approved", sa.Boolean, nullable=False, server_default=sa.true()))
+    op.add_column("room_posts", sa.Column("merged_into", sa.Integer, nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("room_posts") as batch:
-        batch.drop_column("merged_into")
-        batch.drop_column("approved")
-    with op.batch_alter_table("worksheet_sessions") as batch:
-        batch.drop_column("posts_moderated")
+    op.drop_column("room_posts", "merged_into")
+    op.drop_column("room_posts", "approved")
+    op.drop_column("worksheet_sessions", "posts_moderated")
