@@ -48,7 +48,7 @@ def _last_decision(room: RoomCase) -> str:
         "facilitator": "una scelta di chi conduce, diversa da quella della maggioranza",
         "no_votes": "una scelta di chi conduce (nessuno ha votato)",
     }[decision(d)]
-    return f"<p class='abitare-feedback' role='status'>La sala ha scelto «{escape(text)}»: {how}.</p>"
+    return f"<p class='abitare-feedback' role='status'>Scelta confermata: «{escape(text)}», {how}.</p>"
 
 
 def room_case_html(room: RoomCase, *, show_votes: bool) -> str:
@@ -223,7 +223,10 @@ class RoomCaseConsole(w.VBox):
         buttons = []
         majority = room.majority()
         for i, choice in room.run.available():
-            text = "Conferma la scelta della maggioranza" if i == majority else "Conferma un'altra scelta"
+            if majority is None:  # nobody voted yet: no majority to follow or to go against
+                text = "Conferma la scelta"
+            else:
+                text = "Conferma la scelta della maggioranza" if i == majority else "Conferma un'altra scelta"
             button = w.Button(description=f"{text}: {choice.text}", layout=w.Layout(width="100%", height="auto"))
             button.on_click(lambda _b, k=i: self.confirm(k))
             buttons.append(button)
