@@ -6,7 +6,9 @@ ideas (one per idea at most, a member may vote their own) and one upvote per
 question. Questions are shown without names unless the facilitator allows names.
 Votes are rows with a unique (post, member): a double click, a second tab or forty
 phones at once never count one vote twice. The vote limit is checked inside the
-vote's own transaction, after the row is in, so two votes racing both see it.
+vote's own transaction, after the row is in; a person's votes take their turn (the
+transaction first locks the member), so two of their tabs voting at once both count
+with the other's vote in.
 
 Moderation: with "approve before showing" on (``posts_moderated``, per session) a new
 post waits for the facilitator, and the room sees it only once approved; its author
@@ -230,6 +232,15 @@ class PostStore:
         back the member's votes on the kept post and on those merged into it.
         """
         with self._db("Il voto non è stato salvato."), self.engine.begin() as conn:
+            # a write first, changing nothing: on PostgreSQL it locks the member, so that two tabs of one
+            # person vote one after the other and the allowance is counted with both votes in; on SQLite it
+            # opens the transaction (pysqlite opens none for reads, and the savepoint below would then be
+            # the transaction itself: its release would commit a vote the allowance refuses)
+            conn.execute(
+                update(worksheet_members)
+                .where(worksheet_members.c.id == member.id)
+                .values(display_name=worksheet_members.c.display_name)
+            )
             kind = conn.execute(
                 select(room_posts.c.kind).where(room_posts.c.id == post_id, room_posts.c.session_id == session.id)
             ).scalar_one_or_none()
@@ -260,7 +271,11 @@ class PostStore:
                     select(worksheet_sessions.c.votes_each).where(worksheet_sessions.c.id == session.id)
                 ).scalar_one()
                 if _votes_used(conn, session, member) > limit:
-                    raise IdeaError(f"Hai già dato tutti i tuoi {limit} voti: togline uno per votare questa idea.")
+                    raise IdeaError(
+                        "Hai già dato il tuo voto: toglilo per votare questa idea."
+                        if limit == 1
+                        else f"Hai già dato tutti i tuoi {limit} voti: togline uno per votare questa idea."
+                    )
 
     def _change(self, session: Session, post_id: int, seen: str | None, **values: Any) -> None:
         with self._db("Non è stato possibile cambiare il contributo."), self.engine.begin() as conn:

@@ -280,3 +280,55 @@ def test_a_stale_tab_does_not_undo_another_tabs_decision(store, sheet):
     assert {p.id: p.status for p in posts.posts(session, "idea", with_hidden=True)}[insult] == "hidden"
     posts.approve(session, insult, seen="hidden")  # «Mostra di nuovo» on what the tab shows as hidden
     assert insult in {p.id for p in posts.posts(session, "idea")}
+
+
+def test_one_persons_two_tabs_voting_at_once_stay_within_the_allowance(settings, sheet, monkeypatch):
+    """Two tabs of one person vote two ideas at the same moment, with one vote left: only one vote counts."""
+    import abitare.practice.ideas as ideas
+    from abitare.progress import open_store
+
+    store = open_store(settings)
+    sessions, posts = SessionStore(store.engine), PostStore(store.engine)
+    session, _ = sessions.create(sheet, "Assemblea", date(2026, 12, 6))
+    anna = sessions.join(session, "Anna")
+    posts.configure(session, ideas_open=True, votes_each=1)
+    first, second = posts.add(session, anna, "idea", "Idea A"), posts.add(session, anna, "idea", "Idea B")
+    barrier = threading.Barrier(2)
+    original = ideas._votes_used
+
+    def both_have_voted(conn, session, member):  # each tab's vote is in: now both count
+        with contextlib.suppress(threading.BrokenBarrierError):  # the other tab waits for this one: go on
+            barrier.wait(timeout=3)
+        return original(conn, session, member)
+
+    monkeypatch.setattr(ideas, "_votes_used", both_have_voted)
+    refused: list[IdeaError] = []
+
+    def vote(post_id: int) -> None:
+        try:
+            PostStore(open_store(settings).engine).vote(session, anna, post_id)
+        except IdeaError as err:
+            refused.append(err)
+
+    threads = [threading.Thread(target=vote, args=(p,)) for p in (first, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    monkeypatch.setattr(ideas, "_votes_used", original)
+    assert sum(p.votes for p in posts.posts(session, "idea")) == 1 and len(refused) == 1
+
+
+def test_a_refused_vote_is_not_counted(store, sheet):
+    """Over the allowance the vote is refused, and it must not stay in the database (it did on SQLite)."""
+    sessions, posts = SessionStore(store.engine), PostStore(store.engine)
+    session, _ = sessions.create(sheet, "Assemblea", date(2026, 12, 6))
+    anna = sessions.join(session, "Anna")
+    posts.configure(session, ideas_open=True, votes_each=1)
+    first, second = posts.add(session, anna, "idea", "Idea A"), posts.add(session, anna, "idea", "Idea B")
+    posts.vote(session, anna, first)
+    with pytest.raises(IdeaError, match="Hai già dato il tuo voto: toglilo per votare questa idea"):
+        posts.vote(session, anna, second)
+    assert {p.id: p.votes for p in posts.posts(session, "idea")} == {first: 1, second: 0}
+    posts.vote(session, anna, first, on=False)
+    assert posts.votes_left(session, anna) == 1
