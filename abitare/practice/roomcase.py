@@ -294,6 +294,13 @@ class RoomCaseStore:
         if choice not in dict(room.run.available()):
             raise AbitareError("Questa scelta non è disponibile ora.")
         with self._db("Non è stato possibile confermare la scelta."), self.engine.begin() as conn:
+            # a write first, changing nothing: it locks the run (PostgreSQL) or opens the transaction
+            # (SQLite, where pysqlite opens none for reads), so the votes read and the step written agree
+            conn.execute(
+                update(room_case_runs)
+                .where(room_case_runs.c.id == room.run_id)
+                .values(revealed=room_case_runs.c.revealed)
+            )
             votes = Counter(
                 conn.execute(
                     select(room_case_votes.c.choice_index).where(
