@@ -170,8 +170,8 @@ def _lock(conn: Connection, session: Session, ids: Iterable[int]) -> None:
 def _check_seen(status: str, seen: str | None) -> None:
     if seen is not None and status != seen:
         raise IdeaError(
-            "Questo contributo è già stato cambiato da un'altra finestra: ora è "
-            f"«{STATUS_LABELS[status]}». Guarda di nuovo l'elenco."
+            f"Nel frattempo un'altra finestra ha cambiato questo contributo (ora: «{STATUS_LABELS[status]}»): "
+            "l'elenco è stato aggiornato, guardalo di nuovo."
         )
 
 
