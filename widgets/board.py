@@ -358,7 +358,7 @@ class BoardView(w.VBox):
         self._states = states
         self._contributions = contributions
         self._draw_field_controls()
-        self._draw_queue(worksheet)
+        self._draw_queue(worksheet, anonymous)
         self._settings = settings
         self._ideas, self._questions = ideas, questions
         self._all_posts = [
@@ -578,12 +578,12 @@ class BoardView(w.VBox):
         )
         self.refresh()
 
-    def _draw_queue(self, worksheet: Worksheet) -> None:
-        """The moderation queue: free text waiting to be approved, hidden or merged."""
+    def _draw_queue(self, worksheet: Worksheet, anonymous: bool = False) -> None:
+        """The moderation queue: free text waiting to be approved, hidden or merged (no names when anonymous)."""
         pending = [c for c in self._contributions if c.status == "pending"]
         approved = [c for c in self._contributions if c.status == "approved"]
         decided = [c for c in self._contributions if c.status in ("hidden", "merged")]
-        key = (tuple((c.key, c.text) for c in pending), tuple(c.id for c in approved), len(decided))
+        key = (anonymous, tuple((c.key, c.text) for c in pending), tuple(c.id for c in approved), len(decided))
         if key == self._queue_key:
             return
         self._queue_key = key
@@ -597,8 +597,8 @@ class BoardView(w.VBox):
         ]
         for c in pending[:30]:
             text = w.HTML(
-                f'<p class="abitare-queue-text"><span class="abitare-meta">{escape(labels.get(c.field_id, ""))} · '
-                f"{escape(c.member)}</span><br>{escape(c.text)}</p>"
+                f'<p class="abitare-queue-text"><span class="abitare-meta">{escape(labels.get(c.field_id, ""))}'
+                f"{'' if anonymous else ' · ' + escape(c.member)}</span><br>{escape(c.text)}</p>"
             )
             approve = w.Button(description="Approva", button_style="primary", layout=w.Layout(width="auto"))
             approve.on_click(lambda _b, c=c: self.decide(c, "approved"))

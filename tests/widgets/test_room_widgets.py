@@ -272,3 +272,28 @@ def test_a_stale_board_does_not_undo_another_boards_decision(fixture_content, st
     assert rude not in {p.id for p in posts.posts(session, "idea")}, "still hidden from the room"
     for tab in tabs:
         tab.close()
+
+
+def test_the_anonymous_projection_hides_names_in_the_free_text_queue_too(fixture_content, store):
+    """The guide promises that with «Proiezione anonima» the names disappear: the board's queue is on the wall too."""
+    sheet = load_worksheet(fixture_content(), "prova")
+    sessions = SessionStore(store.engine)
+    session, secret = sessions.create(sheet, "Prova", date(2026, 12, 6))
+    board = BoardView(SessionStore(store.engine), [sheet], refresh_seconds=3600)
+    assert board.open_board(session.code, secret)
+    sessions.save(sheet, sessions.join(session, "Annalisa"), "nome-edificio", "Via Roma 3")
+    board.refresh()
+
+    def queue() -> str:
+        return " ".join(
+            part.value
+            for row in board.queue.children
+            for part in (row.children if hasattr(row, "children") else [row])
+            if isinstance(getattr(part, "value", None), str)
+        )
+
+    assert "Via Roma 3" in queue() and "Annalisa" in queue()
+    board.anonymous.value = True
+    board.refresh()
+    assert "Via Roma 3" in queue() and "Annalisa" not in queue()
+    board.close()
