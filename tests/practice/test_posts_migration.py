@@ -15,30 +15,42 @@ from abitare.storage import _alembic_config, make_engine, upgrade
 from tests.conftest import BACKENDS
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_posts_written_before_moderation_stay_shown(backend, request, tmp_path):
+def _database_at(backend: str, request, tmp_path, revision: str) -> str:
+    """A fresh database of ``backend`` upgraded only to ``revision``; its URL."""
     url = request.getfixturevalue("fresh_postgres") if backend == "postgresql" else None
     url = url or Settings(data_dir=tmp_path).database_url
-    upgrade(url, "0009")
+    upgrade(url, revision)
+    return url
+
+
+def _old_session(conn, now: datetime) -> tuple[int, int]:
+    """A session with one member, written with the columns every revision since 0006 has: (session, member)."""
+    session = conn.execute(
+        text(
+            "INSERT INTO worksheet_sessions (code, template_id, title, session_date, secret_hash, status,"
+            " anonymous, created_at) VALUES ('ABCDEFGH', 'prova', 'Prima', :day, 'x', 'open', :no, :now)"
+            " RETURNING id"
+        ),
+        {"day": now.date(), "no": False, "now": now},
+    ).scalar_one()
+    member = conn.execute(
+        text(
+            "INSERT INTO worksheet_members (session_id, display_name, name_key, joined_at)"
+            " VALUES (:s, 'Anna', 'anna', :now)"
+            " RETURNING id"
+        ),
+        {"s": session, "now": now},
+    ).scalar_one()
+    return session, member
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_posts_written_before_moderation_stay_shown(backend, request, tmp_path):
+    url = _database_at(backend, request, tmp_path, "0009")
     engine = make_engine(url)
     now = datetime.now(UTC)
     with engine.begin() as conn:
-        session = conn.execute(
-            text(
-                "INSERT INTO worksheet_sessions (code, template_id, title, session_date, secret_hash, status,"
-                " anonymous, created_at) VALUES ('ABCDEFGH', 'prova', 'Prima', :day, 'x', 'open', :no, :now)"
-                " RETURNING id"
-            ),
-            {"day": now.date(), "no": False, "now": now},
-        ).scalar_one()
-        member = conn.execute(
-            text(
-                "INSERT INTO worksheet_members (session_id, display_name, name_key, joined_at)"
-                " VALUES (:s, 'Anna', 'anna', :now)"
-                " RETURNING id"
-            ),
-            {"s": session, "now": now},
-        ).scalar_one()
+        session, member = _old_session(conn, now)
         conn.execute(
             text(
                 "INSERT INTO room_posts (session_id, member_id, kind, text, hidden, created_at)"
@@ -70,27 +82,10 @@ def test_posts_written_before_moderation_stay_shown(backend, request, tmp_path):
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_session_from_before_the_ideas_wall_keeps_its_members(backend, request, tmp_path):
-    url = request.getfixturevalue("fresh_postgres") if backend == "postgresql" else None
-    url = url or Settings(data_dir=tmp_path).database_url
-    upgrade(url, "0006")
+    url = _database_at(backend, request, tmp_path, "0006")
     engine = make_engine(url)
-    now = datetime.now(UTC)
     with engine.begin() as conn:
-        session = conn.execute(
-            text(
-                "INSERT INTO worksheet_sessions (code, template_id, title, session_date, secret_hash, status,"
-                " anonymous, created_at) VALUES ('ABCDEFGH', 'prova', 'Prima', :day, 'x', 'open', :no, :now)"
-                " RETURNING id"
-            ),
-            {"day": now.date(), "no": False, "now": now},
-        ).scalar_one()
-        conn.execute(
-            text(
-                "INSERT INTO worksheet_members (session_id, display_name, name_key, joined_at)"
-                " VALUES (:s, 'Anna', 'anna', :now)"
-            ),
-            {"s": session, "now": now},
-        )
+        _old_session(conn, datetime.now(UTC))
     engine.dispose()
     upgrade(url)
     engine = make_engine(url)
