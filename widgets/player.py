@@ -110,13 +110,16 @@ class ModulePlayer(w.VBox):
         if key not in self.module.positions:
             raise ValueError(f"unknown position {key!r}")
         self.message.clear()
-        left = self._leave_lesson()
-        opened = self._show(key)
-        self.store.record_move(self.participant.id, self.module.id, key, left=left, opened=opened)
-        if left is not None:
-            self.read[left[0]] = self.read.get(left[0], 0) + int(left[1])
-        if opened is not None:
-            self._now_read(opened)
+        # the entry of ``key`` in the index changes twice (highlighted, then ticked once saved):
+        # held, the two changes reach the page as one message
+        with self.toc_buttons[key].hold_sync():
+            left = self._leave_lesson()
+            opened = self._show(key)
+            self.store.record_move(self.participant.id, self.module.id, key, left=left, opened=opened)
+            if left is not None:
+                self.read[left[0]] = self.read.get(left[0], 0) + int(left[1])
+            if opened is not None:
+                self._now_read(opened)
 
     def _now_read(self, lesson_id: str) -> None:
         self.read[lesson_id] = 0

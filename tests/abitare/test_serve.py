@@ -41,3 +41,60 @@ def test_every_bundled_chunk_is_in_the_installed_voila():
     assert len(names) > 40
     missing = [n for n in names if not (static / n).is_file()]
     assert not missing, f"Voilà changed: run scripts/voila_chunks.py ({missing[:3]} are gone)"
+
+
+def test_the_activity_of_a_kernel_is_read_from_its_headers_as_jupyter_server_reads_it():
+    from jupyter_client.session import Session
+
+    from abitare.voila_app import message_kinds
+
+    session = Session(key=b"secret")
+    click = session.msg("comm_msg", {"comm_id": "x", "data": {}})
+    for msg_type, content, parent in [
+        ("status", {"execution_state": "idle"}, click),
+        ("status", {"execution_state": "busy"}, None),
+        ("comm_msg", {"comm_id": "x", "data": {"method": "update", "state": {"value": "<p>è</p>"}}}, click),
+        ("stream", {"name": "stdout", "text": "ciao"}, None),
+    ]:
+        frames = session.serialize(session.msg(msg_type, content, parent=parent), ident=[b"kernel.topic"])
+        expected = session.deserialize(session.feed_identities(frames)[1])
+        assert message_kinds(frames) == (
+            expected["header"]["msg_type"],
+            expected["parent_header"].get("msg_type"),
+            expected["content"].get("execution_state") if msg_type == "status" else None,
+        )
+    assert message_kinds([b"not", b"a message"]) is None
+    assert message_kinds([b"<IDS|MSG>", b"sig", b"{not json"]) is None
+
+
+def test_a_closed_page_gives_its_kernel_back_a_few_seconds_later_once():
+    import asyncio
+    import logging
+    from types import SimpleNamespace
+
+    from abitare.voila_app import AbitareVoila
+
+    class Kernels:
+        def __init__(self) -> None:
+            self.ids, self.shut = ["k1", "k2"], []
+
+        def list_kernel_ids(self) -> list[str]:
+            return list(self.ids)
+
+        async def shutdown_kernel(self, kernel_id: str) -> None:
+            self.shut.append(kernel_id)
+            self.ids.remove(kernel_id)
+
+    async def run() -> list[str]:
+        km = Kernels()
+        app = SimpleNamespace(kernel_manager=km, close_delay=0.2, last_request=0.0, _retiring=None,
+                              log=logging.getLogger("test"))
+        AbitareVoila.retire(app, "k1")
+        AbitareVoila.retire(app, "k1")  # the beacon sent twice: one shutdown
+        await asyncio.sleep(0.05)
+        assert km.shut == []  # not while the other pages may still be clicking
+        await asyncio.sleep(0.4)
+        assert not app._retiring
+        return km.shut
+
+    assert asyncio.run(run()) == ["k1"]
