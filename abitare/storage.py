@@ -45,6 +45,7 @@ __all__ = [
     "answers",
     "case_choices",
     "check_ready",
+    "downgrade",
     "facilitators",
     "lesson_progress",
     "make_engine",
@@ -369,20 +370,50 @@ def _alembic_config(url: str):  # type: ignore[no-untyped-def]
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Create the database or bring it to ``revision`` with Alembic."""
+    _migrate(url, revision, "upgrade", "Aggiornamento del database")
+
+
+def downgrade(url: str, revision: str) -> None:
+    """Take the database back to ``revision`` with Alembic (after a backup: the newer tables go)."""
+    _migrate(url, revision, "downgrade", "Ritorno a una versione precedente del database")
+
+
+def _migrate(url: str, revision: str, direction: str, what: str) -> None:
+    """Run Alembic's ``direction`` to ``revision`` on one connection.
+
+    On SQLite the foreign keys are off while the migrations run: Alembic's batch mode
+    rebuilds a table by copying it and dropping the old one, and with the keys on that
+    drop cascades to every row that points at it (a session's members, answers, ideas,
+    votes). They are checked once the migrations are done, and on again afterwards.
+    """
     from alembic import command
 
     engine = make_engine(url)
+    sqlite = engine.dialect.name == "sqlite"
     try:
-        with engine.begin() as conn:
-            cfg = _alembic_config(url)
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
+        with engine.connect() as conn:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # a no-op inside a transaction: before it
+                conn.commit()
+            with conn.begin():
+                cfg = _alembic_config(url)
+                cfg.attributes["connection"] = conn
+                getattr(command, direction)(cfg, revision)
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() if sqlite else []
+                if broken:
+                    log.error("database %s left rows without their parent: %s", direction, broken[:10])
+                    raise StorageError(
+                        f"{what} non riuscito: {len(broken)} righe rimarrebbero senza la riga a cui si "
+                        "riferiscono; il database non è stato cambiato."
+                    )
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
     except SQLAlchemyError as err:
         why = dbfaults.reason(err)
-        log.error("database upgrade failed: %s", err, exc_info=err if why is None else None)
+        log.error("database %s failed: %s", direction, err, exc_info=err if why is None else None)
         if why:
-            raise StorageError(f"Aggiornamento del database ({dbfaults.where(url)}) non riuscito: {why}.") from err
-        raise StorageError(f"Aggiornamento del database non riuscito ({type(err).__name__}: {err.args[0]}).") from err
+            raise StorageError(f"{what} ({dbfaults.where(url)}) non riuscito: {why}.") from err
+        raise StorageError(f"{what} non riuscito ({type(err).__name__}: {err.args[0]}).") from err
     finally:
         engine.dispose()
 

@@ -11,7 +11,7 @@ from alembic import command
 from sqlalchemy import insert, inspect, select, text
 
 from abitare.settings import Settings
-from abitare.storage import _alembic_config, make_engine, upgrade
+from abitare.storage import _alembic_config, downgrade, make_engine, upgrade
 from tests.conftest import BACKENDS
 
 
@@ -92,4 +92,26 @@ def test_a_session_from_before_the_ideas_wall_keeps_its_members(backend, request
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM worksheet_members")).scalar_one() == 1
         assert conn.execute(text("SELECT votes_each FROM worksheet_sessions")).scalar_one() == 3
+    engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_downgrade_through_rebuilt_tables_keeps_what_points_at_them(backend, request, tmp_path):
+    """0006's downgrade rebuilds worksheet_sessions in batch mode on SQLite: with the foreign keys
+    on, dropping the old table would empty worksheet_members."""
+    url = _database_at(backend, request, tmp_path, "head")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        _old_session(conn, datetime.now(UTC))
+    engine.dispose()
+    downgrade(url, "0005")
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM worksheet_members")).scalar_one() == 1
+        assert "projected_field" not in {c["name"] for c in inspect(conn).get_columns("worksheet_sessions")}
+    engine.dispose()
+    upgrade(url)  # and up again, the session still there
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM worksheet_members")).scalar_one() == 1
     engine.dispose()
