@@ -134,3 +134,38 @@ def test_a_dead_kernel_is_said_in_italian_and_a_reload_finds_what_was_saved(voil
     page.get_by_role("button", name="Ricarica la pagina").click()
     expect(page.locator("article.abitare-lesson > h2").first).to_have_text(title, timeout=LONG)  # resumed there
     expect(page.get_by_role("alert").filter(has_text="perso il collegamento")).to_be_hidden()
+
+
+def test_a_page_that_came_without_its_kernel_reloads_once_then_says_so(voila, page: Page):
+    """Voilà under load can send a page without its kernel (no ``jupyter-config-data``): it would
+    say «Caricamento…» for ever. It reloads once by itself; a second such page says so."""
+    import urllib.request
+
+    url = f"{voila.base}/voila/render/modulo.ipynb?" + urlencode({"m": "sistema-abitativo", "p": "senza-kernel"})
+    with urllib.request.urlopen(url, timeout=120) as resp:  # a real page, then without its kernel
+        html = resp.read().decode()
+    assert 'id="jupyter-config-data"' in html
+    kernelless = re.sub(r'<script id="jupyter-config-data".*?</script>', "", html, flags=re.S)
+    broken = {"left": 1}
+
+    def serve(route) -> None:
+        if broken["left"] > 0:
+            broken["left"] -= 1
+            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=kernelless)
+        else:
+            route.continue_()
+
+    pattern = re.compile(r".*/voila/render/modulo\.ipynb.*")
+    page.route(pattern, serve)
+    page.goto(url)
+    expect(page.get_by_role("button", name="Verifica finale")).to_be_visible(timeout=LONG)  # after the reload
+    assert broken["left"] == 0
+    expect(page.get_by_role("alert").filter(has_text="non si è caricata")).to_be_hidden()
+
+    broken["left"] = 2  # the reload comes without its kernel too
+    page.goto(url)
+    expect(page.get_by_role("alert").filter(has_text="non si è caricata del tutto")).to_be_visible(timeout=LONG)
+    assert broken["left"] == 0
+    page.unroute(pattern)
+    page.get_by_role("button", name="Ricarica la pagina").click()
+    expect(page.get_by_role("button", name="Verifica finale")).to_be_visible(timeout=LONG)
