@@ -89,12 +89,13 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _status(hidden: bool, merged_into: int | None, approved: bool, moderated: bool) -> str:
-    if hidden:
+def _status(row: Any, moderated: bool) -> str:
+    """A post's state from its row (``hidden``, ``merged_into``, ``approved``) and the session's setting."""
+    if row.hidden:
         return "hidden"
-    if merged_into is not None:
+    if row.merged_into is not None:
         return "merged"
-    return "approved" if approved or not moderated else "pending"
+    return "approved" if row.approved or not moderated else "pending"
 
 
 _COLUMNS = (
@@ -130,13 +131,15 @@ def _root(merged_into: Mapping[int, int | None], post_id: int) -> int:
     return post_id
 
 
+#: what a post's state is read from
+_STATE = (room_posts.c.id, room_posts.c.kind, room_posts.c.hidden, room_posts.c.approved, room_posts.c.merged_into)
+
+
 def _kind_posts(conn: Connection, session: Session, kind: str) -> dict[int, Any]:
     return {
         r.id: r
         for r in conn.execute(
-            select(
-                room_posts.c.id, room_posts.c.kind, room_posts.c.hidden, room_posts.c.approved, room_posts.c.merged_into
-            ).where(room_posts.c.session_id == session.id, room_posts.c.kind == kind)
+            select(*_STATE).where(room_posts.c.session_id == session.id, room_posts.c.kind == kind)
         ).all()
     }
 
@@ -288,7 +291,7 @@ class PostStore:
             if row is None:
                 raise IdeaError("Questo contributo non c'è più.")
             moderated = _settings(conn, session).posts_moderated
-            _check_seen(_status(bool(row.hidden), row.merged_into, bool(row.approved), moderated), seen)
+            _check_seen(_status(row, moderated), seen)
             conn.execute(
                 update(room_posts)
                 .where(room_posts.c.id == post_id, room_posts.c.session_id == session.id)
@@ -318,25 +321,19 @@ class PostStore:
             rows = {
                 r.id: r
                 for r in conn.execute(
-                    select(
-                        room_posts.c.id,
-                        room_posts.c.kind,
-                        room_posts.c.hidden,
-                        room_posts.c.approved,
-                        room_posts.c.merged_into,
-                    ).where(room_posts.c.id.in_([post_id, into]), room_posts.c.session_id == session.id)
+                    select(*_STATE).where(room_posts.c.id.in_([post_id, into]), room_posts.c.session_id == session.id)
                 ).all()
             }
             source, target = rows.get(post_id), rows.get(into)
             moderated = _settings(conn, session).posts_moderated
             if source is not None:
-                _check_seen(_status(bool(source.hidden), source.merged_into, bool(source.approved), moderated), seen)
+                _check_seen(_status(source, moderated), seen)
             if (
                 source is None
                 or target is None
                 or post_id == into
                 or source.kind != target.kind
-                or _status(bool(target.hidden), target.merged_into, bool(target.approved), moderated) != "approved"
+                or _status(target, moderated) != "approved"
             ):
                 raise IdeaError("Si può unire solo a un altro contributo dello stesso tipo, già mostrato alla sala.")
             conn.execute(
@@ -390,7 +387,7 @@ class PostStore:
                 merged[root] = merged.get(root, 0) + 1
         out = []
         for order, r in enumerate(rows):
-            status = _status(bool(r.hidden), r.merged_into, bool(r.approved), moderated)
+            status = _status(r, moderated)
             own_waiting = status == "pending" and member is not None and r.member_id == member.id
             if not (with_hidden or status == "approved" or own_waiting):
                 continue
