@@ -10,12 +10,18 @@ from abitare_widgets.worksheet import WorksheetForm
 HOSTILE = "<script>alert(1)</script>"
 
 
-def test_the_wall_shows_what_the_facilitator_allows(fixture_content, store):
+def opened_board(fixture_content, store, day: date):
+    """The test worksheet, its session store, a session of it and the facilitator's board open on it."""
     sheet = load_worksheet(fixture_content(), "prova")
     sessions = SessionStore(store.engine)
-    session, secret = sessions.create(sheet, "Prova", date(2026, 12, 5))
+    session, secret = sessions.create(sheet, "Prova", day)
     board = BoardView(SessionStore(store.engine), [sheet], refresh_seconds=3600)
     assert board.open_board(session.code, secret)
+    return sheet, sessions, session, board
+
+
+def test_the_wall_shows_what_the_facilitator_allows(fixture_content, store):
+    sheet, sessions, session, board = opened_board(fixture_content, store, date(2026, 12, 5))
     board.mode.value = "wall"
     assert "Domanda 1 di 10" in board.wall.value and "Risposte arrivate: <strong>0" in board.wall.value
     anna = sessions.join(session, "Anna")
@@ -123,11 +129,7 @@ def test_ideas_wait_for_approval_and_duplicates_merge(fixture_content, store):
     from abitare.practice.ideas import PostStore
     from abitare_widgets.ideas import PostsPanel
 
-    sheet = load_worksheet(fixture_content(), "prova")
-    sessions = SessionStore(store.engine)
-    session, secret = sessions.create(sheet, "Prova", date(2026, 12, 6))
-    board = BoardView(SessionStore(store.engine), [sheet], refresh_seconds=3600)
-    assert board.open_board(session.code, secret)
+    _, sessions, session, board = opened_board(fixture_content, store, date(2026, 12, 6))
     board.ideas_open.value = True
     board.posts_moderated.value = True
     assert PostStore(store.engine).settings(session).posts_moderated  # remembered with the session
@@ -276,11 +278,7 @@ def test_a_stale_board_does_not_undo_another_boards_decision(fixture_content, st
 
 def test_the_anonymous_projection_hides_names_in_the_free_text_queue_too(fixture_content, store):
     """The guide promises that with «Proiezione anonima» the names disappear: the board's queue is on the wall too."""
-    sheet = load_worksheet(fixture_content(), "prova")
-    sessions = SessionStore(store.engine)
-    session, secret = sessions.create(sheet, "Prova", date(2026, 12, 6))
-    board = BoardView(SessionStore(store.engine), [sheet], refresh_seconds=3600)
-    assert board.open_board(session.code, secret)
+    sheet, sessions, session, board = opened_board(fixture_content, store, date(2026, 12, 6))
     sessions.save(sheet, sessions.join(session, "Annalisa"), "nome-edificio", "Via Roma 3")
     board.refresh()
 
