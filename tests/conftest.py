@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +30,16 @@ CONTENT_DIR = PROJECT_ROOT / "modules"
 
 SKIP_POSTGRES = os.environ.get("ABITARE_SKIP_POSTGRES") == "1"
 BACKENDS = ["sqlite"] if SKIP_POSTGRES else ["sqlite", "postgresql"]
+
+
+@pytest.fixture(autouse=True)
+def _widgets_closed_after_each_test() -> Iterator[None]:
+    """Widgets a test made are closed after it: a facilitator's view left open keeps its live
+    updates running (a thread), which would read a database later tests have dropped."""
+    yield
+    widgets = sys.modules.get("ipywidgets")
+    if widgets is not None:
+        widgets.Widget.close_all()
 
 
 @pytest.fixture(scope="session")
