@@ -8,6 +8,7 @@ with file, line and an Italian message for the author.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import re
@@ -588,9 +589,39 @@ def _inside(folder: Path, relative: str, display: str, line: int | None) -> Path
     return target
 
 
+#: modules already loaded: (folder, content folder) -> (the files' signature, the parameters, the module)
+_LOADED: dict[tuple[Path, Path], tuple[tuple[tuple[str, int, int, int], ...], ParameterSet, Module]] = {}
+
+
+def _signature(folder: Path) -> tuple[tuple[str, int, int, int], ...]:
+    """Every file of a module folder with its modification time, size and inode: a change to any
+    shows (an editor that saves by replacing the file gives it a new inode)."""
+    files = []
+    for path in sorted(folder.rglob("*")):
+        with contextlib.suppress(OSError):  # a file removed while we look: the loader will say so
+            st = path.stat()
+            files.append((str(path.relative_to(folder)), st.st_mtime_ns, st.st_size, st.st_ino))
+    return tuple(files)
+
+
 def load_module_dir(folder: Path, content_dir: Path, params: ParameterSet | None = None) -> Module:
-    """Load and validate one module folder; all its problems at once."""
+    """Load and validate one module folder; all its problems at once.
+
+    A module already loaded in this process, whose files and parameters have not changed
+    since, is not read again: a kernel reads the course once before its trainee arrives
+    (``TraineeApp.prepare``), and a module page opened later costs no YAML.
+    """
     params = params or load_parameters()
+    key, signature = (folder, content_dir), _signature(folder)
+    cached = _LOADED.get(key)
+    if cached is not None and cached[0] == signature and cached[1] is params:
+        return cached[2]
+    module = _read_module_dir(folder, content_dir, params)
+    _LOADED[key] = (signature, params, module)
+    return module
+
+
+def _read_module_dir(folder: Path, content_dir: Path, params: ParameterSet) -> Module:
     match = _FOLDER.match(folder.name)
     if not match:
         raise ContentError.single(

@@ -61,8 +61,9 @@ class ModulePlayer(w.VBox):
             f'<p class="abitare-who">Partecipante: <strong>{escape(participant.display_name)}</strong>'
             f" · tempo stimato {module.estimated_minutes} minuti</p>"
         )
+        full_width = w.Layout(width="100%")  # one layout model for every entry: a widget less each to send
         self.toc_buttons = {
-            key: w.Button(description=self._label(key), layout=w.Layout(width="100%"), tooltip=self._label(key))
+            key: w.Button(description=self._label(key), layout=full_width, tooltip=self._label(key))
             for key in module.positions
         }
         for key, button in self.toc_buttons.items():
@@ -74,8 +75,9 @@ class ModulePlayer(w.VBox):
         )
         toc.add_class("abitare-toc")
         self.body = w.VBox(layout=w.Layout(flex="1 1 auto", width="auto"))
-        self.prev = w.Button(description="◀ Precedente", layout=w.Layout(width="auto"))
-        self.next = w.Button(description="Successiva ▶", button_style="primary", layout=w.Layout(width="auto"))
+        auto_width = w.Layout(width="auto")
+        self.prev = w.Button(description="◀ Precedente", layout=auto_width)
+        self.next = w.Button(description="Successiva ▶", button_style="primary", layout=auto_width)
         self.prev.on_click(lambda _b: self.step(-1))
         self.next.on_click(lambda _b: self.step(+1))
         nav = w.HBox([self.prev, self.next], layout=w.Layout(justify_content="space-between"))

@@ -138,6 +138,18 @@ def test_load_module_reads_one_module(fixture_content):
         load_module(root, "nessuno")
 
 
+def test_a_module_is_read_again_when_a_trainer_changes_it(fixture_content):
+    root = fixture_content()
+    first = load_module(root, "prova")
+    assert load_module(root, "prova") is first  # unchanged: not read again (a module page costs no YAML)
+    lesson = root / "01_prova" / "lezioni" / "01-intro.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("# Introduzione", "# Premessa"), encoding="utf-8")
+    assert load_module(root, "prova").lessons[0].title == "Premessa"
+    (root / "01_prova" / "quiz.yaml").write_text("schema_version: 2\nquestions: []\n", encoding="utf-8")
+    with pytest.raises(ContentError):  # a broken edit is refused, not hidden behind the copy read before
+        load_module(root, "prova")
+
+
 def test_a_broken_module_does_not_hide_the_others(fixture_content):
     root = fixture_content("bad-folder-name")
     modules, issues = scan(root)
