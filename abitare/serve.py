@@ -147,6 +147,11 @@ def voila_command(opts: ServerOptions, max_kernels: int = 0) -> list[str]:
         f"--MappingKernelManager.cull_idle_timeout={opts.cull_idle}",
         f"--MappingKernelManager.cull_interval={opts.cull_interval}",
         "--MappingKernelManager.cull_connected=False",
+        # kernels talk to the server over Unix sockets, not TCP ports: a port is chosen free, released,
+        # then bound by the kernel, and with a class's kernels starting together (and the browsers'
+        # connections taking ports meanwhile) two of them got the same one: the kernel died at start,
+        # its page came without a kernel (bench/class_load.py, 100 trainees: 3 kernels in one run)
+        "--KernelManager.transport=ipc",
     ]
     cmd.append(f"--Voila.max_kernels={max_kernels or opts.max_kernels}")
     if opts.pool > 0:

@@ -3,6 +3,7 @@ the address bar and the back button follow, a closed page frees its kernel, a fu
 class waits on an Italian page that retries by itself."""
 
 import contextlib
+import json
 import os
 import re
 import signal
@@ -57,6 +58,10 @@ def test_moving_between_pages_keeps_one_kernel_and_the_history(voila, page: Page
         "home.ipynb", "modulo.ipynb", "home.ipynb", "glossario.ipynb", "home.ipynb", "modulo.ipynb", "home.ipynb"
     ]
     assert voila.log().count("Kernel started:") == 1  # one kernel, the whole way
+    # the kernel talks to the server over Unix sockets: no TCP port to collide with another kernel's
+    cmdline = Path(f"/proc/{process_of(kernel)}/cmdline").read_bytes().decode().split("\0")
+    connection = json.loads(Path(cmdline[cmdline.index("-f") + 1]).read_text())
+    assert connection["transport"] == "ipc", connection
 
 
 def test_typing_the_code_puts_it_in_the_address_and_a_reload_keeps_it(voila, page: Page):
