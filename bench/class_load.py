@@ -291,6 +291,7 @@ class Kernel:
         self.models: dict[str, dict] = {}
         self.idle: set[str] = set()
         self.widgets = True  # keep reading widget states (off once the page's buttons are known)
+        self.states = False  # the reply to request_states arrived (every widget the kernel had then)
 
     async def send(self, msg_type: str, content: dict, metadata: dict | None = None) -> str:
         m = _msg(msg_type, content, self.session, metadata)
@@ -321,6 +322,7 @@ class Kernel:
         elif t == "comm_msg":
             data = c.get("data", {})
             if data.get("method") == "update_states":
+                self.states = True
                 for mid, st in data.get("states", {}).items():
                     self.models[mid] = dict(st.get("state", {}))
             elif data.get("method") == "update":
@@ -405,7 +407,10 @@ async def trainee(server: Server, code: str, static: list[str], navigate: bool) 
         await k.send("comm_open", {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
                      {"version": "1.0.0"})  # ipywidgets' control protocol
         await k.send("comm_msg", {"comm_id": control, "data": {"method": "request_states"}})
-        if not await k.pump(lambda: k.find("Successiva ▶") is not None, PAGE_TIMEOUT):
+        # as a browser's widget manager: the reply to request_states, and the module's button (in a
+        # preheated kernel the view may be built while the socket opens: its widgets then arrive as
+        # comm_open messages, possibly before the reply that holds the older ones, the router's)
+        if not await k.pump(lambda: k.states and k.find("Successiva ▶") is not None, PAGE_TIMEOUT):
             raise TimeoutError("the module's widgets never arrived")
         r.usable = time.perf_counter() - start
         stage = "clicks"
@@ -572,6 +577,7 @@ def scenario(
             sampler.join()
             time.sleep(2)
             found = server.db_rows(prefix)
+            log_copy = keep_log(server)
             alive_after = None
             if linger:
                 time.sleep(linger)
@@ -587,9 +593,21 @@ def scenario(
                 "peak_mb": peak[0], "base_mb": base_mem, "cpu_per_page": cpu / n,
                 "server_per_page": server_cpu / n, "client_cpu": client_cpu,
                 "alive_after": alive_after, "linger": linger, "pool": server.pool, "settled": settled,
+                "log": log_copy,
             }
         finally:
             server.stop()
+
+
+def keep_log(server: Server) -> tuple[str, int, int, int]:
+    """The server's log, kept under var/bench/ (the run's folder goes), with its warnings and errors counted."""
+    out = ROOT / "var" / "bench" / f"class_load-{server.kind}-{time.strftime('%Y%m%d-%H%M%S')}.log"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    text = server.log.read_text(errors="replace")
+    out.write_text(text)
+    levels = re.findall(r"(?m)^\[[\w.]+\] (WARNING|ERROR|CRITICAL) \|", text)
+    warnings = levels.count("WARNING")
+    return str(out.relative_to(ROOT)), warnings, len(levels) - warnings, text.count("Traceback")
 
 
 def report(res: dict) -> None:
@@ -614,6 +632,8 @@ def report(res: dict) -> None:
     print(f"  CPU          {res['cpu_per_page']:.2f} CPU-s per page view (server + kernels; the server alone "
           f"{res['server_per_page']:.2f}), wall {res['wall']:.1f} s; the load client itself used "
           f"{res['client_cpu']:.1f} CPU-s of the same two cores")
+    log, warnings, errors, tracebacks = res["log"]
+    print(f"  server log   {log} ({warnings} warnings, {errors} errors, {tracebacks} tracebacks)")
     if res["alive_after"] is not None:
         print(f"  kernels alive {res['linger']:.0f} s after the pages closed: {res['alive_after']}"
               + (" (the pool's reserve)" if res["kind"] == "app" else ""))
