@@ -207,6 +207,13 @@ class AbitareKernelManager(AsyncMappingKernelManager):
 
         kernel._activity_stream.on_recv(record_activity)
 
+    async def cull_kernel_if_idle(self, kernel_id: str) -> None:
+        """The idle cull, for a kernel still there: the cull walks a list made before it
+        started, and a closed page's kernel may be shut down meanwhile (jupyter_server then
+        logs a KeyError traceback)."""
+        if kernel_id in self._kernels:
+            await super().cull_kernel_if_idle(kernel_id)  # type: ignore[no-untyped-call]
+
 
 class AbitareVoila(Voila):  # type: ignore[misc]
     """Voilà with the application routing, the class pool policy and the kernel cap."""

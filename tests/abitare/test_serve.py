@@ -102,3 +102,14 @@ def test_a_closed_page_gives_its_kernel_back_a_few_seconds_later_once():
     # leaves Playwright's event loop running in this thread, where asyncio.run would refuse
     with ThreadPoolExecutor(1) as thread:
         assert thread.submit(asyncio.run, run()).result() == ["k1"]
+
+
+def test_the_idle_cull_passes_over_a_kernel_shut_down_since_it_listed_it():
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from abitare.voila_app import AbitareKernelManager
+
+    km = AbitareKernelManager()
+    with ThreadPoolExecutor(1) as thread:  # jupyter_server's own cull raises KeyError here (a logged traceback)
+        assert thread.submit(asyncio.run, km.cull_kernel_if_idle("a-closed-page-s-kernel")).result() is None

@@ -62,6 +62,8 @@ def test_moving_between_pages_keeps_one_kernel_and_the_history(voila, page: Page
     cmdline = Path(f"/proc/{process_of(kernel)}/cmdline").read_bytes().decode().split("\0")
     connection = json.loads(Path(cmdline[cmdline.index("-f") + 1]).read_text())
     assert connection["transport"] == "ipc", connection
+    # and keeps no IPython history: a class's kernels starting together locked its one SQLite file
+    assert "--HistoryManager.enabled=False" in cmdline
 
 
 def test_typing_the_code_puts_it_in_the_address_and_a_reload_keeps_it(voila, page: Page):
