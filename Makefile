@@ -5,7 +5,8 @@ VENV ?= .venv
 PORT ?= 8866
 POOL ?= 2
 # pytest workers (pytest-xdist): the browser and report tests wait on servers and kernels, so two
-# workers on two cores take about three quarters of the time of one (853 s against 1114 s)
+# workers on two cores take about three quarters of the time of one (853 s against 1114 s); one file's
+# tests stay on one worker, so a module's fixtures (the wheel, a report batch) are made once
 TEST_WORKERS ?= 2
 BIN = $(VENV)/bin
 
@@ -51,7 +52,7 @@ lint: install-test
 test: install-test browser postgres lint
 	@sh scripts/ensure-hub.sh
 	$(BIN)/abitare check
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --durations=25
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=25
 
 bench: install-test
 	$(BIN)/python bench/page_load.py

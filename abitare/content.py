@@ -12,6 +12,7 @@ import contextlib
 import itertools
 import logging
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -589,6 +590,8 @@ def _inside(folder: Path, relative: str, display: str, line: int | None) -> Path
     return target
 
 
+#: a file modified this recently may still change within the same timestamp tick
+_SETTLED_NS = 2_000_000_000
 #: modules already loaded: (folder, content folder) -> (the files' signature, the parameters, the module)
 _LOADED: dict[tuple[Path, Path], tuple[tuple[tuple[str, int, int, int], ...], ParameterSet, Module]] = {}
 
@@ -617,7 +620,10 @@ def load_module_dir(folder: Path, content_dir: Path, params: ParameterSet | None
     if cached is not None and cached[0] == signature and cached[1] is params:
         return cached[2]
     module = _read_module_dir(folder, content_dir, params)
-    _LOADED[key] = (signature, params, module)
+    # kept only when every file is older than the clock's coarsest step: a file rewritten with the same
+    # size within the same tick of its modification time would otherwise look unchanged ("racy git")
+    if all(mtime < time.time_ns() - _SETTLED_NS for _, mtime, _, _ in signature):
+        _LOADED[key] = (signature, params, module)
     return module
 
 

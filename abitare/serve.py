@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import socket
 import sys
+import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -127,6 +128,17 @@ def check_fits(opts: ServerOptions, available_mb: int | None) -> int:
     return limit
 
 
+#: the longest path of a Unix socket (sun_path: 108 bytes on Linux with its final NUL, 104 on macOS)
+SOCKET_PATH_MAX = 103
+
+
+def ipc_fits(tmp: str | None = None) -> bool:
+    """True when a kernel's sockets fit in the temporary folder: Voilà writes them as
+    ``<tmp>/voila_XXXXXXXX/kernel-<uuid>-ipc-N``; a longer path would kill every kernel at start."""
+    longest = os.path.join(tmp or tempfile.gettempdir(), "voila_" + "x" * 8, f"kernel-{'x' * 36}-ipc-99")
+    return len(longest.encode()) <= SOCKET_PATH_MAX
+
+
 def voila_command(opts: ServerOptions, max_kernels: int = 0) -> list[str]:
     """The Voilà command line for ``opts`` (``max_kernels``: the cap from :func:`check_fits`)."""
     cmd = [
@@ -147,12 +159,13 @@ def voila_command(opts: ServerOptions, max_kernels: int = 0) -> list[str]:
         f"--MappingKernelManager.cull_idle_timeout={opts.cull_idle}",
         f"--MappingKernelManager.cull_interval={opts.cull_interval}",
         "--MappingKernelManager.cull_connected=False",
+    ]
+    if ipc_fits():
         # kernels talk to the server over Unix sockets, not TCP ports: a port is chosen free, released,
         # then bound by the kernel, and with a class's kernels starting together (and the browsers'
         # connections taking ports meanwhile) two of them got the same one: the kernel died at start,
         # its page came without a kernel (bench/class_load.py, 100 trainees: 3 kernels in one run)
-        "--KernelManager.transport=ipc",
-    ]
+        cmd.append("--KernelManager.transport=ipc")
     cmd.append(f"--Voila.max_kernels={max_kernels or opts.max_kernels}")
     if opts.pool > 0:
         # only the trainee application is preheated: never the reports or the facilitator pages

@@ -51,6 +51,7 @@ from tornado.websocket import websocket_connect
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from abitare.paths import TEMPLATES_DIR  # noqa: E402
 from abitare.serve import voila_env  # noqa: E402
 
 MODULE = "sistema-abitativo"
@@ -175,6 +176,11 @@ class Server:
                    "--template=abitare", "--Voila.ip=127.0.0.1", "--preheat_kernel=True", f"--pool_size={self.pool}",
                    "--VoilaKernelManager.fill_delay=600", "--VoilaExecutor.iopub_timeout=60"]
             env = voila_env(env)
+            # the template only, not the project's kernelspec (kernels without IPython history): plain kernels
+            plain_path = self.tmp / "jupyter"
+            plain_path.mkdir()
+            (plain_path / "voila").symlink_to(TEMPLATES_DIR / "voila")
+            env["JUPYTER_PATH"] = env["JUPYTER_PATH"].replace(str(TEMPLATES_DIR), str(plain_path), 1)
             ready = "is filled"
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
                                      start_new_session=True)

@@ -32,11 +32,11 @@ SKIP_POSTGRES = os.environ.get("ABITARE_SKIP_POSTGRES") == "1"
 BACKENDS = ["sqlite"] if SKIP_POSTGRES else ["sqlite", "postgresql"]
 
 
-@pytest.fixture(autouse=True)
-def _widgets_closed_after_each_test() -> Iterator[None]:
-    """Widgets a test made are closed after it: a facilitator's view left open keeps its live
-    updates running (a thread), which would read a database later tests have dropped."""
-    yield
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """Widgets a test made are closed after it, before its fixtures are torn down: a facilitator's
+    view left open keeps its live updates running (a thread), which would read a database the
+    test's fixtures drop, and go on doing so during later tests."""
     widgets = sys.modules.get("ipywidgets")
     if widgets is not None:
         widgets.Widget.close_all()
@@ -127,11 +127,11 @@ def pytest_terminal_summary(terminalreporter, config):
             "ABITARE_SKIP_POSTGRES=1: storage tests ran on SQLite only. Unset it to test PostgreSQL too.",
             yellow=True,
         )
-    n = getattr(config, "_abitare_skipped_browser", 0)
-    if n:
-        terminalreporter.write_line(
-            f"ABITARE_SKIP_BROWSER=1: {n} browser test(s) NOT run. Unset it to run them.", yellow=True
-        )
+    if os.environ.get("ABITARE_SKIP_BROWSER") == "1":
+        # under pytest-xdist the workers collect and deselect, not this process: no count here
+        n = getattr(config, "_abitare_skipped_browser", 0)
+        what = f"{n} browser test(s)" if n else "the browser tests"
+        terminalreporter.write_line(f"ABITARE_SKIP_BROWSER=1: {what} NOT run. Unset it to run them.", yellow=True)
 
 
 @pytest.fixture(scope="session")

@@ -35,6 +35,13 @@ def test_only_the_trainee_application_is_preheated():
     assert "--MappingKernelManager.cull_connected=False" in cmd
 
 
+def test_kernels_use_unix_sockets_where_their_paths_fit():
+    from abitare.serve import ipc_fits
+
+    assert ipc_fits("/tmp")
+    assert not ipc_fits("/var/folders/zz/" + "x" * 60 + "/T")  # a long TMPDIR: TCP, or every kernel would die
+
+
 def test_every_bundled_chunk_is_in_the_installed_voila():
     static = Path(sys.prefix) / "share" / "jupyter" / "voila" / "templates" / "base" / "static"
     names = [n for n in CHUNK_LIST.read_text().splitlines() if n and not n.startswith("#")]

@@ -94,6 +94,7 @@ def test_the_wheel_holds_what_the_code_reads(wheel: Path):
         "abitare/_files/notebooks/reports/morosita.ipynb",
         "abitare/_files/share/jupyter/voila/templates/abitare/index.html.j2",
         "abitare/_files/share/jupyter/voila/templates/abitare/voila-chunks.txt",
+        "abitare/_files/share/jupyter/kernels/python3/kernel.json",
     ):
         assert needed in names, needed
     assert not [n for n in names if "__pycache__" in n or n.startswith("tests/")]
