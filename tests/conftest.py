@@ -43,6 +43,20 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 
 @pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the session's browser tests (Playwright's sync API allows one per thread:
+    under pytest-xdist the browser and hub tests of one worker share it)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.ui.conftest import CHROMIUM_ARGS, chromium_path
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A PostgreSQL server where tests may create databases."""
     given = os.environ.get("ABITARE_TEST_PG_URL")

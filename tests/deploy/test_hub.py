@@ -22,7 +22,6 @@ from sqlalchemy.engine import make_url
 
 from tests.deploy.hubrun import PASSWORD, TempHub
 from tests.pg import TempPostgres
-from tests.ui.conftest import CHROMIUM_ARGS, chromium_path
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser]
 
@@ -70,14 +69,12 @@ def hub(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tem
     assert not running.leftovers, f"processes outlived the hub: {running.leftovers}"
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def chromium(browser: Browser) -> Iterator[Browser]:
+    """The session's Chromium (one per worker); the pages this test opens are closed after it."""
+    yield browser
+    for context in browser.contexts:
+        context.close()
 
 
 def login(browser: Browser, hub: TempHub, user: str) -> Page:
