@@ -622,7 +622,8 @@ def load_module_dir(folder: Path, content_dir: Path, params: ParameterSet | None
     module = _read_module_dir(folder, content_dir, params)
     # kept only when every file is older than the clock's coarsest step: a file rewritten with the same
     # size within the same tick of its modification time would otherwise look unchanged ("racy git")
-    if all(mtime < time.time_ns() - _SETTLED_NS for _, mtime, _, _ in signature):
+    settled = time.time_ns() - _SETTLED_NS
+    if all(mtime < settled for _, mtime, _, _ in signature):
         _LOADED[key] = (signature, params, module)
     return module
 

@@ -1,13 +1,23 @@
 """The class settings: what fits in memory, what Voilà is told, the bundled front-end chunks."""
 
+import asyncio
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from abitare.errors import ServeConfigError
 from abitare.serve import KERNEL_MB, ServerOptions, check_fits, memory_cap, voila_command
 from abitare.voila_app import CHUNK_LIST
+
+
+def run_in_own_loop(coro: Any) -> Any:
+    """``asyncio.run`` in a thread of its own: a browser test run before in the same pytest worker
+    leaves Playwright's event loop running in this thread, where asyncio.run would refuse."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coro).result()
 
 
 def test_the_cap_on_kernels_comes_from_the_memory():
@@ -77,7 +87,6 @@ def test_the_activity_of_a_kernel_is_read_from_its_headers_as_jupyter_server_rea
 def test_a_closed_page_gives_its_kernel_back_a_few_seconds_later_once():
     import asyncio
     import logging
-    from concurrent.futures import ThreadPoolExecutor
     from types import SimpleNamespace
 
     from abitare.voila_app import AbitareVoila
@@ -105,18 +114,11 @@ def test_a_closed_page_gives_its_kernel_back_a_few_seconds_later_once():
         assert not app._retiring
         return km.shut
 
-    # a loop of its own, in a thread of its own: a browser test run before in the same pytest worker
-    # leaves Playwright's event loop running in this thread, where asyncio.run would refuse
-    with ThreadPoolExecutor(1) as thread:
-        assert thread.submit(asyncio.run, run()).result() == ["k1"]
+    assert run_in_own_loop(run()) == ["k1"]
 
 
 def test_the_idle_cull_passes_over_a_kernel_shut_down_since_it_listed_it():
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
     from abitare.voila_app import AbitareKernelManager
 
-    km = AbitareKernelManager()
-    with ThreadPoolExecutor(1) as thread:  # jupyter_server's own cull raises KeyError here (a logged traceback)
-        assert thread.submit(asyncio.run, km.cull_kernel_if_idle("a-closed-page-s-kernel")).result() is None
+    km = AbitareKernelManager()  # jupyter_server's own cull raises KeyError here (a logged traceback)
+    assert run_in_own_loop(km.cull_kernel_if_idle("a-closed-page-s-kernel")) is None
