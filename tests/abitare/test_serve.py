@@ -85,7 +85,6 @@ def test_the_activity_of_a_kernel_is_read_from_its_headers_as_jupyter_server_rea
 
 
 def test_a_closed_page_gives_its_kernel_back_a_few_seconds_later_once():
-    import asyncio
     import logging
     from types import SimpleNamespace
 
